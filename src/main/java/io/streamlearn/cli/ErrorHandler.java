@@ -1,0 +1,47 @@
+package io.streamlearn.cli;
+
+import picocli.CommandLine;
+
+/**
+ * Turns a bad flag or a failed command into one line on stderr and a non-zero exit code,
+ * instead of a stack trace. Exit code 2 means "you asked for something wrong", 1 "it failed".
+ */
+final class ErrorHandler implements CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
+
+    static final int USAGE = 2;
+    static final int FAILED = 1;
+
+    @Override
+    public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        cmd.getErr().println("error: " + ex.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+        return USAGE;
+    }
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
+        if (ex instanceof UserError) {
+            cmd.getErr().println("error: " + ex.getMessage());
+            return USAGE;
+        }
+        cmd.getErr().println("error: " + describe(ex));
+        if (System.getenv("STREAMLEARN_DEBUG") != null) {
+            ex.printStackTrace(cmd.getErr());
+        }
+        return FAILED;
+    }
+
+    private static String describe(Throwable ex) {
+        StringBuilder sb = new StringBuilder();
+        Throwable t = ex;
+        while (t != null) {
+            if (sb.length() > 0) sb.append(": ");
+            String msg = t.getMessage();
+            sb.append(msg == null ? t.getClass().getSimpleName() : msg);
+            if (t.getCause() == t) break;
+            t = t.getCause();
+            if (t != null && msg != null && t.getMessage() != null && msg.contains(t.getMessage())) break;
+        }
+        return sb.toString();
+    }
+}
