@@ -1,0 +1,132 @@
+package io.streamlearn.app;
+
+import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.kafka.TopicAdmin;
+import io.streamlearn.kafka.TopicAdmin.TopicSpec;
+import io.streamlearn.topology.ModelRegistry;
+import io.streamlearn.topology.Names;
+import io.streamlearn.topology.TopologyFactory;
+import io.streamlearn.topology.TopologyListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running learner: checks the broker, creates missing topics, starts Kafka Streams on the
+ * topology and waits until it is RUNNING. The lifecycle only; the topology comes from
+ * {@link TopologyFactory}, the configuration from the caller.
+ */
+public final class StreamlearnApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamlearnApp.class);
+
+    private final StreamlearnConfig config;
+    private final ModelRegistry registry;
+    private final KafkaStreams streams;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    private StreamlearnApp(StreamlearnConfig config, ModelRegistry registry, KafkaStreams streams) {
+        this.config = config;
+        this.registry = registry;
+        this.streams = streams;
+    }
+
+    /** Starts the learner and returns once it is RUNNING; fails clearly if the broker is not there. */
+    public static StreamlearnApp start(StreamlearnConfig config, TopologyListener listener, Duration timeout) {
+        ensureTopics(config, Duration.ofSeconds(5));
+        ModelRegistry registry = new ModelRegistry();
+        KafkaStreams streams = new KafkaStreams(TopologyFactory.build(config, registry, listener),
+                StreamsSettings.from(config));
+        StreamlearnApp app = new StreamlearnApp(config, registry, streams);
+        CountDownLatch running = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING
+                    || now == KafkaStreams.State.PENDING_SHUTDOWN) {
+                running.countDown();
+                app.stopped.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("streamlearn stopped by an unexpected error", e);
+            app.failure.compareAndSet(null, e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.start();
+        try {
+            if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                streams.close(Duration.ofSeconds(5));
+                throw new IllegalStateException("Kafka Streams did not reach RUNNING within " + timeout.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            streams.close(Duration.ofSeconds(5));
+            throw new IllegalStateException("interrupted while starting", e);
+        }
+        if (streams.state() != KafkaStreams.State.RUNNING && streams.state() != KafkaStreams.State.REBALANCING) {
+            Throwable f = app.failure.get();
+            streams.close(Duration.ofSeconds(5));
+            throw new IllegalStateException("Kafka Streams failed to start (state " + streams.state() + ")"
+                    + (f == null ? "" : ": " + f.getMessage()), f);
+        }
+        LOG.info("streamlearn running: application {} on {}, models {}, {}", config.applicationId(),
+                config.bootstrapServers(), config.models().keySet(), config.guarantee().streamsValue());
+        return app;
+    }
+
+    /** Creates the five topics (weights compacted) and, with several partitions, the repartition topic. */
+    public static void ensureTopics(StreamlearnConfig config, Duration timeout) {
+        try (TopicAdmin admin = new TopicAdmin(KafkaProperties.common(config), timeout)) {
+            admin.checkReachable(config.bootstrapServers());
+            var t = config.topics();
+            int p = config.partitions();
+            short r = config.replicationFactor();
+            List<TopicSpec> specs = new ArrayList<>(List.of(
+                    new TopicSpec(t.examples(), p, r, false),
+                    new TopicSpec(t.events(), p, r, false),
+                    new TopicSpec(t.scoredEvents(), p, r, false),
+                    new TopicSpec(t.weights(), 1, r, true),
+                    new TopicSpec(t.deadLetters(), 1, r, false)));
+            if (TopologyFactory.needsRepartition(config)) {
+                specs.add(new TopicSpec(Names.repartitionTopic(config.applicationId()), p, r, false));
+            }
+            List<String> created = admin.ensure(specs);
+            if (!created.isEmpty()) {
+                LOG.info("Created topics {}", created);
+            }
+        }
+    }
+
+    public ModelRegistry registry() {
+        return registry;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public StreamlearnConfig config() {
+        return config;
+    }
+
+    /** Blocks until Kafka Streams stops (closed, or failed); returns the failure if any. */
+    public Throwable awaitStop() throws InterruptedException {
+        stopped.await();
+        return failure.get();
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        stopped.countDown();
+    }
+}

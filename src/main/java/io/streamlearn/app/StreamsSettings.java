@@ -1,0 +1,32 @@
+package io.streamlearn.app;
+
+import io.streamlearn.config.StreamlearnConfig;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** The Kafka Streams properties derived from the configuration. */
+public final class StreamsSettings {
+    private StreamsSettings() {
+    }
+
+    public static Properties from(StreamlearnConfig config) {
+        Properties p = new Properties();
+        // Defaults first: anything in the configuration's kafka section overrides them.
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5");
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
+        p.putAll(KafkaProperties.common(config));
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.guarantee().streamsValue());
+        if (config.commitIntervalMs() >= 0) {
+            p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(config.commitIntervalMs()));
+        }
+        if (config.stateDir() != null) {
+            p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
+        }
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(config.replicationFactor()));
+        return p;
+    }
+}

@@ -1,0 +1,30 @@
+package io.streamlearn.codec;
+
+/**
+ * Why a record was sent to the dead-letter topic. A bounded set, so it can be a metric tag and a
+ * header value that consumers switch on; the free-text detail travels in a separate header.
+ */
+public enum DeadLetterReason {
+    /** The record has no value (a tombstone or a null). */
+    NULL_VALUE,
+    /** The bytes are not valid in the topic's format: malformed JSON, a bad Avro header, truncated Avro. */
+    UNDECODABLE,
+    /** Avro single-object encoding with a schema fingerprint this application does not know. */
+    WRONG_SCHEMA,
+    /** A required field (features, label) is absent. */
+    MISSING_FIELD,
+    /** A feature or label is NaN or infinite. */
+    NON_FINITE_VALUE,
+    /** The feature vector's length differs from the model's input size. */
+    WRONG_DIMENSION,
+    /** The feature vector is longer than the configured limit; it was not read in full. */
+    TOO_MANY_FEATURES,
+    /** The label is not valid for the model (not 0/1, not a class index, wrong vector length). */
+    LABEL_OUT_OF_RANGE,
+    /** The record names a model that is not configured. */
+    UNKNOWN_MODEL,
+    /** An event for a model that has not published any weights yet. */
+    NO_WEIGHTS_YET,
+    /** Processing the record failed unexpectedly; the detail says how. */
+    PROCESSING_ERROR
+}

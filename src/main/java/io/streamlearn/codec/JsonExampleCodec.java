@@ -1,0 +1,82 @@
+package io.streamlearn.codec;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+
+/** {@code {"id": "e1", "model": "default", "features": [0.5, 1.2], "label": 1}}; id and model optional. */
+public final class JsonExampleCodec implements Codec<Example> {
+    private final int maxFeatures;
+
+    public JsonExampleCodec(int maxFeatures) {
+        this.maxFeatures = maxFeatures;
+    }
+
+    @Override
+    public Example decode(byte[] bytes) {
+        try (JsonParser p = JsonShapes.open(bytes)) {
+            String id = null;
+            String model = null;
+            double[] features = null;
+            double label = Double.NaN;
+            double[] labelVector = null;
+            boolean hasLabel = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (name) {
+                    case "id" -> id = JsonShapes.readNullableString(p, name);
+                    case "model" -> model = JsonShapes.readNullableString(p, name);
+                    case "features" -> features = JsonShapes.readDoubles(p, name, maxFeatures);
+                    case "label" -> {
+                        if (t == JsonToken.START_ARRAY) {
+                            labelVector = JsonShapes.readDoubles(p, name, maxFeatures);
+                            hasLabel = true;
+                        } else if (t.isNumeric()) {
+                            label = p.getDoubleValue();
+                            hasLabel = true;
+                        } else if (t != JsonToken.VALUE_NULL) {
+                            throw new InvalidRecordException(DeadLetterReason.UNDECODABLE, "'label' must be a number or an array of numbers");
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT) {
+                throw new InvalidRecordException(DeadLetterReason.UNDECODABLE, "malformed JSON: unterminated object");
+            }
+            JsonShapes.skipAndCheckEnd(p);
+            if (features == null) {
+                throw new InvalidRecordException(DeadLetterReason.MISSING_FIELD, "missing field 'features'");
+            }
+            if (!hasLabel) {
+                throw new InvalidRecordException(DeadLetterReason.MISSING_FIELD, "missing field 'label'");
+            }
+            return new Example(id, model, features, label, labelVector);
+        } catch (IOException e) {
+            throw JsonShapes.malformed(e);
+        }
+    }
+
+    @Override
+    public byte[] encode(Example e) {
+        return JsonShapes.write(g -> {
+            g.writeStartObject();
+            if (e.id() != null) {
+                g.writeStringField("id", e.id());
+            }
+            if (e.model() != null) {
+                g.writeStringField("model", e.model());
+            }
+            JsonShapes.writeDoubles(g, "features", e.features());
+            if (e.hasVectorLabel()) {
+                JsonShapes.writeDoubles(g, "label", e.labelVector());
+            } else if (e.label() == Math.rint(e.label()) && Math.abs(e.label()) < 1e15) {
+                g.writeNumberField("label", (long) e.label());
+            } else {
+                g.writeNumberField("label", e.label());
+            }
+            g.writeEndObject();
+        });
+    }
+}

@@ -1,0 +1,112 @@
+package io.streamlearn.codec;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+/**
+ * The streaming JSON reading and writing shared by the JSON codecs. Streaming (not a tree) so a
+ * feature array longer than the limit is refused without being read, and so decoding allocates
+ * only the result.
+ */
+final class JsonShapes {
+    /** NaN and Infinity are accepted so that they reach validation and get their own reason. */
+    static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+
+    private JsonShapes() {
+    }
+
+    static JsonParser open(byte[] bytes) {
+        try {
+            JsonParser p = FACTORY.createParser(bytes);
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new InvalidRecordException(DeadLetterReason.UNDECODABLE, "JSON value is not an object");
+            }
+            return p;
+        } catch (IOException e) {
+            throw malformed(e);
+        }
+    }
+
+    static InvalidRecordException malformed(IOException e) {
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = msg.indexOf('\n');
+        return new InvalidRecordException(DeadLetterReason.UNDECODABLE,
+                "malformed JSON: " + (nl > 0 ? msg.substring(0, nl) : msg));
+    }
+
+    /** Reads a JSON array of numbers, the parser positioned on its START_ARRAY. */
+    static double[] readDoubles(JsonParser p, String field, int limit) throws IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            throw new InvalidRecordException(DeadLetterReason.UNDECODABLE, "'" + field + "' must be an array of numbers");
+        }
+        double[] buf = new double[8];
+        int n = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t == null) {
+                throw new InvalidRecordException(DeadLetterReason.UNDECODABLE, "malformed JSON: unterminated '" + field + "'");
+            }
+            if (!t.isNumeric()) {
+                throw new InvalidRecordException(DeadLetterReason.UNDECODABLE, "'" + field + "' must hold only numbers, found " + t.asString());
+            }
+            if (n == limit) {
+                throw new InvalidRecordException(DeadLetterReason.TOO_MANY_FEATURES,
+                        "'" + field + "' has more than the limit of " + limit + " values");
+            }
+            if (n == buf.length) {
+                buf = Arrays.copyOf(buf, Math.min(limit, n * 2));
+            }
+            buf[n++] = p.getDoubleValue();
+        }
+        return n == buf.length ? buf : Arrays.copyOf(buf, n);
+    }
+
+    static String readNullableString(JsonParser p, String field) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t == JsonToken.VALUE_STRING || t.isNumeric()) {
+            return p.getText();
+        }
+        throw new InvalidRecordException(DeadLetterReason.UNDECODABLE, "'" + field + "' must be a string");
+    }
+
+    static void skipAndCheckEnd(JsonParser p) throws IOException {
+        if (p.nextToken() != null) {
+            throw new InvalidRecordException(DeadLetterReason.UNDECODABLE, "malformed JSON: trailing content after the object");
+        }
+    }
+
+    interface Writer {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    static byte[] write(Writer w) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            w.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static void writeDoubles(JsonGenerator g, String field, double[] values) throws IOException {
+        g.writeFieldName(field);
+        g.writeStartArray();
+        for (double v : values) {
+            g.writeNumber(v);
+        }
+        g.writeEndArray();
+    }
+}

@@ -1,0 +1,182 @@
+package io.streamlearn.codec;
+
+import io.streamlearn.avro.LayerSpecRecord;
+import io.streamlearn.avro.LayerWeights;
+import io.streamlearn.avro.ModelCheckpoint;
+import io.streamlearn.avro.ModelSpecRecord;
+import io.streamlearn.avro.OptimizerRecord;
+import io.streamlearn.avro.OptimizerState;
+import io.streamlearn.avro.PrequentialMetrics;
+import io.streamlearn.avro.SnapshotSource;
+import io.streamlearn.avro.UpdateModeRecord;
+import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.config.ModelConfig;
+import io.streamlearn.config.SnapshotPolicy;
+import io.streamlearn.config.UpdateMode;
+import io.streamlearn.eval.Prequential;
+import io.streamlearn.learn.OnlineLearner;
+import io.streamlearn.model.Activation;
+import io.streamlearn.model.LayerSpec;
+import io.streamlearn.model.LossKind;
+import io.streamlearn.model.ModelSpec;
+import io.streamlearn.model.Network;
+import io.streamlearn.model.OptimizerKind;
+import io.streamlearn.model.OptimizerSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Maps models to the Avro records that carry them (weight snapshots on the weights topic,
+ * checkpoints in the state store) and back. Doubles travel as IEEE-754 bits, so a round trip is
+ * bit-exact.
+ */
+public final class SnapshotMapper {
+    private SnapshotMapper() {
+    }
+
+    public static WeightSnapshot snapshot(OnlineLearner learner, long version, long createdAt, SnapshotSource source,
+                                          Long parentVersion) {
+        Network n = learner.network();
+        Prequential m = learner.metrics();
+        return snapshot(learner.config().id(), version, n, learner.config().update(), learner.examplesSeen(), m,
+                createdAt, source, parentVersion);
+    }
+
+    public static WeightSnapshot snapshot(String model, long version, Network n, UpdateMode update, long examplesSeen,
+                                          Prequential m, long createdAt, SnapshotSource source, Long parentVersion) {
+        List<LayerWeights> layers = new ArrayList<>(n.layerCount());
+        List<List<Double>> slots = new ArrayList<>();
+        for (int l = 0; l < n.layerCount(); l++) {
+            LayerSpec ls = n.spec().layers().get(l);
+            double[] w = n.weights(l);
+            layers.add(new LayerWeights(ls.units(), w.length / ls.units(), copy(w), copy(n.biases(l))));
+            for (int s = 0; s < n.slotCount(); s++) {
+                slots.add(copy(n.slot(l, false, s)));
+                slots.add(copy(n.slot(l, true, s)));
+            }
+        }
+        return WeightSnapshot.newBuilder()
+                .setModel(model)
+                .setVersion(version)
+                .setSpec(specRecord(n.spec(), update))
+                .setLayers(layers)
+                .setOptimizerState(new OptimizerState(n.updatesApplied(), slots))
+                .setExamplesSeen(examplesSeen)
+                .setUpdatesApplied(n.updatesApplied())
+                .setMetrics(new PrequentialMetrics(m.scored(), m.correct(), m.logLossSum(), m.accuracy(), m.logLoss()))
+                .setCreatedAt(createdAt)
+                .setSource(source)
+                .setParentVersion(parentVersion)
+                .build();
+    }
+
+    public static ModelSpecRecord specRecord(ModelSpec spec, UpdateMode update) {
+        List<LayerSpecRecord> layers = new ArrayList<>();
+        for (LayerSpec l : spec.layers()) {
+            layers.add(new LayerSpecRecord(l.units(), l.activation().name().toLowerCase(Locale.ROOT)));
+        }
+        OptimizerSpec o = spec.optimizer();
+        return new ModelSpecRecord(spec.inputSize(), layers, spec.loss().name().toLowerCase(Locale.ROOT),
+                new OptimizerRecord(o.kind().name().toLowerCase(Locale.ROOT), o.learningRate(), o.beta1(), o.beta2(),
+                        o.epsilon(), o.momentum(), o.rho(), o.initialAccumulator()),
+                spec.l2(), spec.seed(),
+                new UpdateModeRecord(update.kind().configName(), update.batchSize(), update.windowMs()));
+    }
+
+    public static ModelSpec spec(ModelSpecRecord r) {
+        List<LayerSpec> layers = new ArrayList<>();
+        for (LayerSpecRecord l : r.getLayers()) {
+            layers.add(new LayerSpec(l.getUnits(), Activation.parse(l.getActivation())));
+        }
+        OptimizerRecord o = r.getOptimizer();
+        OptimizerSpec opt = new OptimizerSpec(OptimizerKind.parse(o.getKind()), o.getLearningRate(), o.getBeta1(),
+                o.getBeta2(), o.getEpsilon(), o.getMomentum(), o.getRho(), o.getInitialAccumulator());
+        return new ModelSpec(r.getInputSize(), layers, LossKind.parse(r.getLoss()), opt, r.getL2(), r.getSeed());
+    }
+
+    public static UpdateMode updateMode(ModelSpecRecord r) {
+        UpdateModeRecord u = r.getUpdateMode();
+        return new UpdateMode(UpdateMode.Kind.parse(u.getMode()), u.getBatchSize(), u.getWindowMs());
+    }
+
+    /** The network a snapshot describes: weights, biases and optimizer state, ready to score or to train on. */
+    public static Network network(WeightSnapshot s) {
+        ModelSpec spec = spec(s.getSpec());
+        Network n = Network.initialize(spec);
+        List<LayerWeights> layers = s.getLayers();
+        if (layers.size() != n.layerCount()) {
+            throw new IllegalArgumentException("snapshot has " + layers.size() + " layers, its spec " + n.layerCount());
+        }
+        List<List<Double>> slots = s.getOptimizerState().getSlots();
+        int k = 0;
+        for (int l = 0; l < n.layerCount(); l++) {
+            fill(layers.get(l).getWeights(), n.weights(l));
+            fill(layers.get(l).getBiases(), n.biases(l));
+            for (int sl = 0; sl < n.slotCount(); sl++) {
+                fill(slots.get(k++), n.slot(l, false, sl));
+                fill(slots.get(k++), n.slot(l, true, sl));
+            }
+        }
+        n.restoreState(s.getOptimizerState().getStep(), 0);
+        return n;
+    }
+
+    public static ModelCheckpoint checkpoint(OnlineLearner learner) {
+        Network n = learner.network();
+        List<List<Double>> pending = new ArrayList<>();
+        for (int l = 0; l < n.layerCount(); l++) {
+            pending.add(copy(n.pendingWeightGradient(l)));
+            pending.add(copy(n.pendingBiasGradient(l)));
+        }
+        return ModelCheckpoint.newBuilder()
+                .setSnapshot(snapshot(learner, learner.version(), learner.lastPublishTime(), SnapshotSource.LIVE, null))
+                .setPendingCount(n.pendingCount())
+                .setPendingGradient(pending)
+                .setWindowStart(learner.windowStart())
+                .setLateRecords(learner.lateRecords())
+                .setUpdatesSincePublish(learner.updatesSincePublish())
+                .setLastPublishTime(learner.lastPublishTime())
+                .setAdoptedVersion(learner.adoptedVersion())
+                .build();
+    }
+
+    /** Rebuilds a learner from its checkpoint, with the configuration it runs under now. */
+    public static OnlineLearner learner(ModelCheckpoint c, ModelConfig config) {
+        WeightSnapshot s = c.getSnapshot();
+        Network n = network(s);
+        List<List<Double>> pending = c.getPendingGradient();
+        for (int l = 0; l < n.layerCount(); l++) {
+            fill(pending.get(2 * l), n.pendingWeightGradient(l));
+            fill(pending.get(2 * l + 1), n.pendingBiasGradient(l));
+        }
+        n.restoreState(s.getOptimizerState().getStep(), c.getPendingCount());
+        PrequentialMetrics pm = s.getMetrics();
+        OnlineLearner learner = new OnlineLearner(config, n, new Prequential(pm.getScored(), pm.getCorrect(), pm.getLogLossSum()));
+        learner.restoreCounters(s.getExamplesSeen(), c.getWindowStart(), c.getLateRecords(), s.getVersion(),
+                c.getUpdatesSincePublish(), c.getLastPublishTime(), c.getAdoptedVersion());
+        return learner;
+    }
+
+    /** A model configuration reconstructed from a snapshot alone (retrain and tools that only see the topic). */
+    public static ModelConfig modelConfig(WeightSnapshot s) {
+        return new ModelConfig(s.getModel(), spec(s.getSpec()), updateMode(s.getSpec()), SnapshotPolicy.defaults(), null, null);
+    }
+
+    private static List<Double> copy(double[] values) {
+        List<Double> out = new ArrayList<>(values.length);
+        for (double v : values) {
+            out.add(v);
+        }
+        return out;
+    }
+
+    private static void fill(List<Double> src, double[] dst) {
+        if (src.size() != dst.length) {
+            throw new IllegalArgumentException("array of " + src.size() + " values where " + dst.length + " are needed");
+        }
+        for (int i = 0; i < dst.length; i++) {
+            dst[i] = src.get(i);
+        }
+    }
+}

@@ -1,0 +1,354 @@
+package io.streamlearn.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.streamlearn.codec.Format;
+import io.streamlearn.model.Activation;
+import io.streamlearn.model.LayerSpec;
+import io.streamlearn.model.LossKind;
+import io.streamlearn.model.ModelSpec;
+import io.streamlearn.model.OptimizerKind;
+import io.streamlearn.model.OptimizerSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the configuration: the YAML file (optional), then overrides given as dotted keys
+ * ({@code topics.prefix=dev-}), in that order; validates everything and reports every problem in
+ * one {@link ConfigException}. With no file at all the default model (2 inputs, logistic
+ * regression) is declared, so the simplest use needs no configuration.
+ */
+public final class ConfigLoader {
+    public static final String DEFAULT_MODEL_ID = "default";
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private ConfigLoader() {
+    }
+
+    public static StreamlearnConfig defaults() {
+        return load(null, Map.of());
+    }
+
+    public static StreamlearnConfig load(Path file, Map<String, String> overrides) {
+        JsonNode root;
+        if (file == null) {
+            root = YAML.createObjectNode();
+        } else {
+            try {
+                root = YAML.readTree(Files.readAllBytes(file));
+            } catch (NoSuchFileException e) {
+                throw new ConfigException(List.of("config file " + file + " does not exist"));
+            } catch (IOException e) {
+                throw new ConfigException(List.of("config file " + file + " is not valid YAML: " + firstLine(e.getMessage())));
+            }
+            if (root == null || root.isMissingNode() || root.isNull()) {
+                root = YAML.createObjectNode();
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        if (!root.isObject()) {
+            throw new ConfigException(List.of("config file " + file + " must be a mapping of keys to values"));
+        }
+        applyOverrides((ObjectNode) root, overrides, problems);
+        StreamlearnConfig config = read(new ConfigNode(root, "", problems));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return config;
+    }
+
+    /** Parses a YAML string (tests, and the demo's built-in configuration). */
+    public static StreamlearnConfig fromYaml(String yaml, Map<String, String> overrides) {
+        try {
+            Path tmp = Files.createTempFile("streamlearn", ".yaml");
+            try {
+                Files.writeString(tmp, yaml);
+                return load(tmp, overrides);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void applyOverrides(ObjectNode root, Map<String, String> overrides, List<String> problems) {
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            String[] parts = e.getKey().split("\\.");
+            if (parts[0].equals("kafka")) {
+                // Kafka property names contain dots themselves: everything after "kafka." is one key.
+                ObjectNode kafka = root.has("kafka") && root.get("kafka").isObject()
+                        ? (ObjectNode) root.get("kafka") : root.putObject("kafka");
+                kafka.put(e.getKey().substring("kafka.".length()), e.getValue());
+                continue;
+            }
+            ObjectNode node = root;
+            for (int i = 0; i < parts.length - 1; i++) {
+                JsonNode next = node.get(parts[i]);
+                if (next == null || !next.isObject()) {
+                    if (next != null && !next.isNull()) {
+                        problems.add("override " + e.getKey() + ": '" + parts[i] + "' is not a mapping");
+                        node = null;
+                        break;
+                    }
+                    next = node.putObject(parts[i]);
+                }
+                node = (ObjectNode) next;
+            }
+            if (node != null) {
+                node.put(parts[parts.length - 1], e.getValue());
+            }
+        }
+    }
+
+    private static StreamlearnConfig read(ConfigNode root) {
+        String appId = root.string("applicationId", "streamlearn");
+        if (!appId.matches("[A-Za-z0-9._-]+")) {
+            root.problems().add("applicationId: '" + appId + "' may only contain letters, digits, '.', '_' and '-'");
+        }
+        String bootstrap = root.string("bootstrapServers", "localhost:9092");
+        if (bootstrap.isBlank()) {
+            root.problems().add("bootstrapServers: must not be empty");
+        }
+
+        ConfigNode topicsNode = root.child("topics");
+        String prefix = topicsNode.string("prefix", "");
+        TopicNames defaults = TopicNames.withPrefix(prefix);
+        TopicNames topics = new TopicNames(
+                prefix + topicsNode.string("examples", defaults.examples().substring(prefix.length())),
+                prefix + topicsNode.string("events", defaults.events().substring(prefix.length())),
+                prefix + topicsNode.string("scoredEvents", defaults.scoredEvents().substring(prefix.length())),
+                prefix + topicsNode.string("weights", defaults.weights().substring(prefix.length())),
+                prefix + topicsNode.string("deadLetters", defaults.deadLetters().substring(prefix.length())));
+        for (String t : topics.all()) {
+            if (!t.matches("[A-Za-z0-9._-]{1,249}")) {
+                root.problems().add("topics: '" + t + "' is not a legal Kafka topic name");
+            }
+        }
+        if (topics.all().stream().distinct().count() != 5) {
+            root.problems().add("topics: the five topics must have five different names");
+        }
+        int partitions = topicsNode.intValue("partitions", 1, 1, 10_000);
+        short replication = (short) topicsNode.intValue("replicationFactor", 1, 1, Short.MAX_VALUE);
+        topicsNode.rejectUnknown();
+
+        ConfigNode formatsNode = root.child("formats");
+        TopicFormats fd = TopicFormats.defaults();
+        TopicFormats formats = new TopicFormats(
+                formatsNode.parsed("examples", fd.examples(), Format::parse, "avro or json"),
+                formatsNode.parsed("events", fd.events(), Format::parse, "avro or json"),
+                formatsNode.parsed("scoredEvents", fd.scoredEvents(), Format::parse, "avro or json"),
+                formatsNode.parsed("weights", fd.weights(), Format::parse, "avro or json"));
+        formatsNode.rejectUnknown();
+
+        ProcessingGuarantee guarantee = root.parsed("processingGuarantee", ProcessingGuarantee.EXACTLY_ONCE_V2,
+                ProcessingGuarantee::parse, "exactly_once_v2 or at_least_once");
+        long commitInterval = root.longValue("commitIntervalMs", -1, -1, 3_600_000);
+        String stateDir = root.string("stateDir", null);
+        int maxFeatures = root.intValue("maxFeatures", 100_000, 1, 50_000_000);
+        String defaultModel = root.string("defaultModel", DEFAULT_MODEL_ID);
+        int httpPort = root.intValue("httpPort", -1, -1, 65_535);
+
+        Map<String, ModelConfig> models = new LinkedHashMap<>();
+        if (root.has("models")) {
+            for (ConfigNode m : root.list("models")) {
+                ModelConfig mc = readModel(m);
+                if (mc != null) {
+                    if (models.putIfAbsent(mc.id(), mc) != null) {
+                        root.problems().add(m.path("id") + ": model '" + mc.id() + "' is declared twice");
+                    }
+                }
+            }
+            if (models.isEmpty()) {
+                root.problems().add("models: declare at least one model");
+            }
+        } else {
+            root.raw("models");
+            models.put(DEFAULT_MODEL_ID, defaultModel(DEFAULT_MODEL_ID));
+        }
+        if (!models.isEmpty() && !models.containsKey(defaultModel)) {
+            root.problems().add("defaultModel: '" + defaultModel + "' is not one of the declared models " + models.keySet());
+        }
+
+        Map<String, String> kafka = new LinkedHashMap<>();
+        JsonNode kafkaNode = root.raw("kafka");
+        if (kafkaNode != null) {
+            if (!kafkaNode.isObject()) {
+                root.problems().add("kafka: must be a mapping of Kafka client properties");
+            } else {
+                kafkaNode.fields().forEachRemaining(e -> kafka.put(e.getKey(), e.getValue().asText()));
+            }
+        }
+        root.rejectUnknown();
+        return new StreamlearnConfig(appId, bootstrap, topics, partitions, replication, formats, guarantee,
+                commitInterval, stateDir, maxFeatures, defaultModel, models, kafka, httpPort);
+    }
+
+    /** The model used when no file declares any: logistic regression on two features (the tutorial's blobs). */
+    public static ModelConfig defaultModel(String id) {
+        ModelSpec spec = new ModelSpec(2, List.of(new LayerSpec(1, Activation.SIGMOID)), LossKind.BINARY_CROSS_ENTROPY,
+                OptimizerSpec.defaults(OptimizerKind.ADAM).withLearningRate(DEFAULT_LEARNING_RATE), 0.0, 42L);
+        return new ModelConfig(id, spec, UpdateMode.stochastic(), SnapshotPolicy.defaults(), null, null);
+    }
+
+    /** Adam's step for the default model: large enough for one pass over 150 blobs to separate them. */
+    public static final double DEFAULT_LEARNING_RATE = 0.1;
+
+    private static ModelConfig readModel(ConfigNode m) {
+        int before = m.problems().size();
+        String id = m.string("id", null);
+        if (id == null || id.isBlank()) {
+            m.problems().add(m.path("id") + ": every model needs an id");
+            id = "?";
+        }
+        int inputSize = m.intValue("inputSize", -1, 1, 50_000_000);
+        if (!m.has("inputSize")) {
+            m.problems().add(m.path("inputSize") + ": required (the length of the feature vector)");
+        }
+        List<LayerSpec> layers = new ArrayList<>();
+        if (m.has("layers")) {
+            for (ConfigNode l : m.list("layers")) {
+                int units = l.intValue("units", 1, 1, 1_000_000);
+                Activation act = l.parsed("activation", Activation.SIGMOID, Activation::parse,
+                        "step, sign, linear, relu, sigmoid, tanh or softmax");
+                l.rejectUnknown();
+                layers.add(new LayerSpec(units, act));
+            }
+        } else {
+            m.raw("layers");
+            layers.add(new LayerSpec(1, Activation.SIGMOID));
+        }
+        LossKind loss = m.parsed("loss", LossKind.BINARY_CROSS_ENTROPY, LossKind::parse,
+                "binary_cross_entropy, categorical_cross_entropy, squared_error, hinge or perceptron");
+        OptimizerSpec optimizer = readOptimizer(m.child("optimizer"));
+        double l2 = m.doubleValue("l2", 0.0, 0.0, 1e6);
+        long seed = m.longValue("seed", 42L, Long.MIN_VALUE, Long.MAX_VALUE);
+
+        ConfigNode u = m.child("update");
+        UpdateMode.Kind kind = u.parsed("mode", UpdateMode.Kind.STOCHASTIC, UpdateMode.Kind::parse,
+                "stochastic, count or window");
+        UpdateMode update = switch (kind) {
+            case STOCHASTIC -> UpdateMode.stochastic();
+            case COUNT -> UpdateMode.count(u.intValue("batchSize", 32, 1, 10_000_000));
+            case WINDOW -> UpdateMode.window(u.longValue("windowMs", 1000, 1, 365L * 24 * 3600 * 1000));
+            case FULL_BATCH -> {
+                m.problems().add(u.path("mode") + ": full_batch exists only in 'streamlearn retrain' (a stream never ends)");
+                yield UpdateMode.stochastic();
+            }
+        };
+        if (kind != UpdateMode.Kind.COUNT) {
+            u.raw("batchSize");
+        }
+        if (kind != UpdateMode.Kind.WINDOW) {
+            u.raw("windowMs");
+        }
+        u.rejectUnknown();
+
+        ConfigNode s = m.child("snapshot");
+        SnapshotPolicy snapshot = new SnapshotPolicy(
+                s.longValue("everyUpdates", SnapshotPolicy.defaults().everyUpdates(), 1, Long.MAX_VALUE),
+                s.longValue("everyMs", SnapshotPolicy.defaults().everyMs(), 1, Long.MAX_VALUE));
+        s.rejectUnknown();
+
+        double[][] initialWeights = readMatrixList(m, "initialWeights");
+        double[][] initialBiases = readMatrixList(m, "initialBiases");
+        m.rejectUnknown();
+        if (m.problems().size() > before) {
+            return null;
+        }
+        ModelSpec spec = new ModelSpec(inputSize, layers, loss, optimizer, l2, seed);
+        List<String> specProblems = spec.problems();
+        for (String p : specProblems) {
+            m.problems().add("models." + id + ": " + p);
+        }
+        if (initialWeights != null || initialBiases != null) {
+            checkInitialWeights(m, id, spec, initialWeights, initialBiases);
+        }
+        return specProblems.isEmpty() ? new ModelConfig(id, spec, update, snapshot, initialWeights, initialBiases) : null;
+    }
+
+    private static void checkInitialWeights(ConfigNode m, String id, ModelSpec spec, double[][] w, double[][] b) {
+        if (w == null || b == null) {
+            m.problems().add("models." + id + ": give both initialWeights and initialBiases, or neither");
+            return;
+        }
+        if (w.length != spec.layers().size() || b.length != spec.layers().size()) {
+            m.problems().add("models." + id + ": initialWeights and initialBiases need one entry per layer ("
+                    + spec.layers().size() + ")");
+            return;
+        }
+        int in = spec.inputSize();
+        for (int l = 0; l < w.length; l++) {
+            int units = spec.layers().get(l).units();
+            if (w[l].length != units * in) {
+                m.problems().add("models." + id + ": initialWeights[" + l + "] needs " + units + " x " + in
+                        + " = " + (units * in) + " values (row-major), got " + w[l].length);
+            }
+            if (b[l].length != units) {
+                m.problems().add("models." + id + ": initialBiases[" + l + "] needs " + units + " values, got " + b[l].length);
+            }
+            in = units;
+        }
+    }
+
+    private static double[][] readMatrixList(ConfigNode m, String key) {
+        JsonNode v = m.raw(key);
+        if (v == null) {
+            return null;
+        }
+        if (!v.isArray()) {
+            m.problems().add(m.path(key) + ": must be a list with one list of numbers per layer");
+            return null;
+        }
+        double[][] out = new double[v.size()][];
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode row = v.get(i);
+            if (!row.isArray()) {
+                m.problems().add(m.path(key) + "[" + i + "]: must be a list of numbers");
+                return null;
+            }
+            out[i] = new double[row.size()];
+            for (int j = 0; j < row.size(); j++) {
+                if (!row.get(j).isNumber()) {
+                    m.problems().add(m.path(key) + "[" + i + "][" + j + "]: must be a number");
+                    return null;
+                }
+                out[i][j] = row.get(j).asDouble();
+            }
+        }
+        return out;
+    }
+
+    private static OptimizerSpec readOptimizer(ConfigNode o) {
+        OptimizerKind kind = o.parsed("kind", OptimizerKind.ADAM, OptimizerKind::parse,
+                "sgd, momentum, adagrad, rmsprop or adam");
+        OptimizerSpec d = OptimizerSpec.defaults(kind);
+        OptimizerSpec spec = new OptimizerSpec(kind,
+                o.doubleValue("learningRate", d.learningRate(), 1e-12, 1e6),
+                o.doubleValue("beta1", d.beta1(), 0, 0.999999999),
+                o.doubleValue("beta2", d.beta2(), 0, 0.999999999999),
+                o.doubleValue("epsilon", d.epsilon(), 0, 1),
+                o.doubleValue("momentum", d.momentum(), 0, 0.999999999),
+                o.doubleValue("rho", d.rho(), 0, 0.999999999),
+                o.doubleValue("initialAccumulator", d.initialAccumulator(), 0, 1e6));
+        o.rejectUnknown();
+        return spec;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

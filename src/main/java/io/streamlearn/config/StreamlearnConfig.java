@@ -1,0 +1,62 @@
+package io.streamlearn.config;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The whole configuration of one streamlearn application, validated. Built by
+ * {@link ConfigLoader} from a YAML file, environment and command-line overrides; every other
+ * class takes what it needs from here (topic names included), never from literals.
+ *
+ * @param applicationId    Kafka Streams application.id: the consumer group and the prefix of internal topics
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param topics           names of the five topics, prefix applied
+ * @param partitions       partitions of topics created at start
+ * @param replicationFactor replication factor of topics created at start
+ * @param formats          value format of each topic
+ * @param guarantee        exactly_once_v2 (default) or at_least_once
+ * @param commitIntervalMs Kafka Streams commit.interval.ms, or -1 for Kafka's default for the guarantee
+ * @param stateDir         Kafka Streams state.dir, or null for Kafka's default
+ * @param maxFeatures      longest feature vector accepted; longer ones are dead-lettered unread
+ * @param defaultModel     model of a record that names none
+ * @param models           declared models by id, in declaration order
+ * @param kafka            any Kafka client property, passed through (security settings, tuning)
+ * @param httpPort         port of the HTTP API and dashboard, -1 for none
+ */
+public record StreamlearnConfig(
+        String applicationId,
+        String bootstrapServers,
+        TopicNames topics,
+        int partitions,
+        short replicationFactor,
+        TopicFormats formats,
+        ProcessingGuarantee guarantee,
+        long commitIntervalMs,
+        String stateDir,
+        int maxFeatures,
+        String defaultModel,
+        Map<String, ModelConfig> models,
+        Map<String, String> kafka,
+        int httpPort) {
+
+    public StreamlearnConfig {
+        Objects.requireNonNull(topics);
+        models = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(models));
+        kafka = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(kafka));
+    }
+
+    public ModelConfig model(String id) {
+        return models.get(id);
+    }
+
+    /** A copy pointing at other bootstrap servers (the demo and tests start their own broker). */
+    public StreamlearnConfig withBootstrapServers(String servers) {
+        return new StreamlearnConfig(applicationId, servers, topics, partitions, replicationFactor, formats,
+                guarantee, commitIntervalMs, stateDir, maxFeatures, defaultModel, models, kafka, httpPort);
+    }
+
+    public StreamlearnConfig withStateDir(String dir) {
+        return new StreamlearnConfig(applicationId, bootstrapServers, topics, partitions, replicationFactor, formats,
+                guarantee, commitIntervalMs, dir, maxFeatures, defaultModel, models, kafka, httpPort);
+    }
+}

@@ -1,0 +1,111 @@
+package io.streamlearn.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates the topics an application needs when they are missing, and answers "is the broker
+ * there?" quickly: an unreachable broker must be reported in seconds, not after Kafka's
+ * default minute-long timeouts.
+ */
+public final class TopicAdmin implements AutoCloseable {
+    /** A topic to ensure: compacted ones hold the newest value per key (weights). */
+    public record TopicSpec(String name, int partitions, short replicationFactor, boolean compacted) {
+    }
+
+    private final Admin admin;
+    private final Duration timeout;
+
+    public TopicAdmin(Map<String, Object> clientProperties, Duration timeout) {
+        Properties p = new Properties();
+        p.putAll(clientProperties);
+        int ms = (int) timeout.toMillis();
+        p.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+        p.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+        p.putIfAbsent(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, 1000);
+        p.putIfAbsent(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, 2000);
+        p.putIfAbsent(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+        this.admin = Admin.create(p);
+        this.timeout = timeout;
+    }
+
+    /** Fails with a clear message when no broker answers within the timeout. */
+    public void checkReachable(String bootstrapServers) {
+        try {
+            admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            throw new BrokerUnavailableException("no Kafka broker answered at " + bootstrapServers + " within "
+                    + timeout.toSeconds() + " s (" + rootMessage(e) + "); start one (e.g. 'streamlearn broker') "
+                    + "or pass --bootstrap-servers HOST:PORT", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerUnavailableException("interrupted while contacting " + bootstrapServers, e);
+        }
+    }
+
+    /** Creates every missing topic; existing ones are left as they are. Returns the names created. */
+    public List<String> ensure(List<TopicSpec> topics) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (TopicSpec t : topics) {
+                if (!existing.contains(t.name())) {
+                    NewTopic nt = new NewTopic(t.name(), t.partitions(), t.replicationFactor());
+                    if (t.compacted()) {
+                        nt.configs(Map.of("cleanup.policy", "compact"));
+                    }
+                    missing.add(nt);
+                }
+            }
+            List<String> created = new ArrayList<>();
+            if (missing.isEmpty()) {
+                return created;
+            }
+            var result = admin.createTopics(missing);
+            for (NewTopic nt : missing) {
+                try {
+                    result.values().get(nt.name()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    created.add(nt.name());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("could not create topic " + nt.name() + ": " + rootMessage(e), e);
+                    }
+                }
+            }
+            return created;
+        } catch (TimeoutException | ExecutionException e) {
+            throw new BrokerUnavailableException("could not list or create topics: " + rootMessage(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    public Admin admin() {
+        return admin;
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(2));
+    }
+
+    static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    }
+}

@@ -1,0 +1,32 @@
+package io.streamlearn.learn;
+
+import io.streamlearn.model.Network;
+import java.util.Arrays;
+
+/** Copies a network's trainable state between instances of the same shape, through its live arrays. */
+public final class NetworkState {
+    private NetworkState() {
+    }
+
+    /** Weights, biases, optimizer slots and step from {@code from}; the open batch of {@code to} is dropped. */
+    public static void copyParameters(Network from, Network to) {
+        for (int l = 0; l < from.layerCount(); l++) {
+            copy(from.weights(l), to.weights(l));
+            copy(from.biases(l), to.biases(l));
+            for (int s = 0; s < from.slotCount(); s++) {
+                copy(from.slot(l, false, s), to.slot(l, false, s));
+                copy(from.slot(l, true, s), to.slot(l, true, s));
+            }
+            Arrays.fill(to.pendingWeightGradient(l), 0.0);
+            Arrays.fill(to.pendingBiasGradient(l), 0.0);
+        }
+        to.restoreState(from.updatesApplied(), 0);
+    }
+
+    private static void copy(double[] src, double[] dst) {
+        if (src.length != dst.length) {
+            throw new IllegalArgumentException("networks differ in shape: " + src.length + " vs " + dst.length);
+        }
+        System.arraycopy(src, 0, dst, 0, src.length);
+    }
+}

@@ -1,0 +1,43 @@
+package io.streamlearn.topology;
+
+import io.streamlearn.codec.DeadLetterReason;
+import io.streamlearn.codec.InvalidRecordException;
+import io.streamlearn.config.StreamlearnConfig;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Picks the model a record belongs to: the value's {@code model} field when present (it must be
+ * declared), else the record key when it names a declared model, else the default model. Keys
+ * that are not model ids (user ids, event ids) are common, so they fall back to the default.
+ */
+final class ModelResolver {
+    private final StreamlearnConfig config;
+    private final Map<String, String> byKey = new HashMap<>();
+
+    ModelResolver(StreamlearnConfig config) {
+        this.config = config;
+    }
+
+    String resolve(String fieldModel, byte[] key) {
+        if (fieldModel != null) {
+            if (config.model(fieldModel) == null) {
+                throw new InvalidRecordException(DeadLetterReason.UNKNOWN_MODEL,
+                        "model '" + truncate(fieldModel) + "' is not declared (declared: " + config.models().keySet() + ")");
+            }
+            return fieldModel;
+        }
+        if (key != null && key.length > 0 && key.length <= 256) {
+            String k = new String(key, StandardCharsets.UTF_8);
+            if (config.model(k) != null) {
+                return byKey.computeIfAbsent(k, x -> x);
+            }
+        }
+        return config.defaultModel();
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 100 ? s.substring(0, 100) + "..." : s;
+    }
+}

@@ -1,0 +1,41 @@
+package io.streamlearn.topology;
+
+/**
+ * Names of every source, processor, sink and store. Fixed names keep changelog topics and state
+ * directories stable when the topology changes; renaming one is a breaking change for running
+ * applications (their state would be rebuilt from scratch).
+ */
+public final class Names {
+    public static final String EXAMPLES_SOURCE = "examples-source";
+    public static final String EXAMPLES_VALIDATE = "examples-validate";
+    public static final String EXAMPLES_DEAD_LETTERS = "examples-dead-letters-sink";
+    public static final String REPARTITION_SINK = "examples-by-model-sink";
+    public static final String REPARTITION_SOURCE = "examples-by-model-source";
+    public static final String TRAIN = "train";
+    public static final String MODEL_STORE = "model-state-store";
+    public static final String WEIGHTS_SINK = "weights-sink";
+    public static final String TRAIN_DEAD_LETTERS = "train-dead-letters-sink";
+
+    public static final String EVENTS_SOURCE = "events-source";
+    public static final String SCORE = "score";
+    public static final String SCORED_EVENTS_SINK = "scored-events-sink";
+    public static final String EVENTS_DEAD_LETTERS = "events-dead-letters-sink";
+
+    public static final String WEIGHTS_GLOBAL_SOURCE = "weights-global-source";
+    public static final String WEIGHTS_GLOBAL_UPDATE = "weights-global-update";
+    public static final String WEIGHTS_GLOBAL_STORE = "weights-global-store";
+
+    /** Suffix of the internal topic that routes examples to the task that owns their model. */
+    public static final String REPARTITION_TOPIC_SUFFIX = "-examples-by-model";
+
+    private Names() {
+    }
+
+    public static String repartitionTopic(String applicationId) {
+        return applicationId + REPARTITION_TOPIC_SUFFIX;
+    }
+
+    public static String modelStoreChangelog(String applicationId) {
+        return applicationId + "-" + MODEL_STORE + "-changelog";
+    }
+}

@@ -1,0 +1,124 @@
+package io.streamlearn.topology;
+
+import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.codec.Codec;
+import io.streamlearn.codec.Codecs;
+import io.streamlearn.codec.DeadLetterReason;
+import io.streamlearn.codec.InvalidRecordException;
+import io.streamlearn.codec.Prediction;
+import io.streamlearn.codec.SnapshotMapper;
+import io.streamlearn.codec.UnlabeledEvent;
+import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.model.Network;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Scores each event with the newest published weights of its model and writes the scored event
+ * with the input's key. The weights come from the registry the global weights processor fills;
+ * each task keeps its own copy of a version (prediction buffers are not shared between threads)
+ * and copies again only when a newer version appears.
+ */
+final class Scorer implements Processor<byte[], byte[], byte[], byte[]> {
+    private final StreamlearnConfig config;
+    private final ModelRegistry registry;
+    private final TopologyListener listener;
+    private final Map<String, Scoring> byModel = new HashMap<>();
+    private ProcessorContext<byte[], byte[]> context;
+    private Codec<UnlabeledEvent> events;
+    private Codec<Prediction> predictions;
+    private Codec<WeightSnapshot> snapshots;
+    private ModelResolver resolver;
+    private KeyValueStore<String, byte[]> weightsStore;
+
+    /** One model version ready to score on this thread. */
+    private record Scoring(long version, Network network, double[] output) {
+    }
+
+    Scorer(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener) {
+        this.config = config;
+        this.registry = registry;
+        this.listener = listener;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+        this.events = Codecs.events(config.formats().events(), config.maxFeatures());
+        this.predictions = Codecs.predictions(config.formats().scoredEvents());
+        this.snapshots = Codecs.snapshots(config.formats().weights());
+        this.resolver = new ModelResolver(config);
+        this.weightsStore = context.getStateStore(Names.WEIGHTS_GLOBAL_STORE);
+        byModel.clear();
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        long start = System.nanoTime();
+        try {
+            if (record.value() == null) {
+                throw new InvalidRecordException(DeadLetterReason.NULL_VALUE, "record has no value");
+            }
+            UnlabeledEvent e = events.decode(record.value());
+            String model = resolver.resolve(e.model(), record.key());
+            Scoring s = current(model);
+            double[] x = e.features();
+            if (x.length != s.network().inputSize()) {
+                throw new InvalidRecordException(DeadLetterReason.WRONG_DIMENSION,
+                        "model '" + model + "' takes " + s.network().inputSize() + " features, got " + x.length);
+            }
+            for (int i = 0; i < x.length; i++) {
+                if (!Double.isFinite(x[i])) {
+                    throw new InvalidRecordException(DeadLetterReason.NON_FINITE_VALUE, "features[" + i + "] is " + x[i]);
+                }
+            }
+            s.network().predict(x, s.output());
+            int label = s.network().predictClass(s.output());
+            Prediction p = new Prediction(e.id(), model, s.version(), s.output().clone(), label, record.timestamp());
+            context.forward(record.withValue(predictions.encode(p)), Names.SCORED_EVENTS_SINK);
+            listener.scored(model, s.version(), System.nanoTime() - start);
+        } catch (InvalidRecordException bad) {
+            deadLetter(record, bad.reason(), bad.detail());
+        } catch (RuntimeException unexpected) {
+            deadLetter(record, DeadLetterReason.PROCESSING_ERROR, unexpected.toString());
+        }
+    }
+
+    private Scoring current(String model) {
+        PublishedModel newest = registry.get(model);
+        if (newest == null) {
+            newest = fromStore(model);
+        }
+        if (newest == null) {
+            throw new InvalidRecordException(DeadLetterReason.NO_WEIGHTS_YET,
+                    "model '" + model + "' has not published any weights yet");
+        }
+        Scoring s = byModel.get(model);
+        if (s == null || s.version() != newest.version()) {
+            Network copy = newest.network().copy();
+            s = new Scoring(newest.version(), copy, new double[copy.outputSize()]);
+            byModel.put(model, s);
+        }
+        return s;
+    }
+
+    /** After a restart the global store is restored without passing through the registry. */
+    private PublishedModel fromStore(String model) {
+        byte[] bytes = weightsStore.get(model);
+        if (bytes == null) {
+            return null;
+        }
+        WeightSnapshot snap = snapshots.decode(bytes);
+        return registry.offer(new PublishedModel(model, snap.getVersion(), snap.getSource(),
+                SnapshotMapper.network(snap), snap));
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, DeadLetterReason reason, String detail) {
+        listener.deadLetter(config.topics().events(), reason);
+        context.forward(DeadLetters.of(record, context, reason, detail), Names.EVENTS_DEAD_LETTERS);
+    }
+}

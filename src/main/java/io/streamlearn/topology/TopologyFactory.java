@@ -1,0 +1,89 @@
+package io.streamlearn.topology;
+
+import io.streamlearn.config.StreamlearnConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds the streamlearn topology from the configuration: a pure function, no I/O, so the same
+ * config always gives the same topology (and the same internal topic names).
+ *
+ * <pre>
+ * examples ─► examples-validate ─┬─► [examples-by-model] ─► train ─► weights
+ *                                └─► dead-letters           (model-state-store)
+ * events ──► score ──┬─► scored-events
+ *                    └─► dead-letters
+ * weights ─► weights-global-update (global store + registry, read by score and train)
+ * </pre>
+ *
+ * With more than one partition, validated examples are re-keyed by model id through an internal
+ * topic so that all examples of a model are learned by one task, in order; with one partition
+ * they already are, and the extra hop is skipped.
+ */
+public final class TopologyFactory {
+    private TopologyFactory() {
+    }
+
+    public static Topology build(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener) {
+        Topology t = new Topology();
+        var topics = config.topics();
+        boolean repartition = needsRepartition(config);
+
+        t.addSource(Names.EXAMPLES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.examples());
+        String afterValidate = repartition ? Names.REPARTITION_SINK : Names.TRAIN;
+        t.addProcessor(Names.EXAMPLES_VALIDATE, () -> new ExampleValidator(config, afterValidate, listener),
+                Names.EXAMPLES_SOURCE);
+        t.addSink(Names.EXAMPLES_DEAD_LETTERS, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
+                Names.EXAMPLES_VALIDATE);
+        if (repartition) {
+            ExampleSerde serde = new ExampleSerde(config.maxFeatures());
+            String internal = Names.repartitionTopic(config.applicationId());
+            t.addSink(Names.REPARTITION_SINK, internal, new StringSerializer(), serde, Names.EXAMPLES_VALIDATE);
+            t.addSource(Names.REPARTITION_SOURCE, new StringDeserializer(), serde, internal);
+            t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener), Names.REPARTITION_SOURCE);
+        } else {
+            t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener), Names.EXAMPLES_VALIDATE);
+        }
+        t.addStateStore(modelStore(), Names.TRAIN);
+        t.addSink(Names.WEIGHTS_SINK, topics.weights(), new StringSerializer(), new ByteArraySerializer(), Names.TRAIN);
+        t.addSink(Names.TRAIN_DEAD_LETTERS, topics.deadLetters(), new StringSerializer(), new ByteArraySerializer(),
+                Names.TRAIN);
+
+        t.addSource(Names.EVENTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events());
+        t.addProcessor(Names.SCORE, () -> new Scorer(config, registry, listener), Names.EVENTS_SOURCE);
+        t.addSink(Names.SCORED_EVENTS_SINK, topics.scoredEvents(), new ByteArraySerializer(), new ByteArraySerializer(),
+                Names.SCORE);
+        t.addSink(Names.EVENTS_DEAD_LETTERS, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
+                Names.SCORE);
+
+        t.addGlobalStore(weightsStore(), Names.WEIGHTS_GLOBAL_SOURCE, new StringDeserializer(),
+                new ByteArrayDeserializer(), topics.weights(), Names.WEIGHTS_GLOBAL_UPDATE,
+                () -> new WeightsUpdater(config, registry));
+        return t;
+    }
+
+    /** Whether examples need re-keying by model id before training (more than one partition). */
+    public static boolean needsRepartition(StreamlearnConfig config) {
+        return config.partitions() > 1;
+    }
+
+    private static StoreBuilder<KeyValueStore<String, byte[]>> modelStore() {
+        // No caching layer: the trainer already keeps learners decoded, and every put must reach
+        // the changelog in the same transaction as the offsets that produced it.
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.MODEL_STORE),
+                Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(java.util.Map.of()).withCachingDisabled();
+    }
+
+    private static StoreBuilder<KeyValueStore<String, byte[]>> weightsStore() {
+        // A global store's changelog is its source topic.
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.WEIGHTS_GLOBAL_STORE),
+                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().withCachingDisabled();
+    }
+}

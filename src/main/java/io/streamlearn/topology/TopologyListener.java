@@ -1,0 +1,28 @@
+package io.streamlearn.topology;
+
+import io.streamlearn.codec.DeadLetterReason;
+import io.streamlearn.learn.OnlineLearner;
+
+/**
+ * What the topology tells the outside world as it works: the hook for metrics. Called on stream
+ * threads, so implementations must be cheap and thread-safe. Every method has a no-op default.
+ */
+public interface TopologyListener {
+    TopologyListener NONE = new TopologyListener() { };
+
+    /** A record went to the dead-letter topic. */
+    default void deadLetter(String sourceTopic, DeadLetterReason reason) {
+    }
+
+    /** A learner has learned from one more example (its counters and metrics are current). */
+    default void trained(OnlineLearner learner, int updatesApplied) {
+    }
+
+    /** A snapshot of {@code model} was published. */
+    default void published(String model, long version, long streamTime) {
+    }
+
+    /** An event was scored; {@code nanos} is the time spent scoring it. */
+    default void scored(String model, long version, long nanos) {
+    }
+}
