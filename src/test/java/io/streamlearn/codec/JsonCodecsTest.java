@@ -1,0 +1,98 @@
+package io.streamlearn.codec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class JsonCodecsTest {
+    private final JsonExampleCodec examples = new JsonExampleCodec(4);
+    private final JsonEventCodec events = new JsonEventCodec(4);
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void readsTheDocumentedExampleShape() {
+        Example e = examples.decode(utf8("{\"id\": \"e1\", \"model\": \"default\", \"features\": [0.5, 1.2], \"label\": 1}"));
+        assertEquals("e1", e.id());
+        assertEquals("default", e.model());
+        assertArrayEquals(new double[] {0.5, 1.2}, e.features());
+        assertEquals(1.0, e.label());
+        assertNull(e.labelVector());
+    }
+
+    @Test
+    void idAndModelAreOptionalAndUnknownFieldsIgnored() {
+        Example e = examples.decode(utf8("{\"features\": [1, 2], \"label\": 0, \"extra\": {\"a\": [1]}}"));
+        assertNull(e.id());
+        assertNull(e.model());
+        assertEquals(0.0, e.label());
+    }
+
+    @Test
+    void vectorLabels() {
+        Example e = examples.decode(utf8("{\"features\": [1], \"label\": [0.25, -3]}"));
+        assertArrayEquals(new double[] {0.25, -3}, e.labelVector());
+    }
+
+    @Test
+    void roundTripIsExact() {
+        Example e = new Example("x", "m", new double[] {0.1, 1e-300, -7.123456789012345, Math.PI}, 1, null);
+        Example back = examples.decode(examples.encode(e));
+        assertArrayEquals(e.features(), back.features());
+        assertEquals(e.label(), back.label());
+        assertEquals("m", back.model());
+    }
+
+    @Test
+    void nanIsReadSoThatValidationCanNameIt() {
+        Example e = examples.decode(utf8("{\"features\": [NaN, 1], \"label\": 1}"));
+        assertTrue(Double.isNaN(e.features()[0]));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"features\": [1, 2], \"label\": |UNDECODABLE",
+            "not json at all|UNDECODABLE",
+            "[1, 2]|UNDECODABLE",
+            "{\"label\": 1}|MISSING_FIELD",
+            "{\"features\": [1, 2]}|MISSING_FIELD",
+            "{\"features\": [1, \"a\"], \"label\": 1}|UNDECODABLE",
+            "{\"features\": 3, \"label\": 1}|UNDECODABLE",
+            "{\"features\": [1, 2, 3, 4, 5], \"label\": 1}|TOO_MANY_FEATURES",
+            "{\"features\": [1], \"label\": \"cat\"}|UNDECODABLE",
+            "{\"features\": [1], \"label\": 1} trailing|UNDECODABLE",
+    })
+    void badExamplesNameTheirReason(String json, DeadLetterReason reason) {
+        InvalidRecordException e = assertThrows(InvalidRecordException.class, () -> examples.decode(utf8(json)));
+        assertEquals(reason, e.reason(), e.detail());
+    }
+
+    @Test
+    void eventsRoundTrip() {
+        UnlabeledEvent e = events.decode(utf8("{\"id\": \"e2\", \"model\": \"default\", \"features\": [0.5, 1.2]}"));
+        assertEquals("e2", e.id());
+        assertArrayEquals(new double[] {0.5, 1.2}, events.decode(events.encode(e)).features());
+        assertEquals(DeadLetterReason.MISSING_FIELD,
+                assertThrows(InvalidRecordException.class, () -> events.decode(utf8("{\"id\": 1}"))).reason());
+    }
+
+    @Test
+    void scoredEventHasTheDocumentedShape() {
+        JsonPredictionCodec codec = new JsonPredictionCodec();
+        byte[] json = codec.encode(new Prediction("e2", "default", 12, new double[] {0.93}, 1, 1764300000000L));
+        assertEquals("{\"id\":\"e2\",\"model\":\"default\",\"version\":12,\"output\":[0.93],\"label\":1,\"timestamp\":1764300000000}",
+                new String(json, StandardCharsets.UTF_8));
+        Prediction back = codec.decode(json);
+        assertEquals(12, back.version());
+        assertEquals(1, back.label());
+    }
+}

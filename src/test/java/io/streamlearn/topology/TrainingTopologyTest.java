@@ -1,0 +1,162 @@
+package io.streamlearn.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamlearn.avro.SnapshotSource;
+import io.streamlearn.avro.WeightSnapshot;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The training path on the real topology (TopologyTestDriver): each update mode against weights
+ * computed by hand for a linear model with squared error, SGD at rate 0.1 and zero initial weights.
+ * For one example x with target y: a = w·x + b, dz = a - y, w -= 0.1·dz·x, b -= 0.1·dz.
+ */
+class TrainingTopologyTest {
+    private static final double TOL = 1e-12;
+
+    static String linearModel(String update, long everyUpdates) {
+        return """
+                applicationId: ttd
+                defaultModel: lin
+                models:
+                  - id: lin
+                    inputSize: 2
+                    layers: [{units: 1, activation: linear}]
+                    loss: squared_error
+                    optimizer: {kind: sgd, learningRate: 0.1}
+                    initialWeights: [[0, 0]]
+                    initialBiases: [[0]]
+                    update: %s
+                    snapshot: {everyUpdates: %d, everyMs: 1000000}
+                """.formatted(update, everyUpdates);
+    }
+
+    private static void assertWeights(WeightSnapshot s, double w0, double w1, double b) {
+        List<Double> w = s.getLayers().get(0).getWeights();
+        assertEquals(w0, w.get(0), TOL, "w0");
+        assertEquals(w1, w.get(1), TOL, "w1");
+        assertEquals(b, s.getLayers().get(0).getBiases().get(0), TOL, "b");
+    }
+
+    @Test
+    void stochasticUpdatesOncePerExample() {
+        try (TopologyFixture f = new TopologyFixture(linearModel("{mode: stochastic}", 1))) {
+            f.example("{\"features\": [1, 2], \"label\": 1}", 100);
+            f.example("{\"features\": [2, 0], \"label\": 0}", 200);
+            List<WeightSnapshot> snaps = f.readWeights();
+            assertEquals(2, snaps.size());
+            // Example 1 at w = 0: a = 0, dz = -1 -> w = (0.1, 0.2), b = 0.1.
+            assertWeights(snaps.get(0), 0.1, 0.2, 0.1);
+            // Example 2: a = 0.1*2 + 0.1 = 0.3, dz = 0.3 -> w = (0.1 - 0.06, 0.2), b = 0.1 - 0.03.
+            assertWeights(snaps.get(1), 0.04, 0.2, 0.07);
+            assertEquals(1, snaps.get(0).getVersion());
+            assertEquals(2, snaps.get(1).getVersion());
+            assertEquals(1L, snaps.get(1).getParentVersion());
+            assertEquals(2, snaps.get(1).getExamplesSeen());
+            assertEquals(2, snaps.get(1).getUpdatesApplied());
+            assertEquals(SnapshotSource.LIVE, snaps.get(1).getSource());
+        }
+    }
+
+    @Test
+    void miniBatchByCountAveragesTheGradientOfNExamples() {
+        try (TopologyFixture f = new TopologyFixture(linearModel("{mode: count, batchSize: 2}", 1))) {
+            f.example("{\"features\": [1, 2], \"label\": 1}", 100);
+            assertTrue(f.readWeights().isEmpty(), "no update before the batch is full");
+            f.example("{\"features\": [2, 0], \"label\": 0}", 200);
+            List<WeightSnapshot> snaps = f.readWeights();
+            assertEquals(1, snaps.size());
+            // Both gradients at w = 0: (-1, -2, -1) and (0, 0, 0); average (-0.5, -1, -0.5).
+            assertWeights(snaps.get(0), 0.05, 0.1, 0.05);
+            assertEquals(2, snaps.get(0).getExamplesSeen());
+            assertEquals(1, snaps.get(0).getUpdatesApplied());
+        }
+    }
+
+    @Test
+    void windowedMiniBatchUpdatesWhenStreamTimePassesTheWindowEnd() {
+        try (TopologyFixture f = new TopologyFixture(linearModel("{mode: window, windowMs: 1000}", 1))) {
+            f.example("{\"features\": [1, 2], \"label\": 1}", 100);
+            f.example("{\"features\": [2, 0], \"label\": 0}", 500);
+            assertTrue(f.readWeights().isEmpty(), "window [0, 1000) still open");
+            // Stream time reaches 1200: window [0, 1000) closes with the average of both gradients.
+            f.example("{\"features\": [0, 1], \"label\": 2}", 1200);
+            List<WeightSnapshot> snaps = f.readWeights();
+            assertEquals(1, snaps.size());
+            assertWeights(snaps.get(0), 0.05, 0.1, 0.05);
+            // A late record (t = 900 < 1000) joins the open window [1000, 2000).
+            f.example("{\"features\": [1, 0], \"label\": 1}", 900);
+            f.example("{\"features\": [0, 0], \"label\": 0}", 2100);
+            snaps = f.readWeights();
+            assertEquals(1, snaps.size());
+            // Window [1000, 2000) at w = (0.05, 0.1), b = 0.05:
+            //   (0,1) y=2: a = 0.15, dz = -1.85 -> g = (0, -1.85, -1.85)
+            //   (1,0) y=1: a = 0.10, dz = -0.90 -> g = (-0.9, 0, -0.9)
+            // average (-0.45, -0.925, -1.375): w = (0.095, 0.1925), b = 0.1875.
+            assertWeights(snaps.get(0), 0.05 + 0.045, 0.1 + 0.0925, 0.05 + 0.1375);
+            assertEquals(2, snaps.get(0).getUpdatesApplied());
+            assertEquals(5, snaps.get(0).getExamplesSeen());
+        }
+    }
+
+    @Test
+    void snapshotsEveryKUpdatesWithGrowingVersions() {
+        try (TopologyFixture f = new TopologyFixture(linearModel("{mode: stochastic}", 3))) {
+            for (int i = 0; i < 10; i++) {
+                f.example("{\"features\": [1, " + i + "], \"label\": 1}", 10L * i);
+            }
+            List<WeightSnapshot> snaps = f.readWeights();
+            assertEquals(3, snaps.size(), "after updates 3, 6 and 9");
+            for (int i = 0; i < snaps.size(); i++) {
+                assertEquals(i + 1, snaps.get(i).getVersion());
+                assertEquals(3L * (i + 1), snaps.get(i).getUpdatesApplied());
+            }
+        }
+    }
+
+    @Test
+    void snapshotsAtLeastEveryTMillisecondsOfStreamTime() {
+        String yaml = linearModel("{mode: stochastic}", 1000).replace("everyMs: 1000000", "everyMs: 500");
+        try (TopologyFixture f = new TopologyFixture(yaml)) {
+            f.example("{\"features\": [1, 2], \"label\": 1}", 0);
+            f.example("{\"features\": [1, 2], \"label\": 1}", 100);
+            assertTrue(f.readWeights().isEmpty());
+            f.example("{\"features\": [1, 2], \"label\": 1}", 600);
+            List<WeightSnapshot> snaps = f.readWeights();
+            assertEquals(1, snaps.size());
+            assertEquals(600, snaps.get(0).getCreatedAt(), "stamped with stream time");
+        }
+    }
+
+    @Test
+    void prequentialMetricsScoreBeforeLearning() {
+        String yaml = """
+                applicationId: ttd
+                models:
+                  - id: default
+                    inputSize: 2
+                    layers: [{units: 1, activation: step}]
+                    loss: perceptron
+                    optimizer: {kind: sgd, learningRate: 1}
+                    initialWeights: [[1, 1]]
+                    initialBiases: [[-1]]
+                    snapshot: {everyUpdates: 1}
+                """;
+        try (TopologyFixture f = new TopologyFixture(yaml)) {
+            // The tutorial's OR weights are already right: every prediction is correct, nothing changes.
+            f.example("{\"features\": [0, 0], \"label\": 0}", 1);
+            f.example("{\"features\": [1, 0], \"label\": 1}", 2);
+            f.example("{\"features\": [0, 1], \"label\": 1}", 3);
+            f.example("{\"features\": [1, 1], \"label\": 0}", 4); // XOR's last row: wrong
+            List<WeightSnapshot> snaps = f.readWeights();
+            WeightSnapshot last = snaps.get(snaps.size() - 1);
+            assertEquals(4, last.getMetrics().getScored());
+            assertEquals(3, last.getMetrics().getCorrect());
+            assertEquals(0.75, last.getMetrics().getAccuracy(), 0);
+            // The perceptron rule then moved the weights: w -= (1 - 0) * (1, 1), b -= 1.
+            assertWeights(last, 0, 0, -2);
+        }
+    }
+}
