@@ -58,6 +58,11 @@ public final class JsonExampleCodec implements Codec<Example> {
         }
     }
 
+    /** A label as JSON writes it: integral values without a decimal point. */
+    public static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
     @Override
     public byte[] encode(Example e) {
         return JsonShapes.write(g -> {

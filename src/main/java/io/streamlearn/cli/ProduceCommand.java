@@ -1,0 +1,397 @@
+package io.streamlearn.cli;
+
+import io.streamlearn.app.KafkaProperties;
+import io.streamlearn.codec.Codec;
+import io.streamlearn.codec.Codecs;
+import io.streamlearn.codec.Example;
+import io.streamlearn.codec.Format;
+import io.streamlearn.codec.HeaderNames;
+import io.streamlearn.codec.JsonExampleCodec;
+import io.streamlearn.codec.UnlabeledEvent;
+import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.data.CsvRows;
+import io.streamlearn.data.Generators;
+import io.streamlearn.data.LabeledRow;
+import io.streamlearn.kafka.BrokerUnavailableException;
+import io.streamlearn.kafka.TopicAdmin;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Produces labeled examples (and held-out events) from a file, stdin, or a built-in generator. */
+@Command(name = "produce", mixinStandardHelpOptions = true,
+        description = {"Produce labeled examples to 'examples' (and a held-out share as events to 'events')",
+                "from a CSV or JSON-lines file, stdin, or a built-in generator."})
+final class ProduceCommand implements Callable<Integer> {
+
+    static final class Source {
+        @Option(names = {"-g", "--generator"}, paramLabel = "NAME",
+                description = "Built-in data: blobs, or, xor, iris, gaussian, hyperplane (a rotating hyperplane: concept drift).")
+        String generator;
+
+        @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "CSV (with a header) or JSON lines; '-' for stdin.")
+        String file;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Mixin
+    ConfigOptions options;
+
+    @Option(names = "--input-format", paramLabel = "csv|jsonl",
+            description = "Format of --file (default: from its extension; csv for stdin).")
+    String inputFormat;
+
+    @Option(names = "--label-column", paramLabel = "NAME|INDEX", description = "CSV column of the label (default: the last).")
+    String labelColumn;
+
+    @Option(names = "--key-column", paramLabel = "NAME|INDEX", description = "CSV column used as the record key.")
+    String keyColumn;
+
+    @Option(names = "--id-column", paramLabel = "NAME|INDEX", description = "CSV column used as the record id.")
+    String idColumn;
+
+    @Option(names = {"-m", "--model"}, paramLabel = "ID", description = "Model id written into every record.")
+    String model;
+
+    @Option(names = {"-n", "--count"}, paramLabel = "N",
+            description = "Records to produce (default: every row of the file or data set; 1000 for gaussian and hyperplane).")
+    Long count;
+
+    @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "0", description = "Rate limit in records/s (0: as fast as possible).")
+    double rate;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of generators, shuffling and the holdout draw (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--dims", defaultValue = "2", description = "Dimensions of gaussian and hyperplane (default: ${DEFAULT-VALUE}).")
+    int dims;
+
+    @Option(names = "--classes", defaultValue = "2", description = "Classes of gaussian (default: ${DEFAULT-VALUE}).")
+    int classes;
+
+    @Option(names = "--format", paramLabel = "json|avro", description = "Value format (default: the topic's format in the config).")
+    String format;
+
+    @Option(names = "--holdout", paramLabel = "SHARE", defaultValue = "0",
+            description = "Share sent to 'events' instead, unlabeled, their true label in header '" + HeaderNames.TRUE_LABEL + "'.")
+    double holdout;
+
+    @Option(names = "--labels-file", paramLabel = "FILE", description = "Also write id,label of held-out events to this CSV.")
+    Path labelsFile;
+
+    @Option(names = "--progress", negatable = true, description = "Progress bar on stderr (default: when stderr is a terminal).")
+    Boolean progress;
+
+    @Override
+    public Integer call() throws Exception {
+        if (holdout < 0 || holdout > 1) {
+            throw new UserError("--holdout must be between 0 and 1, got " + holdout);
+        }
+        if (rate < 0) {
+            throw new UserError("--rate must be 0 (unlimited) or positive, got " + rate);
+        }
+        if (count != null && count < 0) {
+            throw new UserError("--count must not be negative, got " + count);
+        }
+        if (dims < 1 || classes < 2) {
+            throw new UserError("--dims must be at least 1 and --classes at least 2");
+        }
+        StreamlearnConfig config = options.load();
+        Format examplesFormat = format == null ? config.formats().examples() : parseFormat(format);
+        Format eventsFormat = format == null ? config.formats().events() : parseFormat(format);
+        try {
+            io.streamlearn.app.StreamlearnApp.ensureTopics(config, Duration.ofSeconds(5));
+        } catch (BrokerUnavailableException e) {
+            throw new UserError(e.getMessage());
+        }
+        Codec<Example> exampleCodec = Codecs.examples(examplesFormat, config.maxFeatures());
+        Codec<UnlabeledEvent> eventCodec = Codecs.events(eventsFormat, config.maxFeatures());
+        Random holdoutDraw = new Random(seed ^ 0x5DEECE66DL);
+        long produced = 0;
+        long heldOut = 0;
+        long t0 = System.nanoTime();
+        Progress bar = new Progress(progress != null ? progress : System.console() != null, total());
+        try (Input input = open();
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(config));
+             PrintWriter labels = labelsFile == null ? null : new PrintWriter(Files.newBufferedWriter(labelsFile))) {
+            if (labels != null) {
+                labels.println("id,label");
+            }
+            long limit = count != null ? count : Long.MAX_VALUE;
+            while (produced < limit && input.hasNext()) {
+                Example e = input.next(produced);
+                String id = e.id() != null ? e.id() : "p-" + produced;
+                String m = model != null ? model : e.model();
+                byte[] key = bytes(input.key() != null ? input.key() : id);
+                if (holdout > 0 && holdoutDraw.nextDouble() < holdout) {
+                    RecordHeaders h = new RecordHeaders();
+                    String label = e.hasVectorLabel() ? java.util.Arrays.toString(e.labelVector()) : JsonExampleCodec.number(e.label());
+                    h.add(HeaderNames.TRUE_LABEL, bytes(label));
+                    producer.send(new ProducerRecord<>(config.topics().events(), null, key,
+                            eventCodec.encode(new UnlabeledEvent(id, m, e.features())), h));
+                    if (labels != null) {
+                        labels.println(id + "," + label);
+                    }
+                    heldOut++;
+                } else {
+                    producer.send(new ProducerRecord<>(config.topics().examples(), key,
+                            exampleCodec.encode(new Example(id, m, e.features(), e.label(), e.labelVector()))));
+                }
+                produced++;
+                bar.update(produced);
+                throttle(produced, t0);
+            }
+            producer.flush();
+        }
+        bar.done();
+        double secs = Math.max(1e-9, (System.nanoTime() - t0) / 1e9);
+        System.out.printf(Locale.ROOT, "produced %d examples to '%s'%s in %.1f s (%.0f records/s)%n",
+                produced - heldOut, config.topics().examples(),
+                heldOut > 0 ? " and " + heldOut + " events to '" + config.topics().events() + "'" : "",
+                secs, produced / secs);
+        return 0;
+    }
+
+    private long total() {
+        if (count != null) {
+            return count;
+        }
+        return source.generator != null ? Generators.naturalSize(source.generator) : -1;
+    }
+
+    private void throttle(long produced, long t0) throws InterruptedException {
+        if (rate <= 0) {
+            return;
+        }
+        long due = t0 + (long) (produced / rate * 1e9);
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+    }
+
+    private static Format parseFormat(String s) {
+        try {
+            return Format.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--format: " + e.getMessage());
+        }
+    }
+
+    private static Properties producerProps(StreamlearnConfig config) {
+        Properties p = new Properties();
+        p.putAll(KafkaProperties.common(config));
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        return p;
+    }
+
+    private static byte[] bytes(String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Where examples come from: the current one's key is available after next(). */
+    private interface Input extends AutoCloseable {
+        boolean hasNext();
+
+        Example next(long index);
+
+        String key();
+
+        @Override
+        void close() throws IOException;
+    }
+
+    private Input open() throws IOException {
+        if (source.generator != null) {
+            Iterator<LabeledRow> it;
+            try {
+                it = Generators.stream(source.generator, seed, dims, classes);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--generator: " + e.getMessage());
+            }
+            if (count == null) {
+                int n = Generators.naturalSize(source.generator);
+                it = Generators.limit(it, n > 0 ? n : 1000);
+            }
+            Iterator<LabeledRow> rows = it;
+            return new Input() {
+                public boolean hasNext() {
+                    return rows.hasNext();
+                }
+
+                public Example next(long index) {
+                    LabeledRow r = rows.next();
+                    return Example.of(null, null, r.features(), r.label());
+                }
+
+                public String key() {
+                    return null;
+                }
+
+                public void close() {
+                }
+            };
+        }
+        BufferedReader reader;
+        boolean stdin = source.file.equals("-");
+        if (stdin) {
+            reader = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        } else {
+            Path p = Path.of(source.file);
+            if (!Files.isReadable(p)) {
+                throw new UserError("--file " + p + ": no such readable file");
+            }
+            reader = Files.newBufferedReader(p, StandardCharsets.UTF_8);
+        }
+        String fmt = inputFormat != null ? inputFormat.toLowerCase(Locale.ROOT)
+                : stdin || source.file.toLowerCase(Locale.ROOT).endsWith(".csv") ? "csv" : "jsonl";
+        if (fmt.equals("csv")) {
+            CsvRows csv;
+            try {
+                csv = new CsvRows(reader, labelColumn, keyColumn, idColumn);
+            } catch (IllegalArgumentException e) {
+                reader.close();
+                throw new UserError(e.getMessage());
+            }
+            return new Input() {
+                CsvRows.Row row;
+
+                public boolean hasNext() {
+                    try {
+                        return csv.hasNext();
+                    } catch (IllegalArgumentException e) {
+                        throw new UserError(e.getMessage());
+                    }
+                }
+
+                public Example next(long index) {
+                    try {
+                        row = csv.next();
+                    } catch (IllegalArgumentException e) {
+                        throw new UserError(e.getMessage());
+                    }
+                    return new Example(row.id(), null, row.features(), row.label(), null);
+                }
+
+                public String key() {
+                    return row == null ? null : row.key();
+                }
+
+                public void close() throws IOException {
+                    csv.close();
+                }
+            };
+        }
+        if (!fmt.equals("jsonl") && !fmt.equals("json")) {
+            reader.close();
+            throw new UserError("--input-format must be csv or jsonl, got '" + inputFormat + "'");
+        }
+        JsonExampleCodec json = new JsonExampleCodec(Integer.MAX_VALUE - 8);
+        return new Input() {
+            String line;
+            long lineNo;
+
+            public boolean hasNext() {
+                try {
+                    while (line == null) {
+                        String s = reader.readLine();
+                        if (s == null) {
+                            return false;
+                        }
+                        lineNo++;
+                        if (!s.isBlank()) {
+                            line = s;
+                        }
+                    }
+                    return true;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+
+            public Example next(long index) {
+                String s = line;
+                line = null;
+                try {
+                    return json.decode(s.getBytes(StandardCharsets.UTF_8));
+                } catch (io.streamlearn.codec.InvalidRecordException e) {
+                    throw new UserError("line " + lineNo + ": " + e.detail());
+                }
+            }
+
+            public String key() {
+                return null;
+            }
+
+            public void close() throws IOException {
+                reader.close();
+            }
+        };
+    }
+
+    /** A one-line progress bar on stderr, redrawn at most every 200 ms. */
+    static final class Progress {
+        private final boolean on;
+        private final long total;
+        private final long t0 = System.nanoTime();
+        private long lastDraw;
+
+        Progress(boolean on, long total) {
+            this.on = on;
+            this.total = total;
+        }
+
+        void update(long n) {
+            if (!on) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (now - lastDraw < 200_000_000L) {
+                return;
+            }
+            lastDraw = now;
+            double rate = n / Math.max(1e-9, (now - t0) / 1e9);
+            if (total > 0) {
+                int width = 30;
+                int filled = (int) (width * Math.min(1.0, (double) n / total));
+                System.err.printf(Locale.ROOT, "\r[%s%s] %3d%% %d/%d %.0f/s", "#".repeat(filled), " ".repeat(width - filled),
+                        100 * n / total, n, total, rate);
+            } else {
+                System.err.printf(Locale.ROOT, "\r%d records %.0f/s", n, rate);
+            }
+        }
+
+        void done() {
+            if (on && lastDraw != 0) {
+                System.err.println();
+            }
+        }
+    }
+}
