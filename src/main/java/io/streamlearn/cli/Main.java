@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "An online learner on Apache Kafka: train on labeled examples, publish weights, score events.",
-        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, TailCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, TailCommand.class, RetrainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

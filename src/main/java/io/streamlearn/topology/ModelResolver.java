@@ -12,15 +12,15 @@ import java.util.Map;
  * declared), else the record key when it names a declared model, else the default model. Keys
  * that are not model ids (user ids, event ids) are common, so they fall back to the default.
  */
-final class ModelResolver {
+public final class ModelResolver {
     private final StreamlearnConfig config;
     private final Map<String, String> byKey = new HashMap<>();
 
-    ModelResolver(StreamlearnConfig config) {
+    public ModelResolver(StreamlearnConfig config) {
         this.config = config;
     }
 
-    String resolve(String fieldModel, byte[] key) {
+    public String resolve(String fieldModel, byte[] key) {
         if (fieldModel != null) {
             if (config.model(fieldModel) == null) {
                 throw new InvalidRecordException(DeadLetterReason.UNKNOWN_MODEL,

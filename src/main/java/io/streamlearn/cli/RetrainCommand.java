@@ -1,0 +1,228 @@
+package io.streamlearn.cli;
+
+import io.streamlearn.app.KafkaProperties;
+import io.streamlearn.app.StreamlearnApp;
+import io.streamlearn.avro.SnapshotSource;
+import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.codec.Codec;
+import io.streamlearn.codec.Codecs;
+import io.streamlearn.codec.SnapshotMapper;
+import io.streamlearn.config.ModelConfig;
+import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.config.UpdateMode;
+import io.streamlearn.eval.Prequential;
+import io.streamlearn.kafka.BrokerUnavailableException;
+import io.streamlearn.kafka.WeightsReader;
+import io.streamlearn.model.ModelSpec;
+import io.streamlearn.model.Network;
+import io.streamlearn.model.OptimizerKind;
+import io.streamlearn.model.OptimizerSpec;
+import io.streamlearn.retrain.EpochStats;
+import io.streamlearn.retrain.KafkaEpochSource;
+import io.streamlearn.retrain.RetrainPlan;
+import io.streamlearn.retrain.Retrainer;
+import io.streamlearn.topology.ModelResolver;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Replays the examples topic to train a model from scratch, then publishes it as a new version. */
+@Command(name = "retrain", mixinStandardHelpOptions = true,
+        description = {"Replay 'examples' (up to the end offsets seen at start) for E epochs with batch size B,",
+                "then publish the result to 'weights' as a new version with source RETRAIN;",
+                "the running learner and scoring adopt it."})
+final class RetrainCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options;
+
+    @Option(names = {"-m", "--model"}, paramLabel = "ID", description = "Model to retrain (default: the default model).")
+    String model;
+
+    @Option(names = {"-e", "--epochs"}, defaultValue = "1", description = "Passes over the examples (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = {"-B", "--batch-size"}, paramLabel = "B|all", defaultValue = "1",
+            description = "Examples per update: 1 = stochastic, all = full batch (default: ${DEFAULT-VALUE}).")
+    String batchSize;
+
+    @Option(names = "--shuffle", description = "Shuffle every epoch (within a buffer of --buffer examples).")
+    boolean shuffle;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the shuffle and the holdout split (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--optimizer", paramLabel = "KIND", description = "Override the optimizer: sgd, momentum, adagrad, rmsprop, adam (Keras defaults).")
+    String optimizer;
+
+    @Option(names = {"--learning-rate", "--lr"}, paramLabel = "RATE", description = "Override the learning rate.")
+    Double learningRate;
+
+    @Option(names = "--holdout", paramLabel = "SHARE", defaultValue = "0",
+            description = "Share of examples held out (by partition and offset, deterministic) and scored after every epoch.")
+    double holdout;
+
+    @Option(names = "--from-timestamp", paramLabel = "TIME", description = "Start at this time (ISO-8601 or epoch ms) instead of the beginning.")
+    String fromTimestamp;
+
+    @Option(names = "--offsets", paramLabel = "P:O", split = ",", description = "Start at these offsets, e.g. 0:1500,1:0.")
+    Map<Integer, Long> offsets = new LinkedHashMap<>();
+
+    @Option(names = "--buffer", defaultValue = "100000",
+            description = "Shuffle buffer size; a range no larger than this is also kept in memory between epochs (default: ${DEFAULT-VALUE}).")
+    int buffer;
+
+    @Option(names = "--no-publish", description = "Train and report, but publish nothing.")
+    boolean noPublish;
+
+    @Override
+    public Integer call() {
+        StreamlearnConfig config = options.load();
+        String id = model != null ? model : config.defaultModel();
+        RetrainPlan plan = plan();
+        try {
+            StreamlearnApp.ensureTopics(config, Duration.ofSeconds(5));
+        } catch (BrokerUnavailableException e) {
+            throw new UserError(e.getMessage());
+        }
+        Properties client = new Properties();
+        client.putAll(KafkaProperties.common(config));
+        Codec<WeightSnapshot> snapshots = Codecs.snapshots(config.formats().weights());
+        WeightSnapshot latest = WeightsReader.latest(client, config.topics().weights(), snapshots).get(id);
+        ModelConfig mc = config.model(id);
+        if (mc == null && latest != null) {
+            mc = SnapshotMapper.modelConfig(latest);
+        }
+        if (mc == null) {
+            throw new UserError("model '" + id + "' is neither declared in the configuration nor published on '"
+                    + config.topics().weights() + "'");
+        }
+        ModelSpec spec = overridden(mc.spec());
+        Network network = mc.hasInitialWeights() ? Network.withWeights(spec, mc.initialWeights(), mc.initialBiases())
+                : Network.initialize(spec);
+        Network checker = Network.initialize(spec);
+        KafkaEpochSource.StartAt startAt = new KafkaEpochSource.StartAt(timestamp(), offsets);
+        long t0 = System.nanoTime();
+        EpochStats last;
+        long total;
+        try (KafkaEpochSource source = new KafkaEpochSource(client, config.topics().examples(), startAt,
+                Codecs.examples(config.formats().examples(), config.maxFeatures()), new ModelResolver(config), id,
+                e -> e.features().length == spec.inputSize() && java.util.Arrays.stream(e.features()).allMatch(Double::isFinite)
+                        && (e.hasVectorLabel() ? e.labelVector().length == spec.outputSize() : checker.isValidLabel(e.label())),
+                buffer)) {
+            System.out.printf(Locale.ROOT, "Retraining '%s' on %d records of '%s': %d epochs, %s, %s%s, holdout %.0f%%%n",
+                    id, source.rangeSize(), config.topics().examples(), plan.epochs(),
+                    plan.fullBatch() ? "full batch" : plan.batchSize() == 1 ? "stochastic" : "batch size " + plan.batchSize(),
+                    spec.optimizer().kind().name().toLowerCase(Locale.ROOT) + " lr " + spec.optimizer().learningRate(),
+                    plan.shuffle() ? ", shuffled" : "", plan.holdout() * 100);
+            Retrainer r = new Retrainer(network, plan);
+            int every = Math.max(1, plan.epochs() / 10);
+            last = r.run(source, s -> {
+                if (s.epoch() == 1 || s.epoch() % every == 0 || s.epoch() == plan.epochs()) {
+                    System.out.printf(Locale.ROOT, "epoch %d/%d  loss %.6f  (%d examples, %d updates)%s%n", s.epoch(),
+                            plan.epochs(), s.trainLoss(), s.trained(), s.updates(),
+                            s.heldOut() > 0 ? String.format(Locale.ROOT, "  holdout accuracy %.3f log loss %.4f (%d)",
+                                    s.holdoutAccuracy(), s.holdoutLogLoss(), s.heldOut()) : "");
+                }
+            });
+            total = source.total();
+            if (total == 0) {
+                throw new UserError("no usable examples of model '" + id + "' in the range ("
+                        + source.skipped() + " records of other models or invalid)");
+            }
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "trained in %.2f s%n", secs);
+        if (noPublish) {
+            return 0;
+        }
+        long version = (latest == null ? 0 : latest.getVersion()) + 1;
+        Prequential m = new Prequential(last.heldOut(), Math.round(last.holdoutAccuracy() * last.heldOut()),
+                last.holdoutLogLoss() * last.heldOut());
+        UpdateMode mode = plan.fullBatch() ? new UpdateMode(UpdateMode.Kind.FULL_BATCH, 0, 0)
+                : plan.batchSize() == 1 ? UpdateMode.stochastic() : UpdateMode.count(plan.batchSize());
+        WeightSnapshot s = SnapshotMapper.snapshot(id, version, network, mode, last.trained() * plan.epochs(), m,
+                System.currentTimeMillis(), SnapshotSource.RETRAIN, latest == null ? null : latest.getVersion());
+        Properties p = new Properties();
+        p.putAll(client);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(config.topics().weights(), id, snapshots.encode(s)));
+            producer.flush();
+        }
+        System.out.printf(Locale.ROOT, "published '%s' version %d (source RETRAIN, parent %s) to '%s'%n", id, version,
+                latest == null ? "none" : Long.toString(latest.getVersion()), config.topics().weights());
+        return 0;
+    }
+
+    private RetrainPlan plan() {
+        int b;
+        if (batchSize.equalsIgnoreCase("all") || batchSize.equalsIgnoreCase("full")) {
+            b = 0;
+        } else {
+            try {
+                b = Integer.parseInt(batchSize);
+            } catch (NumberFormatException e) {
+                throw new UserError("--batch-size must be a positive number or 'all', got '" + batchSize + "'");
+            }
+            if (b < 1) {
+                throw new UserError("--batch-size must be a positive number or 'all', got '" + batchSize + "'");
+            }
+        }
+        if (buffer < 1) {
+            throw new UserError("--buffer must be at least 1");
+        }
+        try {
+            return new RetrainPlan(epochs, b, shuffle, seed, holdout, buffer);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage().replace("epochs", "--epochs").replace("holdout", "--holdout"));
+        }
+    }
+
+    private ModelSpec overridden(ModelSpec spec) {
+        OptimizerSpec o = spec.optimizer();
+        if (optimizer != null) {
+            try {
+                o = OptimizerSpec.defaults(OptimizerKind.parse(optimizer));
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--optimizer must be sgd, momentum, adagrad, rmsprop or adam, got '" + optimizer + "'");
+            }
+        }
+        if (learningRate != null) {
+            if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+                throw new UserError("--learning-rate must be a positive number");
+            }
+            o = o.withLearningRate(learningRate);
+        }
+        return new ModelSpec(spec.inputSize(), spec.layers(), spec.loss(), o, spec.l2(), spec.seed());
+    }
+
+    private Long timestamp() {
+        if (fromTimestamp == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(fromTimestamp);
+        } catch (NumberFormatException notMillis) {
+            try {
+                return Instant.parse(fromTimestamp).toEpochMilli();
+            } catch (DateTimeParseException e) {
+                throw new UserError("--from-timestamp must be epoch milliseconds or ISO-8601 (2026-11-28T10:00:00Z), got '"
+                        + fromTimestamp + "'");
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.streamlearn.retrain;
+
+import io.streamlearn.codec.Codec;
+import io.streamlearn.codec.Example;
+import io.streamlearn.codec.InvalidRecordException;
+import io.streamlearn.topology.ModelResolver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The examples topic as an epoch source: a fixed range per partition, from given start offsets
+ * up to the end offsets captured when it was opened, so examples arriving during a retrain are
+ * not part of it. Small ranges are kept in memory after the first read; larger ones are read
+ * from Kafka again every epoch, so memory stays bounded for a topic larger than the heap.
+ */
+public final class KafkaEpochSource implements EpochSource, AutoCloseable {
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Map<TopicPartition, Long> start;
+    private final Map<TopicPartition, Long> end;
+    private final Codec<Example> codec;
+    private final ModelResolver resolver;
+    private final String model;
+    private final java.util.function.Predicate<Example> valid;
+    private final int cacheLimit;
+    private List<Cached> cache;
+    private long skipped;
+    private long total;
+
+    private record Cached(double[] x, double label, double[] vector, long position) {
+    }
+
+    /** Where to start reading: the beginning, a timestamp, or explicit offsets per partition. */
+    public record StartAt(Long timestampMs, Map<Integer, Long> offsets) {
+        public static StartAt beginning() {
+            return new StartAt(null, Map.of());
+        }
+    }
+
+    public KafkaEpochSource(Properties clientProps, String topic, StartAt startAt, Codec<Example> codec,
+                            ModelResolver resolver, String model, java.util.function.Predicate<Example> valid, int cacheLimit) {
+        Properties p = new Properties();
+        p.putAll(clientProps);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.codec = codec;
+        this.resolver = resolver;
+        this.model = model;
+        this.valid = valid;
+        this.cacheLimit = cacheLimit;
+        List<TopicPartition> parts = new ArrayList<>();
+        consumer.partitionsFor(topic, Duration.ofSeconds(10)).forEach(pi -> parts.add(new TopicPartition(topic, pi.partition())));
+        consumer.assign(parts);
+        this.end = new HashMap<>(consumer.endOffsets(parts, Duration.ofSeconds(10)));
+        Map<TopicPartition, Long> begin = consumer.beginningOffsets(parts, Duration.ofSeconds(10));
+        this.start = new HashMap<>(begin);
+        if (startAt.timestampMs() != null) {
+            Map<TopicPartition, Long> query = new HashMap<>();
+            parts.forEach(tp -> query.put(tp, startAt.timestampMs()));
+            consumer.offsetsForTimes(query, Duration.ofSeconds(10)).forEach((tp, ot) ->
+                    start.put(tp, ot == null ? end.get(tp) : ot.offset()));
+        }
+        startAt.offsets().forEach((partition, offset) -> {
+            TopicPartition tp = new TopicPartition(topic, partition);
+            if (!end.containsKey(tp)) {
+                throw new IllegalArgumentException("topic " + topic + " has no partition " + partition);
+            }
+            start.put(tp, Math.max(begin.get(tp), Math.min(offset, end.get(tp))));
+        });
+    }
+
+    /** Records in the range (all models, valid or not). */
+    public long rangeSize() {
+        long n = 0;
+        for (var e : end.entrySet()) {
+            n += e.getValue() - start.get(e.getKey());
+        }
+        return n;
+    }
+
+    /** Records of other models or invalid ones, skipped in the last full read. */
+    public long skipped() {
+        return skipped;
+    }
+
+    /** Examples of the model in the range, as of the last full read. */
+    public long total() {
+        return total;
+    }
+
+    @Override
+    public void readAll(Sink sink) {
+        if (cache != null) {
+            for (Cached c : cache) {
+                sink.accept(c.x(), c.label(), c.vector(), c.position());
+            }
+            return;
+        }
+        List<Cached> filling = rangeSize() <= cacheLimit ? new ArrayList<>() : null;
+        skipped = 0;
+        total = 0;
+        start.forEach(consumer::seek);
+        Map<TopicPartition, Long> remaining = new HashMap<>();
+        end.forEach((tp, e) -> {
+            if (e > start.get(tp)) {
+                remaining.put(tp, e);
+            }
+        });
+        while (!remaining.isEmpty()) {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                Long stop = remaining.get(tp);
+                if (stop == null || r.offset() >= stop) {
+                    continue;
+                }
+                Example e = usable(r);
+                if (e != null) {
+                    long pos = Holdout.position(r.partition(), r.offset());
+                    total++;
+                    sink.accept(e.features(), e.label(), e.labelVector(), pos);
+                    if (filling != null) {
+                        filling.add(new Cached(e.features(), e.label(), e.labelVector(), pos));
+                    }
+                } else {
+                    skipped++;
+                }
+                if (r.offset() + 1 >= stop) {
+                    remaining.remove(tp);
+                }
+            }
+            // Transaction markers occupy offsets no record is returned for: done once the position passes the end.
+            remaining.entrySet().removeIf(en -> consumer.position(en.getKey()) >= en.getValue());
+        }
+        cache = filling;
+    }
+
+    private Example usable(ConsumerRecord<byte[], byte[]> r) {
+        if (r.value() == null) {
+            return null;
+        }
+        try {
+            Example e = codec.decode(r.value());
+            return model.equals(resolver.resolve(e.model(), r.key())) && valid.test(e) ? e : null;
+        } catch (InvalidRecordException bad) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(2));
+    }
+}
