@@ -1,0 +1,55 @@
+package io.streamlearn.cli;
+
+import io.streamlearn.app.KafkaProperties;
+import io.streamlearn.app.StreamlearnApp;
+import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.codec.Codecs;
+import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.kafka.BrokerUnavailableException;
+import io.streamlearn.kafka.WeightsReader;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** Lists every model published on the weights topic, with its newest version and metrics. */
+@Command(name = "models", mixinStandardHelpOptions = true,
+        description = "List the models on 'weights': newest version, counters, prequential accuracy and log loss.")
+final class ModelsCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options;
+
+    @Override
+    public Integer call() {
+        StreamlearnConfig config = options.load();
+        Map<String, WeightSnapshot> latest = read(config);
+        System.out.printf(Locale.ROOT, "%-16s %8s %-8s %12s %10s %9s %9s  %s%n", "MODEL", "VERSION", "SOURCE", "EXAMPLES",
+                "UPDATES", "ACCURACY", "LOGLOSS", "CREATED");
+        for (WeightSnapshot s : latest.values()) {
+            System.out.printf(Locale.ROOT, "%-16s %8d %-8s %12d %10d %9.4f %9.4f  %s%n", s.getModel(), s.getVersion(),
+                    s.getSource(), s.getExamplesSeen(), s.getUpdatesApplied(), s.getMetrics().getAccuracy(),
+                    s.getMetrics().getLogLoss(), Instant.ofEpochMilli(s.getCreatedAt()));
+        }
+        for (String declared : config.models().keySet()) {
+            if (!latest.containsKey(declared)) {
+                System.out.printf(Locale.ROOT, "%-16s %8s %-8s (declared, nothing published yet)%n", declared, "-", "-");
+            }
+        }
+        return 0;
+    }
+
+    static Map<String, WeightSnapshot> read(StreamlearnConfig config) {
+        try {
+            StreamlearnApp.ensureTopics(config, Duration.ofSeconds(5));
+        } catch (BrokerUnavailableException e) {
+            throw new UserError(e.getMessage());
+        }
+        Properties p = new Properties();
+        p.putAll(KafkaProperties.common(config));
+        return WeightsReader.latest(p, config.topics().weights(), Codecs.snapshots(config.formats().weights()));
+    }
+}

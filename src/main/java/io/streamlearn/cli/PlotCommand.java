@@ -1,0 +1,158 @@
+package io.streamlearn.cli;
+
+import io.streamlearn.app.KafkaProperties;
+import io.streamlearn.app.StreamlearnApp;
+import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.codec.Codecs;
+import io.streamlearn.codec.SnapshotMapper;
+import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.data.CsvRows;
+import io.streamlearn.data.Datasets;
+import io.streamlearn.data.LabeledRow;
+import io.streamlearn.kafka.BrokerUnavailableException;
+import io.streamlearn.kafka.WeightsReader;
+import io.streamlearn.model.Network;
+import io.streamlearn.plot.Plots;
+import io.streamlearn.retrain.KafkaEpochSource;
+import io.streamlearn.topology.ModelResolver;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The tutorial's pictures as PNG: the data by label, and a model's predictions with its decision boundary. */
+@Command(name = "plot", mixinStandardHelpOptions = true,
+        description = {"Draw the tutorial's pictures as PNG: the data colored by label (<prefix>-data.png) and,",
+                "with --model, its predictions colored by predicted class with the decision boundary (<prefix>-predictions.png)."})
+final class PlotCommand implements Callable<Integer> {
+    static final class Data {
+        @Option(names = "--csv", paramLabel = "FILE", description = "CSV with a header, features first, the label last.")
+        Path csv;
+
+        @Option(names = "--dataset", paramLabel = "NAME", description = "A bundled data set: blobs, or, xor, iris.")
+        String dataset;
+
+        @Option(names = "--from-topic", description = "The model's labeled examples on the examples topic.")
+        boolean fromTopic;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Data data;
+
+    @Option(names = {"-m", "--model"}, paramLabel = "ID", description = "Model whose predictions to draw (read from the weights topic).")
+    String model;
+
+    @Option(names = {"-v", "--version"}, paramLabel = "V", description = "Version of the model (default: the newest).")
+    Long version;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = ".", description = "Directory of the PNG files (default: current).")
+    Path out;
+
+    @Option(names = "--prefix", defaultValue = "streamlearn", description = "File name prefix (default: ${DEFAULT-VALUE}).")
+    String prefix;
+
+    @Mixin
+    ConfigOptions options;
+
+    @Override
+    public Integer call() throws IOException {
+        List<LabeledRow> rows = rows();
+        if (rows.isEmpty()) {
+            throw new UserError("no data to draw");
+        }
+        Files.createDirectories(out);
+        Path dataPng = out.resolve(prefix + "-data.png");
+        Plots.savePng(Plots.data(rows, "Data (" + rows.size() + " points) by label"), dataPng);
+        System.out.println("wrote " + dataPng);
+        if (model != null) {
+            WeightSnapshot s = snapshot();
+            Network n = SnapshotMapper.network(s);
+            if (n.inputSize() != 2) {
+                throw new UserError("model '" + model + "' has " + n.inputSize() + " inputs; the prediction picture needs 2");
+            }
+            Path predPng = out.resolve(prefix + "-predictions.png");
+            Plots.savePng(Plots.predictions(rows, n, "Predictions of '" + model + "' version " + s.getVersion()), predPng);
+            System.out.println("wrote " + predPng);
+        }
+        return 0;
+    }
+
+    private List<LabeledRow> rows() throws IOException {
+        if (data.dataset != null) {
+            try {
+                return Datasets.load(data.dataset);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--dataset: " + e.getMessage());
+            }
+        }
+        if (data.csv != null) {
+            if (!Files.isReadable(data.csv)) {
+                throw new UserError("--csv " + data.csv + ": no such readable file");
+            }
+            List<LabeledRow> rows = new ArrayList<>();
+            try (CsvRows csv = new CsvRows(Files.newBufferedReader(data.csv, StandardCharsets.UTF_8), null, null, null)) {
+                while (csv.hasNext()) {
+                    CsvRows.Row r = csv.next();
+                    rows.add(new LabeledRow(r.features(), (int) r.label()));
+                }
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--csv " + data.csv + ": " + e.getMessage());
+            }
+            return rows;
+        }
+        StreamlearnConfig config = connect();
+        String id = model != null ? model : config.defaultModel();
+        Properties p = new Properties();
+        p.putAll(KafkaProperties.common(config));
+        List<LabeledRow> rows = new ArrayList<>();
+        try (KafkaEpochSource source = new KafkaEpochSource(p, config.topics().examples(), KafkaEpochSource.StartAt.beginning(),
+                Codecs.examples(config.formats().examples(), config.maxFeatures()), new ModelResolver(config), id,
+                e -> !e.hasVectorLabel(), 100_000)) {
+            if (source.rangeSize() > 100_000) {
+                throw new UserError("the examples topic holds " + source.rangeSize() + " records; plot at most 100000 (use --csv)");
+            }
+            source.readAll((x, label, vector, pos) -> rows.add(new LabeledRow(x, (int) label)));
+        }
+        return rows;
+    }
+
+    private StreamlearnConfig connect() {
+        StreamlearnConfig config = options.load();
+        try {
+            StreamlearnApp.ensureTopics(config, Duration.ofSeconds(5));
+        } catch (BrokerUnavailableException e) {
+            throw new UserError(e.getMessage());
+        }
+        return config;
+    }
+
+    private WeightSnapshot snapshot() {
+        StreamlearnConfig config = connect();
+        Properties p = new Properties();
+        p.putAll(KafkaProperties.common(config));
+        List<WeightSnapshot> all = WeightsReader.readAll(p, config.topics().weights(),
+                Codecs.snapshots(config.formats().weights())).get(model);
+        if (all == null || all.isEmpty()) {
+            throw new UserError("model '" + model + "' has published nothing on '" + config.topics().weights() + "'");
+        }
+        WeightSnapshot best = null;
+        for (WeightSnapshot s : all) {
+            if (version == null ? best == null || s.getVersion() > best.getVersion() : s.getVersion() == version) {
+                best = s;
+            }
+        }
+        if (best == null) {
+            throw new UserError("version " + version + " of '" + model + "' is not on the weights topic");
+        }
+        return best;
+    }
+}

@@ -1,0 +1,85 @@
+package io.streamlearn.cli;
+
+import io.streamlearn.app.KafkaProperties;
+import io.streamlearn.avro.LayerWeights;
+import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.codec.AvroJson;
+import io.streamlearn.codec.Codecs;
+import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.kafka.WeightsReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Prints one model's weights: the newest version, or a given one while the topic still holds it. */
+@Command(name = "weights", mixinStandardHelpOptions = true, description = "Print a model's weights (newest version, or --version V).")
+final class WeightsCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Model id.")
+    String model;
+
+    @Option(names = {"-v", "--version"}, paramLabel = "V", description = "Version to print (default: the newest).")
+    Long version;
+
+    @Option(names = "--json", description = "Print the whole snapshot as JSON (Avro's JSON encoding of WeightSnapshot).")
+    boolean json;
+
+    @Mixin
+    ConfigOptions options;
+
+    @Override
+    public Integer call() {
+        StreamlearnConfig config = options.load();
+        ModelsCommand.read(config);
+        Properties p = new Properties();
+        p.putAll(KafkaProperties.common(config));
+        List<WeightSnapshot> all = WeightsReader.readAll(p, config.topics().weights(),
+                Codecs.snapshots(config.formats().weights())).get(model);
+        if (all == null || all.isEmpty()) {
+            throw new UserError("model '" + model + "' has published nothing on '" + config.topics().weights() + "'");
+        }
+        WeightSnapshot s = null;
+        long newest = -1;
+        for (WeightSnapshot w : all) {
+            newest = Math.max(newest, w.getVersion());
+            if (version == null ? s == null || w.getVersion() > s.getVersion() : w.getVersion() == version) {
+                s = w;
+            }
+        }
+        if (s == null) {
+            throw new UserError("version " + version + " of '" + model + "' is not on the topic (compaction keeps the newest; "
+                    + "newest is " + newest + ")");
+        }
+        if (json) {
+            System.out.println(new String(new AvroJson<WeightSnapshot>(WeightSnapshot.getClassSchema()).encode(s),
+                    StandardCharsets.UTF_8));
+            return 0;
+        }
+        var spec = s.getSpec();
+        System.out.printf(Locale.ROOT, "model %s version %d (%s, parent %s): %d inputs, loss %s, optimizer %s lr %s, %s%n",
+                s.getModel(), s.getVersion(), s.getSource(), s.getParentVersion() == null ? "none" : s.getParentVersion(),
+                spec.getInputSize(), spec.getLoss(), spec.getOptimizer().getKind(), spec.getOptimizer().getLearningRate(),
+                spec.getUpdateMode().getMode());
+        System.out.printf(Locale.ROOT, "examples %d, updates %d, prequential accuracy %.4f, log loss %.4f%n",
+                s.getExamplesSeen(), s.getUpdatesApplied(), s.getMetrics().getAccuracy(), s.getMetrics().getLogLoss());
+        for (int l = 0; l < s.getLayers().size(); l++) {
+            LayerWeights lw = s.getLayers().get(l);
+            System.out.printf(Locale.ROOT, "layer %d: %d x %d, %s%n", l, lw.getRows(), lw.getCols(),
+                    spec.getLayers().get(l).getActivation());
+            for (int r = 0; r < lw.getRows(); r++) {
+                StringBuilder row = new StringBuilder("  W[" + r + "] =");
+                for (int c = 0; c < lw.getCols(); c++) {
+                    row.append(String.format(Locale.ROOT, " %.17g", lw.getWeights().get(r * lw.getCols() + c)));
+                }
+                row.append(String.format(Locale.ROOT, "   b[%d] = %.17g", r, lw.getBiases().get(r)));
+                System.out.println(row);
+            }
+        }
+        return 0;
+    }
+}
