@@ -1,0 +1,175 @@
+package io.streamlearn.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.streamlearn.codec.DeadLetterReason;
+import io.streamlearn.learn.OnlineLearner;
+import io.streamlearn.topology.TopologyListener;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The learner's meters, fed by the topology as it works. Names are lowercase and dotted; tags
+ * are bounded: a model id (declared in the configuration), a dead-letter reason (an enum), a
+ * topic (one of the configured five).
+ *
+ * <ul>
+ *   <li>{@code streamlearn.examples.trained}, {@code streamlearn.updates.applied}: counters per model</li>
+ *   <li>{@code streamlearn.prequential.accuracy}, {@code streamlearn.prequential.log.loss}: running, per model</li>
+ *   <li>{@code streamlearn.prequential.window.accuracy}: over the last {@value #WINDOW} examples</li>
+ *   <li>{@code streamlearn.model.version}, {@code streamlearn.snapshot.age}: newest published version and its age</li>
+ *   <li>{@code streamlearn.late.records}: window mode, records older than the open window</li>
+ *   <li>{@code streamlearn.dead.letters}: counter by topic and reason</li>
+ *   <li>{@code streamlearn.scoring}: timer of scoring one event, with percentiles</li>
+ * </ul>
+ */
+public final class LearnerMetrics implements TopologyListener, MeterBinder {
+    static final int WINDOW = 1000;
+
+    private final Map<String, ModelMeters> models = new ConcurrentHashMap<>();
+    private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> scoring = new ConcurrentHashMap<>();
+    private volatile MeterRegistry registry;
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    private MeterRegistry registry() {
+        MeterRegistry r = registry;
+        if (r == null) {
+            throw new IllegalStateException("bind LearnerMetrics to a registry before starting the topology");
+        }
+        return r;
+    }
+
+    /** The meters of one model, created on its first example. */
+    private final class ModelMeters {
+        final Counter trained;
+        final Counter updates;
+        final RecentAccuracy recent = new RecentAccuracy(WINDOW);
+        volatile double accuracy;
+        volatile double logLoss;
+        volatile long version;
+        volatile long lateRecords;
+        volatile long publishedAtMillis;
+        long lastCorrect;
+        long lastScored;
+
+        ModelMeters(String model) {
+            MeterRegistry r = registry();
+            trained = Counter.builder("streamlearn.examples.trained").tag("model", model)
+                    .description("Labeled examples learned from").register(r);
+            updates = Counter.builder("streamlearn.updates.applied").tag("model", model)
+                    .description("Weight updates applied").register(r);
+            Gauge.builder("streamlearn.prequential.accuracy", this, m -> m.accuracy).tag("model", model)
+                    .description("Test-then-train accuracy since the start").register(r);
+            Gauge.builder("streamlearn.prequential.log.loss", this, m -> m.logLoss).tag("model", model)
+                    .description("Test-then-train log loss since the start").register(r);
+            Gauge.builder("streamlearn.prequential.window.accuracy", recent, RecentAccuracy::accuracy).tag("model", model)
+                    .description("Test-then-train accuracy over the last " + WINDOW + " examples").register(r);
+            Gauge.builder("streamlearn.model.version", this, m -> m.version).tag("model", model)
+                    .description("Newest version published by this instance").register(r);
+            Gauge.builder("streamlearn.snapshot.age", this,
+                            m -> m.publishedAtMillis == 0 ? Double.NaN : (System.currentTimeMillis() - m.publishedAtMillis) / 1000.0)
+                    .tag("model", model).baseUnit("seconds").description("Time since the last published snapshot").register(r);
+            Gauge.builder("streamlearn.late.records", this, m -> m.lateRecords).tag("model", model)
+                    .description("Window mode: records older than the open window").register(r);
+        }
+    }
+
+    private ModelMeters meters(String model) {
+        return models.computeIfAbsent(model, ModelMeters::new);
+    }
+
+    @Override
+    public void trained(OnlineLearner learner, int updatesApplied) {
+        ModelMeters m = meters(learner.config().id());
+        m.trained.increment();
+        if (updatesApplied > 0) {
+            m.updates.increment(updatesApplied);
+        }
+        var p = learner.metrics();
+        if (p.scored() > m.lastScored) {
+            // After a restart the learner's counters jump: only a step of one is one example's verdict.
+            if (p.scored() == m.lastScored + 1) {
+                m.recent.record(p.correct() > m.lastCorrect);
+            }
+            m.lastScored = p.scored();
+            m.lastCorrect = p.correct();
+        }
+        m.accuracy = p.accuracy();
+        m.logLoss = p.logLoss();
+        m.lateRecords = learner.lateRecords();
+    }
+
+    @Override
+    public void published(String model, long version, long streamTime) {
+        ModelMeters m = meters(model);
+        m.version = version;
+        m.publishedAtMillis = System.currentTimeMillis();
+    }
+
+    @Override
+    public void deadLetter(String sourceTopic, DeadLetterReason reason) {
+        deadLetters.computeIfAbsent(sourceTopic + "/" + reason, k -> Counter.builder("streamlearn.dead.letters")
+                .tag("topic", sourceTopic).tag("reason", reason.name())
+                .description("Records sent to the dead-letter topic").register(registry())).increment();
+    }
+
+    @Override
+    public void scored(String model, long version, long nanos) {
+        scoring.computeIfAbsent(model, k -> Timer.builder("streamlearn.scoring").tag("model", k)
+                .description("Time to score one event").publishPercentiles(0.5, 0.99).publishPercentileHistogram(false)
+                .minimumExpectedValue(Duration.ofNanos(1_000)).maximumExpectedValue(Duration.ofSeconds(1))
+                .register(registry())).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Per-model figures for the HTTP API (the same numbers the gauges show). */
+    public Map<String, Object> snapshot(String model) {
+        ModelMeters m = models.get(model);
+        if (m == null) {
+            return Map.of();
+        }
+        return Map.of("examplesTrained", (long) m.trained.count(), "updatesApplied", (long) m.updates.count(),
+                "accuracy", m.accuracy, "logLoss", m.logLoss, "windowAccuracy", m.recent.accuracy(),
+                "version", m.version, "lateRecords", m.lateRecords);
+    }
+
+    /** Accuracy over the last N verdicts, in a ring buffer. */
+    static final class RecentAccuracy {
+        private final boolean[] ring;
+        private int next;
+        private int size;
+        private int correct;
+
+        RecentAccuracy(int n) {
+            ring = new boolean[n];
+        }
+
+        synchronized void record(boolean ok) {
+            if (size == ring.length) {
+                if (ring[next]) {
+                    correct--;
+                }
+            } else {
+                size++;
+            }
+            ring[next] = ok;
+            if (ok) {
+                correct++;
+            }
+            next = (next + 1) % ring.length;
+        }
+
+        synchronized double accuracy() {
+            return size == 0 ? Double.NaN : (double) correct / size;
+        }
+    }
+}
