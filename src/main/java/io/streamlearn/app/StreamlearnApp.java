@@ -40,8 +40,13 @@ public final class StreamlearnApp implements AutoCloseable {
 
     /** Starts the learner and returns once it is RUNNING; fails clearly if the broker is not there. */
     public static StreamlearnApp start(StreamlearnConfig config, TopologyListener listener, Duration timeout) {
+        return start(config, new ModelRegistry(), listener, timeout);
+    }
+
+    /** Starts with a registry made beforehand (listeners such as the dashboard read it too). */
+    public static StreamlearnApp start(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener,
+                                       Duration timeout) {
         ensureTopics(config, Duration.ofSeconds(5));
-        ModelRegistry registry = new ModelRegistry();
         KafkaStreams streams = new KafkaStreams(TopologyFactory.build(config, registry, listener),
                 StreamsSettings.from(config));
         StreamlearnApp app = new StreamlearnApp(config, registry, streams);

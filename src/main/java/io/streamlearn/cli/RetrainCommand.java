@@ -92,6 +92,13 @@ final class RetrainCommand implements Callable<Integer> {
         StreamlearnConfig config = options.load();
         String id = model != null ? model : config.defaultModel();
         RetrainPlan plan = plan();
+        if (optimizer != null) {
+            try {
+                OptimizerKind.parse(optimizer);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--optimizer must be sgd, momentum, adagrad, rmsprop or adam, got '" + optimizer + "'");
+            }
+        }
         try {
             StreamlearnApp.ensureTopics(config, Duration.ofSeconds(5));
         } catch (BrokerUnavailableException e) {

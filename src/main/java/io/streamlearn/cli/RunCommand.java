@@ -3,7 +3,10 @@ package io.streamlearn.cli;
 import io.streamlearn.app.StreamlearnApp;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.BrokerUnavailableException;
-import io.streamlearn.topology.TopologyListener;
+import io.streamlearn.app.Observability;
+import io.streamlearn.http.HttpApi;
+import io.streamlearn.topology.ModelRegistry;
+import picocli.CommandLine.Option;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,16 +19,38 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Serve the HTTP API, /metrics and the dashboard on this port (0: any free port; default: the config's httpPort, else none).")
+    Integer httpPort;
+
+    @Option(names = "--http-host", defaultValue = "127.0.0.1", description = "Address the HTTP server binds (default: ${DEFAULT-VALUE}).")
+    String httpHost;
+
     @Override
     public Integer call() throws Exception {
         StreamlearnConfig config = options.load();
+        int port = httpPort != null ? httpPort : config.httpPort();
+        if (port < -1 || port > 65535) {
+            throw new UserError("--http-port must be between 0 and 65535");
+        }
+        Observability obs = new Observability();
+        ModelRegistry registry = new ModelRegistry();
         StreamlearnApp app;
         try {
-            app = StreamlearnApp.start(config, TopologyListener.NONE, Duration.ofSeconds(60));
+            app = StreamlearnApp.start(config, registry, obs.listener(registry), Duration.ofSeconds(60));
         } catch (BrokerUnavailableException e) {
+            obs.close();
             throw new UserError(e.getMessage());
         }
-        Thread hook = new Thread(app::close, "streamlearn-shutdown");
+        if (port >= 0) {
+            HttpApi http = obs.attach(app, httpHost, port);
+            System.out.println("HTTP API and dashboard at http://" + httpHost + ":" + http.port() + "/");
+        }
+        System.out.println("streamlearn running on " + config.bootstrapServers() + "; Ctrl-C to stop.");
+        Thread hook = new Thread(() -> {
+            app.close();
+            obs.close();
+        }, "streamlearn-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Throwable failure = app.awaitStop();
         if (failure != null) {

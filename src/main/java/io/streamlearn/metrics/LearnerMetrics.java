@@ -124,7 +124,7 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
     }
 
     @Override
-    public void scored(String model, long version, long nanos) {
+    public void scored(String model, long version, double[] features, int label, long nanos) {
         scoring.computeIfAbsent(model, k -> Timer.builder("streamlearn.scoring").tag("model", k)
                 .description("Time to score one event").publishPercentiles(0.5, 0.99).publishPercentileHistogram(false)
                 .minimumExpectedValue(Duration.ofNanos(1_000)).maximumExpectedValue(Duration.ofSeconds(1))

@@ -80,7 +80,7 @@ final class Scorer implements Processor<byte[], byte[], byte[], byte[]> {
             int label = s.network().predictClass(s.output());
             Prediction p = new Prediction(e.id(), model, s.version(), s.output().clone(), label, record.timestamp());
             context.forward(record.withValue(predictions.encode(p)), Names.SCORED_EVENTS_SINK);
-            listener.scored(model, s.version(), System.nanoTime() - start);
+            listener.scored(model, s.version(), x, label, System.nanoTime() - start);
         } catch (InvalidRecordException bad) {
             deadLetter(record, bad.reason(), bad.detail());
         } catch (RuntimeException unexpected) {

@@ -22,7 +22,40 @@ public interface TopologyListener {
     default void published(String model, long version, long streamTime) {
     }
 
-    /** An event was scored; {@code nanos} is the time spent scoring it. */
-    default void scored(String model, long version, long nanos) {
+    /** An event was scored as {@code label}; {@code nanos} is the time spent scoring it. */
+    default void scored(String model, long version, double[] features, int label, long nanos) {
+    }
+
+    /** Tells every listener of the list, in order. */
+    static TopologyListener all(TopologyListener... listeners) {
+        return new TopologyListener() {
+            @Override
+            public void deadLetter(String sourceTopic, io.streamlearn.codec.DeadLetterReason reason) {
+                for (TopologyListener l : listeners) {
+                    l.deadLetter(sourceTopic, reason);
+                }
+            }
+
+            @Override
+            public void trained(OnlineLearner learner, int updatesApplied) {
+                for (TopologyListener l : listeners) {
+                    l.trained(learner, updatesApplied);
+                }
+            }
+
+            @Override
+            public void published(String model, long version, long streamTime) {
+                for (TopologyListener l : listeners) {
+                    l.published(model, version, streamTime);
+                }
+            }
+
+            @Override
+            public void scored(String model, long version, double[] features, int label, long nanos) {
+                for (TopologyListener l : listeners) {
+                    l.scored(model, version, features, label, nanos);
+                }
+            }
+        };
     }
 }

@@ -1,0 +1,78 @@
+package io.streamlearn.app;
+
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamlearn.http.DashboardHistory;
+import io.streamlearn.http.HttpApi;
+import io.streamlearn.metrics.LearnerMetrics;
+import io.streamlearn.topology.ModelRegistry;
+import io.streamlearn.topology.TopologyListener;
+import java.io.IOException;
+
+/**
+ * Metrics, the HTTP API and the dashboard around a running learner. Created before the
+ * application (the topology reports to its listener), attached once it runs.
+ */
+public final class Observability implements AutoCloseable {
+    private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final LearnerMetrics metrics = new LearnerMetrics();
+    private DashboardHistory history;
+    private HttpApi http;
+    private KafkaStreamsMetrics streamsMetrics;
+    private JvmGcMetrics gc;
+
+    public Observability() {
+        metrics.bindTo(prometheus);
+        new JvmMemoryMetrics().bindTo(prometheus);
+        new JvmThreadMetrics().bindTo(prometheus);
+        new ClassLoaderMetrics().bindTo(prometheus);
+        new ProcessorMetrics().bindTo(prometheus);
+        gc = new JvmGcMetrics();
+        gc.bindTo(prometheus);
+    }
+
+    /** What the topology reports to: meters and the dashboard's history. */
+    public TopologyListener listener(ModelRegistry registryForHistory) {
+        return TopologyListener.all(metrics, history(registryForHistory));
+    }
+
+    private synchronized DashboardHistory history(ModelRegistry registry) {
+        if (history == null) {
+            history = new DashboardHistory(registry, metrics);
+        }
+        return history;
+    }
+
+    /** Binds Kafka Streams' own client metrics and starts the HTTP server (port 0: any free port). */
+    public HttpApi attach(StreamlearnApp app, String host, int port) throws IOException {
+        streamsMetrics = new KafkaStreamsMetrics(app.streams());
+        streamsMetrics.bindTo(prometheus);
+        http = new HttpApi(host, port, app.registry(), app.streams()::state, prometheus, metrics, history(app.registry()));
+        return http;
+    }
+
+    public PrometheusMeterRegistry prometheus() {
+        return prometheus;
+    }
+
+    @Override
+    public void close() {
+        if (http != null) {
+            http.close();
+        }
+        if (history != null) {
+            history.close();
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
+        gc.close();
+        prometheus.close();
+    }
+}

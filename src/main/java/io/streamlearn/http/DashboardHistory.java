@@ -1,0 +1,133 @@
+package io.streamlearn.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamlearn.codec.DeadLetterReason;
+import io.streamlearn.metrics.LearnerMetrics;
+import io.streamlearn.topology.ModelRegistry;
+import io.streamlearn.topology.PublishedModel;
+import io.streamlearn.topology.TopologyListener;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the dashboard draws: one sample per second of each model's accuracy, loss, version and
+ * throughput (the last {@value #SAMPLES}), dead letters, and the most recent scored points of
+ * two-feature models. Bounded in memory whatever the traffic.
+ */
+public final class DashboardHistory implements TopologyListener, AutoCloseable {
+    static final int SAMPLES = 600;
+    static final int POINTS = 400;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ModelRegistry registry;
+    private final LearnerMetrics metrics;
+    private final Map<String, Deque<double[]>> samples = new ConcurrentHashMap<>();
+    private final Map<String, Deque<double[]>> points = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastTrained = new ConcurrentHashMap<>();
+    private final AtomicLong deadLetters = new AtomicLong();
+    private final AtomicLong scoredTotal = new AtomicLong();
+    private final ScheduledExecutorService sampler;
+
+    public DashboardHistory(ModelRegistry registry, LearnerMetrics metrics) {
+        this.registry = registry;
+        this.metrics = metrics;
+        this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "streamlearn-dashboard-sampler");
+            t.setDaemon(true);
+            return t;
+        });
+        sampler.scheduleAtFixedRate(this::sample, 1, 1, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void deadLetter(String sourceTopic, DeadLetterReason reason) {
+        deadLetters.incrementAndGet();
+    }
+
+    @Override
+    public void scored(String model, long version, double[] features, int label, long nanos) {
+        scoredTotal.incrementAndGet();
+        if (features.length != 2) {
+            return;
+        }
+        Deque<double[]> d = points.computeIfAbsent(model, k -> new ArrayDeque<>());
+        synchronized (d) {
+            if (d.size() == POINTS) {
+                d.removeFirst();
+            }
+            d.addLast(new double[] {features[0], features[1], label});
+        }
+    }
+
+    /** Takes one sample of every model (public so tests need not wait a second). */
+    public void sample() {
+        long now = System.currentTimeMillis();
+        for (PublishedModel p : registry.all()) {
+            Map<String, Object> live = metrics.snapshot(p.model());
+            long trained = ((Number) live.getOrDefault("examplesTrained", 0L)).longValue();
+            long before = lastTrained.getOrDefault(p.model(), trained);
+            lastTrained.put(p.model(), trained);
+            double acc = ((Number) live.getOrDefault("accuracy", p.snapshot().getMetrics().getAccuracy())).doubleValue();
+            double win = ((Number) live.getOrDefault("windowAccuracy", Double.NaN)).doubleValue();
+            double loss = ((Number) live.getOrDefault("logLoss", p.snapshot().getMetrics().getLogLoss())).doubleValue();
+            Deque<double[]> d = samples.computeIfAbsent(p.model(), k -> new ArrayDeque<>());
+            synchronized (d) {
+                if (d.size() == SAMPLES) {
+                    d.removeFirst();
+                }
+                d.addLast(new double[] {now, acc, win, loss, p.version(), trained - before});
+            }
+        }
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("deadLetters", deadLetters.get());
+        root.put("scored", scoredTotal.get());
+        ObjectNode models = root.putObject("models");
+        for (PublishedModel p : registry.all()) {
+            ObjectNode m = models.putObject(p.model());
+            m.put("version", p.version());
+            m.put("inputs", p.network().inputSize());
+            ArrayNode series = m.putArray("samples");
+            Deque<double[]> d = samples.get(p.model());
+            if (d != null) {
+                synchronized (d) {
+                    for (double[] s : d) {
+                        ArrayNode a = series.addArray();
+                        for (double v : s) {
+                            if (Double.isFinite(v)) {
+                                a.add(v);
+                            } else {
+                                a.addNull();
+                            }
+                        }
+                    }
+                }
+            }
+            ArrayNode pts = m.putArray("points");
+            Deque<double[]> ps = points.get(p.model());
+            if (ps != null) {
+                synchronized (ps) {
+                    for (double[] pt : ps) {
+                        pts.addArray().add(pt[0]).add(pt[1]).add((int) pt[2]);
+                    }
+                }
+            }
+        }
+        return root;
+    }
+
+    @Override
+    public void close() {
+        sampler.shutdownNow();
+    }
+}

@@ -1,0 +1,326 @@
+package io.streamlearn.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamlearn.avro.LayerWeights;
+import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.metrics.LearnerMetrics;
+import io.streamlearn.model.Network;
+import io.streamlearn.topology.ModelRegistry;
+import io.streamlearn.topology.PublishedModel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API, on the JDK's HTTP server: health, models, prediction, Prometheus metrics and
+ * the dashboard. Every instance answers from the newest weights it holds. Errors are JSON with
+ * a 4xx status, never a stack trace.
+ */
+public final class HttpApi implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_BODY = 1 << 20;
+
+    private final HttpServer server;
+    private final ModelRegistry registry;
+    private final Supplier<KafkaStreams.State> state;
+    private final PrometheusMeterRegistry prometheus;
+    private final LearnerMetrics metrics;
+    private final DashboardHistory history;
+
+    public HttpApi(String host, int port, ModelRegistry registry, Supplier<KafkaStreams.State> state,
+                   PrometheusMeterRegistry prometheus, LearnerMetrics metrics, DashboardHistory history) throws IOException {
+        this.registry = registry;
+        this.state = state;
+        this.prometheus = prometheus;
+        this.metrics = metrics;
+        this.history = history;
+        this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
+        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "streamlearn-http");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/", this::route);
+        server.start();
+        LOG.info("HTTP API and dashboard at http://{}:{}/", host, port());
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void route(HttpExchange ex) throws IOException {
+        try {
+            String path = ex.getRequestURI().getPath();
+            String method = ex.getRequestMethod();
+            if (path.equals("/") || path.equals("/index.html")) {
+                requireGet(method);
+                sendResource(ex, "/dashboard/index.html", "text/html; charset=utf-8");
+            } else if (path.equals("/dashboard.js")) {
+                requireGet(method);
+                sendResource(ex, "/dashboard/dashboard.js", "text/javascript; charset=utf-8");
+            } else if (path.equals("/health")) {
+                requireGet(method);
+                health(ex);
+            } else if (path.equals("/metrics")) {
+                requireGet(method);
+                send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", prometheus.scrape().getBytes(StandardCharsets.UTF_8));
+            } else if (path.equals("/models")) {
+                requireGet(method);
+                models(ex);
+            } else if (path.equals("/api/history")) {
+                requireGet(method);
+                sendJson(ex, 200, history.toJson());
+            } else if (path.startsWith("/models/")) {
+                String rest = path.substring("/models/".length());
+                if (rest.endsWith("/predict")) {
+                    if (!method.equals("POST")) {
+                        throw new ApiError(405, "use POST for " + path);
+                    }
+                    predict(ex, rest.substring(0, rest.length() - "/predict".length()));
+                } else if (rest.endsWith("/grid")) {
+                    requireGet(method);
+                    grid(ex, rest.substring(0, rest.length() - "/grid".length()));
+                } else if (!rest.isEmpty() && !rest.contains("/")) {
+                    requireGet(method);
+                    model(ex, rest);
+                } else {
+                    throw new ApiError(404, "no such resource: " + path);
+                }
+            } else {
+                throw new ApiError(404, "no such resource: " + path);
+            }
+        } catch (ApiError e) {
+            sendError(ex, e.status, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("HTTP request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
+            sendError(ex, 500, "internal error");
+        } finally {
+            ex.close();
+        }
+    }
+
+    private static void requireGet(String method) {
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            throw new ApiError(405, "use GET");
+        }
+    }
+
+    private void health(HttpExchange ex) throws IOException {
+        KafkaStreams.State s = state.get();
+        boolean ready = s == KafkaStreams.State.RUNNING;
+        ObjectNode n = JSON.createObjectNode();
+        n.put("live", s != KafkaStreams.State.ERROR && s != KafkaStreams.State.NOT_RUNNING);
+        n.put("ready", ready);
+        n.put("state", s.name());
+        sendJson(ex, ready ? 200 : 503, n);
+    }
+
+    private void models(HttpExchange ex) throws IOException {
+        ArrayNode arr = JSON.createArrayNode();
+        registry.all().stream().sorted((a, b) -> a.model().compareTo(b.model())).forEach(p -> arr.add(summary(p)));
+        sendJson(ex, 200, arr);
+    }
+
+    private ObjectNode summary(PublishedModel p) {
+        WeightSnapshot s = p.snapshot();
+        ObjectNode n = JSON.createObjectNode();
+        n.put("model", p.model());
+        n.put("version", p.version());
+        n.put("source", s.getSource().name());
+        n.put("examplesSeen", s.getExamplesSeen());
+        n.put("updatesApplied", s.getUpdatesApplied());
+        n.put("accuracy", s.getMetrics().getAccuracy());
+        n.put("logLoss", s.getMetrics().getLogLoss());
+        n.put("createdAt", s.getCreatedAt());
+        return n;
+    }
+
+    private PublishedModel find(String id) {
+        PublishedModel p = registry.get(id);
+        if (p == null) {
+            throw new ApiError(404, "model '" + id + "' has no published weights on this instance");
+        }
+        return p;
+    }
+
+    private void model(HttpExchange ex, String id) throws IOException {
+        PublishedModel p = find(id);
+        ObjectNode n = summary(p);
+        WeightSnapshot s = p.snapshot();
+        ObjectNode spec = n.putObject("spec");
+        spec.put("inputSize", s.getSpec().getInputSize());
+        ArrayNode layers = spec.putArray("layers");
+        s.getSpec().getLayers().forEach(l -> layers.addObject().put("units", l.getUnits()).put("activation", l.getActivation()));
+        spec.put("loss", s.getSpec().getLoss());
+        spec.put("optimizer", s.getSpec().getOptimizer().getKind());
+        spec.put("learningRate", s.getSpec().getOptimizer().getLearningRate());
+        spec.put("updateMode", s.getSpec().getUpdateMode().getMode());
+        ArrayNode weights = n.putArray("layers");
+        for (LayerWeights lw : s.getLayers()) {
+            ObjectNode l = weights.addObject();
+            l.put("rows", lw.getRows());
+            l.put("cols", lw.getCols());
+            ArrayNode w = l.putArray("weights");
+            lw.getWeights().forEach(w::add);
+            ArrayNode b = l.putArray("biases");
+            lw.getBiases().forEach(b::add);
+        }
+        ObjectNode live = n.putObject("live");
+        metrics.snapshot(id).forEach((k, v) -> live.putPOJO(k, v));
+        sendJson(ex, 200, n);
+    }
+
+    private void predict(HttpExchange ex, String id) throws IOException {
+        PublishedModel p = find(id);
+        JsonNode body = readJson(ex);
+        JsonNode f = body.get("features");
+        if (f == null || !f.isArray()) {
+            throw new ApiError(400, "the body must be {\"features\": [numbers...]}");
+        }
+        Network n = p.network();
+        if (f.size() != n.inputSize()) {
+            throw new ApiError(422, "model '" + id + "' takes " + n.inputSize() + " features, got " + f.size());
+        }
+        double[] x = new double[f.size()];
+        for (int i = 0; i < x.length; i++) {
+            if (!f.get(i).isNumber() || !Double.isFinite(f.get(i).asDouble())) {
+                throw new ApiError(422, "features[" + i + "] must be a finite number");
+            }
+            x[i] = f.get(i).asDouble();
+        }
+        double[] out = new double[n.outputSize()];
+        int label;
+        // The registry's network is read by nobody else for prediction; its buffers are not thread-safe.
+        synchronized (n) {
+            n.predict(x, out);
+            label = n.predictClass(out);
+        }
+        ObjectNode r = JSON.createObjectNode();
+        r.put("model", id);
+        r.put("version", p.version());
+        ArrayNode o = r.putArray("output");
+        for (double v : out) {
+            o.add(v);
+        }
+        r.put("label", label);
+        sendJson(ex, 200, r);
+    }
+
+    /** The predicted class over a grid, for drawing a two-feature model's decision regions. */
+    private void grid(HttpExchange ex, String id) throws IOException {
+        PublishedModel p = find(id);
+        Network n = p.network();
+        if (n.inputSize() != 2) {
+            throw new ApiError(422, "model '" + id + "' has " + n.inputSize() + " inputs; a grid needs 2");
+        }
+        String q = ex.getRequestURI().getQuery();
+        double[] box = {-1, 1, -1, 1};
+        if (q != null) {
+            for (String kv : q.split("&")) {
+                String[] parts = kv.split("=", 2);
+                int i = List.of("xmin", "xmax", "ymin", "ymax").indexOf(parts[0]);
+                if (i >= 0 && parts.length == 2) {
+                    try {
+                        box[i] = Double.parseDouble(parts[1]);
+                    } catch (NumberFormatException e) {
+                        throw new ApiError(400, parts[0] + " must be a number");
+                    }
+                }
+            }
+        }
+        int size = 40;
+        ObjectNode r = JSON.createObjectNode();
+        r.put("version", p.version());
+        ArrayNode rows = r.putArray("classes");
+        double[] x = new double[2];
+        double[] out = new double[n.outputSize()];
+        synchronized (n) {
+            for (int j = 0; j < size; j++) {
+                ArrayNode row = rows.addArray();
+                for (int i = 0; i < size; i++) {
+                    x[0] = box[0] + (box[1] - box[0]) * (i + 0.5) / size;
+                    x[1] = box[2] + (box[3] - box[2]) * (j + 0.5) / size;
+                    n.predict(x, out);
+                    row.add(n.predictClass(out));
+                }
+            }
+        }
+        sendJson(ex, 200, r);
+    }
+
+    private static JsonNode readJson(HttpExchange ex) {
+        try (InputStream in = ex.getRequestBody()) {
+            byte[] body = in.readNBytes(MAX_BODY + 1);
+            if (body.length > MAX_BODY) {
+                throw new ApiError(413, "body larger than " + MAX_BODY + " bytes");
+            }
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new ApiError(400, "the body is not valid JSON");
+        }
+    }
+
+    private static void sendJson(HttpExchange ex, int status, Object body) throws IOException {
+        send(ex, status, "application/json", JSON.writeValueAsBytes(body));
+    }
+
+    private static void sendError(HttpExchange ex, int status, String message) throws IOException {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("error", message);
+        n.put("status", status);
+        sendJson(ex, status, n);
+    }
+
+    private void sendResource(HttpExchange ex, String resource, String type) throws IOException {
+        try (InputStream in = HttpApi.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new ApiError(404, "missing resource " + resource);
+            }
+            send(ex, 200, type, in.readAllBytes());
+        }
+    }
+
+    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        boolean head = ex.getRequestMethod().equals("HEAD");
+        ex.sendResponseHeaders(status, head ? -1 : body.length);
+        if (!head) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+
+    /** A request the API refuses, with its HTTP status. */
+    static final class ApiError extends RuntimeException {
+        final int status;
+
+        ApiError(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+    }
+}
