@@ -1,0 +1,74 @@
+package io.streamlearn.kafka;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The broker configuration for one node that is both broker and controller, for tests and a local
+ * demo. Every value here differs from Kafka's default for a reason given next to it; anything else
+ * is Kafka's default. Extra settings from the caller are applied last and win.
+ */
+final class BrokerSettings {
+
+    static final String BROKER_LISTENER = "PLAINTEXT";
+    static final String CONTROLLER_LISTENER = "CONTROLLER";
+
+    private static final int MIB = 1024 * 1024;
+
+    private BrokerSettings() {
+    }
+
+    static Properties of(int nodeId, Path logDir, BrokerPorts ports, Map<String, String> overrides) {
+        String host = LoopbackPorts.HOST;
+        Properties p = new Properties();
+        p.put("node.id", Integer.toString(nodeId));
+        p.put("process.roles", "broker,controller");
+
+        p.put("listeners", BROKER_LISTENER + "://" + host + ":" + ports.broker() + ","
+                + CONTROLLER_LISTENER + "://" + host + ":" + ports.controller());
+        p.put("advertised.listeners", BROKER_LISTENER + "://" + host + ":" + ports.broker());
+        p.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        p.put("inter.broker.listener.name", BROKER_LISTENER);
+        p.put("controller.listener.names", CONTROLLER_LISTENER);
+        // A static voter needs a concrete address; port 0 cannot be used here.
+        p.put("controller.quorum.voters", nodeId + "@" + host + ":" + ports.controller());
+
+        p.put("log.dirs", logDir.toString());
+        p.put("metadata.log.dir", logDir.toString());
+
+        // One node: internal topics cannot have more replicas than that.
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        // Fewer internal partitions make the first consumer group and transaction start faster.
+        p.put("offsets.topic.num.partitions", "5");
+        p.put("transaction.state.log.num.partitions", "5");
+
+        // Otherwise every first group (and Kafka Streams app) waits 3 s before its first assignment.
+        p.put("group.initial.rebalance.delay.ms", "0");
+        // Topics are created on purpose, with the partitions the application expects.
+        p.put("auto.create.topics.enable", "false");
+        p.put("num.partitions", "1");
+
+        // After a hard kill the restarted node must wait for its old registration to time out
+        // (12 s with the defaults, 6 s with these) before it accepts clients.
+        p.put("broker.session.timeout.ms", "4000");
+        p.put("broker.heartbeat.interval.ms", "1000");
+
+        // The default allocates 128 MiB at start, too much for a small heap shared with the app.
+        p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * MIB));
+        // Tests and the demo make many small topics; each segment preallocates its index files.
+        p.put("log.segment.bytes", Integer.toString(16 * MIB));
+        p.put("log.index.size.max.bytes", Integer.toString(MIB));
+        // Two cores: Kafka's thread pools are sized for servers.
+        p.put("num.network.threads", "2");
+        p.put("num.io.threads", "2");
+        p.put("background.threads", "2");
+
+        p.putAll(overrides);
+        return p;
+    }
+}

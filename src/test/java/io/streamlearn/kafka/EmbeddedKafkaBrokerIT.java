@@ -1,0 +1,95 @@
+package io.streamlearn.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.streamlearn.testing.ByteRecords;
+import io.streamlearn.testing.KafkaCluster;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The broker's own life cycle: data that survives a restart, and directories that do not outlive it. */
+class EmbeddedKafkaBrokerIT {
+
+    private static final byte[] KEY = "model-1".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] VALUE = "weights".getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void restartsOnItsLogDirWithTheSameDataAddressAndCluster(@TempDir Path tmp) {
+        Path logDir = tmp.resolve("broker");
+        String topic;
+        String bootstrap;
+        String clusterId;
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().logDir(logDir).start()) {
+            bootstrap = broker.bootstrapServers();
+            clusterId = broker.clusterId();
+            topic = embedded(broker).createTopic("restart", 1);
+            ByteRecords.send(bootstrap, topic, KEY, VALUE);
+            assertOneRecord(ByteRecords.readPartitionZero(bootstrap, topic, 1));
+        }
+        assertTrue(Files.isRegularFile(logDir.resolve("meta.properties")), "a given log dir is kept by default");
+
+        try (EmbeddedKafkaBroker again = EmbeddedKafkaBroker.builder().logDir(logDir).keepLogDir(true).start()) {
+            assertEquals(bootstrap, again.bootstrapServers(), "same port as the previous run");
+            assertEquals(clusterId, again.clusterId(), "not formatted again");
+            assertOneRecord(ByteRecords.readPartitionZero(again.bootstrapServers(), topic, 1));
+        }
+        assertTrue(Files.isDirectory(logDir));
+    }
+
+    @Test
+    void removesItsTemporaryLogDirOnCloseOnlyOnce() {
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().start();
+        Path logDir = broker.logDir();
+        assertTrue(Files.isRegularFile(logDir.resolve("meta.properties")));
+
+        broker.close();
+        assertFalse(Files.exists(logDir), "temporary log dir removed");
+        broker.close();
+    }
+
+    @Test
+    void keepsATemporaryLogDirWhenAsked() throws IOException {
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().keepLogDir(true).start();
+        Path logDir = broker.logDir();
+        try {
+            broker.close();
+            assertTrue(Files.isRegularFile(logDir.resolve("meta.properties")));
+        } finally {
+            Utils.delete(logDir.toFile());
+        }
+    }
+
+    @Test
+    void refusesATakenPortWithAPlainMessage() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            BrokerStartException e = assertThrows(BrokerStartException.class,
+                    () -> EmbeddedKafkaBroker.builder().port(port).start());
+            assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
+        }
+    }
+
+    private static KafkaCluster embedded(EmbeddedKafkaBroker broker) {
+        return new KafkaCluster(KafkaCluster.EMBEDDED, broker.bootstrapServers());
+    }
+
+    private static void assertOneRecord(List<ConsumerRecord<byte[], byte[]>> records) {
+        assertEquals(1, records.size());
+        assertArrayEquals(KEY, records.get(0).key());
+        assertArrayEquals(VALUE, records.get(0).value());
+    }
+}
