@@ -265,15 +265,18 @@ public final class ConfigLoader {
         if (m.problems().size() > before) {
             return null;
         }
-        ModelSpec spec = new ModelSpec(inputSize, layers, loss, optimizer, l2, seed);
-        List<String> specProblems = spec.problems();
+        List<String> specProblems = ModelSpec.problems(inputSize, layers, loss, optimizer, l2);
         for (String p : specProblems) {
             m.problems().add("models." + id + ": " + p);
         }
+        if (!specProblems.isEmpty()) {
+            return null;
+        }
+        ModelSpec spec = new ModelSpec(inputSize, layers, loss, optimizer, l2, seed);
         if (initialWeights != null || initialBiases != null) {
             checkInitialWeights(m, id, spec, initialWeights, initialBiases);
         }
-        return specProblems.isEmpty() ? new ModelConfig(id, spec, update, snapshot, initialWeights, initialBiases) : null;
+        return new ModelConfig(id, spec, update, snapshot, initialWeights, initialBiases);
     }
 
     private static void checkInitialWeights(ConfigNode m, String id, ModelSpec spec, double[][] w, double[][] b) {

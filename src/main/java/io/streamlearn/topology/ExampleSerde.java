@@ -11,20 +11,18 @@ import org.apache.kafka.common.serialization.Serializer;
  * Validated examples on the internal repartition topic, as Avro. Serializers in a topology are
  * shared by every stream thread and codecs reuse buffers, hence one codec per thread.
  */
-final class ExampleSerde implements Serializer<Example>, Deserializer<Example> {
+final class ExampleSerde {
     private final ThreadLocal<Codec<Example>> codec;
 
     ExampleSerde(int maxFeatures) {
         this.codec = ThreadLocal.withInitial(() -> Codecs.examples(Format.AVRO, maxFeatures));
     }
 
-    @Override
-    public byte[] serialize(String topic, Example data) {
-        return data == null ? null : codec.get().encode(data);
+    Serializer<Example> serializer() {
+        return (topic, data) -> data == null ? null : codec.get().encode(data);
     }
 
-    @Override
-    public Example deserialize(String topic, byte[] data) {
-        return data == null ? null : codec.get().decode(data);
+    Deserializer<Example> deserializer() {
+        return (topic, data) -> data == null ? null : codec.get().decode(data);
     }
 }

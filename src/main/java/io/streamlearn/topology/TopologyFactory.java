@@ -45,8 +45,8 @@ public final class TopologyFactory {
         if (repartition) {
             ExampleSerde serde = new ExampleSerde(config.maxFeatures());
             String internal = Names.repartitionTopic(config.applicationId());
-            t.addSink(Names.REPARTITION_SINK, internal, new StringSerializer(), serde, Names.EXAMPLES_VALIDATE);
-            t.addSource(Names.REPARTITION_SOURCE, new StringDeserializer(), serde, internal);
+            t.addSink(Names.REPARTITION_SINK, internal, new StringSerializer(), serde.serializer(), Names.EXAMPLES_VALIDATE);
+            t.addSource(Names.REPARTITION_SOURCE, new StringDeserializer(), serde.deserializer(), internal);
             t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener), Names.REPARTITION_SOURCE);
         } else {
             t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener), Names.EXAMPLES_VALIDATE);

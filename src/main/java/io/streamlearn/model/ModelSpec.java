@@ -1,0 +1,74 @@
+package io.streamlearn.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a network is: its input size, layers, loss, optimizer, L2 penalty and initialisation
+ * seed. Immutable; {@link #problems()} lists everything wrong at once for the config validator.
+ */
+public record ModelSpec(int inputSize, List<LayerSpec> layers, LossKind loss, OptimizerSpec optimizer,
+                        double l2, long seed) {
+
+    public ModelSpec {
+        layers = List.copyOf(layers);
+        List<String> p = problems(inputSize, layers, loss, optimizer, l2);
+        if (!p.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", p));
+        }
+    }
+
+    public int outputSize() {
+        return layers.get(layers.size() - 1).units();
+    }
+
+    public Activation outputActivation() {
+        return layers.get(layers.size() - 1).activation();
+    }
+
+    /** Always empty for a constructed spec (the constructor refuses bad ones); kept for callers that validate. */
+    public List<String> problems() {
+        return problems(inputSize, layers, loss, optimizer, l2);
+    }
+
+    /** Every problem with these values, without constructing a spec. */
+    public static List<String> problems(int inputSize, List<LayerSpec> layers, LossKind loss, OptimizerSpec o, double l2) {
+        List<String> p = new ArrayList<>();
+        if (inputSize < 1) {
+            p.add("inputSize must be at least 1, got " + inputSize);
+        }
+        if (layers == null || layers.isEmpty()) {
+            p.add("a model needs at least one layer");
+        } else {
+            for (int i = 0; i < layers.size(); i++) {
+                LayerSpec l = layers.get(i);
+                if (l == null || l.units() < 1 || l.activation() == null) {
+                    p.add("layer " + i + " needs at least 1 unit and an activation");
+                }
+            }
+        }
+        if (loss == null) {
+            p.add("a loss is required");
+        }
+        if (o == null || o.kind() == null) {
+            p.add("an optimizer is required");
+        } else {
+            if (!(o.learningRate() > 0) || !Double.isFinite(o.learningRate())) {
+                p.add("learningRate must be positive, got " + o.learningRate());
+            }
+            if (!(o.beta1() >= 0 && o.beta1() < 1) || !(o.beta2() >= 0 && o.beta2() < 1)) {
+                p.add("beta1 and beta2 must be in [0, 1)");
+            }
+            if (!(o.momentum() >= 0 && o.momentum() < 1) || !(o.rho() >= 0 && o.rho() < 1)) {
+                p.add("momentum and rho must be in [0, 1)");
+            }
+            if (!(o.epsilon() >= 0) || !(o.initialAccumulator() >= 0)) {
+                p.add("epsilon and initialAccumulator must not be negative");
+            }
+        }
+        if (!(l2 >= 0) || !Double.isFinite(l2)) {
+            p.add("l2 must be a finite number ≥ 0, got " + l2);
+        }
+        return p;
+    }
+}

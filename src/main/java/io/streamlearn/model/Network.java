@@ -1,0 +1,330 @@
+package io.streamlearn.model;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+
+/**
+ * A feed-forward network of fully connected layers, y = g(W x + b) per layer, trained by
+ * gradient steps. One update path serves one example and a batch: {@link #accumulate} adds an
+ * example's gradient to the open batch, {@link #applyUpdate} averages it and takes one optimizer
+ * step ({@link #learnOne} and {@link #learnMany} are both built from these two).
+ *
+ * <p>Every buffer is allocated at construction, so predicting and learning allocate nothing.
+ * Sums run in a fixed order, so the same examples in the same order give the same bits. Not
+ * thread-safe: each thread uses its own copy.
+ */
+public final class Network {
+    private final ModelSpec spec;
+    private final Layer[] layers;
+    private final DMatrixRMaj input;
+    private final double[] target;
+    private int pendingCount;
+    private long updatesApplied;
+
+    private Network(ModelSpec spec) {
+        this.spec = spec;
+        List<LayerSpec> ls = spec.layers();
+        this.layers = new Layer[ls.size()];
+        int in = spec.inputSize();
+        for (int i = 0; i < layers.length; i++) {
+            layers[i] = new Layer(in, ls.get(i).units(), ls.get(i).activation(), spec.optimizer().kind().slots());
+            in = ls.get(i).units();
+        }
+        this.input = new DMatrixRMaj(spec.inputSize(), 1);
+        this.target = new double[spec.outputSize()];
+        if (spec.optimizer().kind() == OptimizerKind.ADAGRAD) {
+            for (Layer l : layers) {
+                Arrays.fill(l.weightSlots[0], spec.optimizer().initialAccumulator());
+                Arrays.fill(l.biasSlots[0], spec.optimizer().initialAccumulator());
+            }
+        }
+    }
+
+    /** Glorot-uniform weights drawn from the spec's seed, zero biases: the same seed gives the same bits. */
+    public static Network initialize(ModelSpec spec) {
+        Network n = new Network(spec);
+        SplittableRandom r = new SplittableRandom(spec.seed());
+        for (Layer l : n.layers) {
+            double limit = Math.sqrt(6.0 / (l.inputs + l.units));
+            double[] w = l.weights.data;
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (2 * r.nextDouble() - 1) * limit;
+            }
+        }
+        return n;
+    }
+
+    /** Explicit initial weights (row-major, units × inputs per layer) and biases. */
+    public static Network withWeights(ModelSpec spec, double[][] weights, double[][] biases) {
+        Network n = new Network(spec);
+        if (weights.length != n.layers.length || biases.length != n.layers.length) {
+            throw new IllegalArgumentException("need weights and biases for " + n.layers.length + " layers");
+        }
+        for (int i = 0; i < n.layers.length; i++) {
+            Layer l = n.layers[i];
+            if (weights[i].length != l.units * l.inputs || biases[i].length != l.units) {
+                throw new IllegalArgumentException("layer " + i + " needs " + l.units * l.inputs + " weights and "
+                        + l.units + " biases");
+            }
+            System.arraycopy(weights[i], 0, l.weights.data, 0, weights[i].length);
+            System.arraycopy(biases[i], 0, l.biases, 0, biases[i].length);
+        }
+        return n;
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    public int inputSize() {
+        return spec.inputSize();
+    }
+
+    public int outputSize() {
+        return spec.outputSize();
+    }
+
+    public int layerCount() {
+        return layers.length;
+    }
+
+    /** Forward pass: the output layer's activations into {@code out}. */
+    public void predict(double[] x, double[] out) {
+        forward(x);
+        System.arraycopy(layers[layers.length - 1].a.data, 0, out, 0, outputSize());
+    }
+
+    private void forward(double[] x) {
+        if (x.length != spec.inputSize()) {
+            throw new IllegalArgumentException("expected " + spec.inputSize() + " features, got " + x.length);
+        }
+        System.arraycopy(x, 0, input.data, 0, x.length);
+        DMatrixRMaj in = input;
+        for (Layer l : layers) {
+            CommonOps_DDRM.mult(l.weights, in, l.z);
+            double[] z = l.z.data;
+            for (int i = 0; i < l.units; i++) {
+                z[i] += l.biases[i];
+            }
+            l.activation.apply(z, l.a.data, l.units);
+            in = l.a;
+        }
+    }
+
+    /** The predicted class of an output computed by {@link #predict}. */
+    public int predictClass(double[] output) {
+        if (output.length > 1) {
+            int best = 0;
+            for (int i = 1; i < output.length; i++) {
+                if (output[i] > output[best]) {
+                    best = i;
+                }
+            }
+            return best;
+        }
+        return output[0] >= threshold() ? 1 : 0;
+    }
+
+    private double threshold() {
+        return switch (spec.outputActivation()) {
+            case SIGN, TANH -> 0.0;
+            case LINEAR, RELU -> spec.loss() == LossKind.HINGE || spec.loss() == LossKind.PERCEPTRON ? 0.0 : 0.5;
+            default -> 0.5;
+        };
+    }
+
+    /** A label as the target vector: itself for one output, one-hot of the class index otherwise. */
+    public void target(double label, double[] targetOut) {
+        if (targetOut.length == 1) {
+            targetOut[0] = label;
+            return;
+        }
+        Arrays.fill(targetOut, 0.0);
+        targetOut[(int) label] = 1.0;
+    }
+
+    /** Whether a numeric label can be learned by this network. */
+    public boolean isValidLabel(double label) {
+        if (!Double.isFinite(label)) {
+            return false;
+        }
+        int m = outputSize();
+        if (m == 1) {
+            return !spec.loss().classification() || label == 0.0 || label == 1.0;
+        }
+        return label == Math.rint(label) && label >= 0 && label < m;
+    }
+
+    /** The loss of an output already computed by {@link #predict} (for one output layer). */
+    public double loss(double[] output, double[] target) {
+        Layer last = layers[layers.length - 1];
+        return spec.loss().value(last.z.data, output, target, outputSize());
+    }
+
+    /** Forward, backward, and adds this example's gradient to the open batch; returns its loss. */
+    public double accumulate(double[] x, double[] target) {
+        if (target.length != outputSize()) {
+            throw new IllegalArgumentException("expected a target of " + outputSize() + " values, got " + target.length);
+        }
+        forward(x);
+        Layer last = layers[layers.length - 1];
+        double loss = spec.loss().value(last.z.data, last.a.data, target, last.units);
+        spec.loss().outputDelta(last.activation, last.z.data, last.a.data, target, last.dA, last.delta.data, last.units);
+        for (int li = layers.length - 1; li >= 0; li--) {
+            Layer l = layers[li];
+            DMatrixRMaj in = li == 0 ? input : layers[li - 1].a;
+            CommonOps_DDRM.multAddTransB(l.delta, in, l.gradWeights);
+            double[] d = l.delta.data;
+            for (int i = 0; i < l.units; i++) {
+                l.gradBiases[i] += d[i];
+            }
+            if (li > 0) {
+                Layer below = layers[li - 1];
+                CommonOps_DDRM.multTransA(l.weights, l.delta, l.dInput);
+                below.activation.backward(below.z.data, below.a.data, l.dInput.data, below.delta.data, below.units);
+            }
+        }
+        pendingCount++;
+        return loss;
+    }
+
+    public int pendingCount() {
+        return pendingCount;
+    }
+
+    /** Averages the open batch's gradient, adds L2 on weights, takes one optimizer step, clears the batch. */
+    public void applyUpdate() {
+        if (pendingCount == 0) {
+            return;
+        }
+        updatesApplied++;
+        OptimizerSpec o = spec.optimizer();
+        double scale = 1.0 / pendingCount;
+        double lrT = o.learningRate();
+        if (o.kind() == OptimizerKind.ADAM) {
+            lrT = o.learningRate() * Math.sqrt(1 - Math.pow(o.beta2(), updatesApplied))
+                    / (1 - Math.pow(o.beta1(), updatesApplied));
+        }
+        for (Layer l : layers) {
+            step(o, lrT, scale, spec.l2(), l.weights.data, l.gradWeights.data, l.weightSlots);
+            step(o, lrT, scale, 0.0, l.biases, l.gradBiases, l.biasSlots);
+        }
+        pendingCount = 0;
+    }
+
+    /** One optimizer step on one parameter array; clears its gradient. Keras' formulas. */
+    private static void step(OptimizerSpec o, double lrT, double scale, double l2, double[] w, double[] grad, double[][] slots) {
+        double lr = o.learningRate();
+        for (int i = 0; i < w.length; i++) {
+            double g = grad[i] * scale;
+            if (l2 != 0) {
+                g += l2 * w[i];
+            }
+            grad[i] = 0.0;
+            switch (o.kind()) {
+                case SGD -> w[i] -= lr * g;
+                case MOMENTUM -> {
+                    double v = o.momentum() * slots[0][i] - lr * g;
+                    slots[0][i] = v;
+                    w[i] += v;
+                }
+                case ADAGRAD -> {
+                    double acc = slots[0][i] + g * g;
+                    slots[0][i] = acc;
+                    w[i] -= lr * g / (Math.sqrt(acc) + o.epsilon());
+                }
+                case RMSPROP -> {
+                    double v = o.rho() * slots[0][i] + (1 - o.rho()) * g * g;
+                    slots[0][i] = v;
+                    w[i] -= lr * g / (Math.sqrt(v) + o.epsilon());
+                }
+                case ADAM -> {
+                    double m = o.beta1() * slots[0][i] + (1 - o.beta1()) * g;
+                    double v = o.beta2() * slots[1][i] + (1 - o.beta2()) * g * g;
+                    slots[0][i] = m;
+                    slots[1][i] = v;
+                    w[i] -= lrT * m / (Math.sqrt(v) + o.epsilon());
+                }
+            }
+        }
+    }
+
+    public double learnOne(double[] x, double[] target) {
+        double loss = accumulate(x, target);
+        applyUpdate();
+        return loss;
+    }
+
+    public void learnMany(double[][] xs, double[][] targets) {
+        for (int i = 0; i < xs.length; i++) {
+            accumulate(xs[i], targets[i]);
+        }
+        applyUpdate();
+    }
+
+    /** Convenience for a numeric label: its target vector, then {@link #learnOne}. Allocation-free. */
+    public double learnOne(double[] x, double label) {
+        target(label, target);
+        return learnOne(x, target);
+    }
+
+    public long updatesApplied() {
+        return updatesApplied;
+    }
+
+    public double[] weights(int layer) {
+        return layers[layer].weights.data;
+    }
+
+    public double[] biases(int layer) {
+        return layers[layer].biases;
+    }
+
+    public int slotCount() {
+        return spec.optimizer().kind().slots();
+    }
+
+    public double[] slot(int layer, boolean bias, int slot) {
+        return bias ? layers[layer].biasSlots[slot] : layers[layer].weightSlots[slot];
+    }
+
+    public double[] pendingWeightGradient(int layer) {
+        return layers[layer].gradWeights.data;
+    }
+
+    public double[] pendingBiasGradient(int layer) {
+        return layers[layer].gradBiases;
+    }
+
+    /** Sets the counters after the caller wrote state through the live arrays above. */
+    public void restoreState(long updatesApplied, int pendingCount) {
+        if (updatesApplied < 0 || pendingCount < 0) {
+            throw new IllegalArgumentException("counters must not be negative");
+        }
+        this.updatesApplied = updatesApplied;
+        this.pendingCount = pendingCount;
+    }
+
+    /** A deep copy: parameters, optimizer state, the open batch and counters. */
+    public Network copy() {
+        Network n = new Network(spec);
+        for (int i = 0; i < layers.length; i++) {
+            Layer s = layers[i];
+            Layer d = n.layers[i];
+            System.arraycopy(s.weights.data, 0, d.weights.data, 0, s.weights.data.length);
+            System.arraycopy(s.biases, 0, d.biases, 0, s.biases.length);
+            System.arraycopy(s.gradWeights.data, 0, d.gradWeights.data, 0, s.gradWeights.data.length);
+            System.arraycopy(s.gradBiases, 0, d.gradBiases, 0, s.gradBiases.length);
+            for (int k = 0; k < s.weightSlots.length; k++) {
+                System.arraycopy(s.weightSlots[k], 0, d.weightSlots[k], 0, s.weightSlots[k].length);
+                System.arraycopy(s.biasSlots[k], 0, d.biasSlots[k], 0, s.biasSlots[k].length);
+            }
+        }
+        n.pendingCount = pendingCount;
+        n.updatesApplied = updatesApplied;
+        return n;
+    }
+}
