@@ -17,6 +17,8 @@ public final class StreamsSettings {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5");
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
+        // Scoring reads weights on the global thread: a bad snapshot must not kill it either.
+        p.put("processing.exception.handler.global.enabled", "true");
         p.putAll(KafkaProperties.common(config));
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.guarantee().streamsValue());

@@ -134,7 +134,11 @@ public final class TutorialDemo {
         Codec<Prediction> codec = Codecs.predictions(config.formats().scoredEvents());
         List<Prediction> out = new java.util.ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(config.topics().scoredEvents()));
+            List<org.apache.kafka.common.TopicPartition> parts = new java.util.ArrayList<>();
+            c.partitionsFor(config.topics().scoredEvents(), timeout)
+                    .forEach(pi -> parts.add(new org.apache.kafka.common.TopicPartition(pi.topic(), pi.partition())));
+            c.assign(parts);
+            c.seekToBeginning(parts);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (out.size() < expected && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
