@@ -48,6 +48,7 @@ public final class StreamlearnApp implements AutoCloseable {
     public static StreamlearnApp start(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener,
                                        Duration timeout) {
         ensureTopics(config, Duration.ofSeconds(5));
+        InitialWeights.publishMissing(config);
         KafkaStreams streams = new KafkaStreams(TopologyFactory.build(config, registry, listener),
                 StreamsSettings.from(config));
         StreamlearnApp app = new StreamlearnApp(config, registry, streams);

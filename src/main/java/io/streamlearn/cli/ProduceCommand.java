@@ -13,7 +13,7 @@ import io.streamlearn.data.CsvRows;
 import io.streamlearn.data.Generators;
 import io.streamlearn.data.LabeledRow;
 import io.streamlearn.kafka.BrokerUnavailableException;
-import io.streamlearn.kafka.TopicAdmin;
+import io.streamlearn.kafka.WeightsReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,7 +23,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Random;
@@ -101,6 +103,11 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--labels-file", paramLabel = "FILE", description = "Also write id,label of held-out events to this CSV.")
     Path labelsFile;
 
+    @Option(names = "--wait-for-weights", paramLabel = "SECONDS", defaultValue = "30",
+            description = {"Held-out events are sent after the examples, once the model has published weights",
+                    "(an event for a model without weights is dead-lettered); wait at most this long, 0: don't wait (default: ${DEFAULT-VALUE})."})
+    int waitForWeights;
+
     @Option(names = "--progress", negatable = true, description = "Progress bar on stderr (default: when stderr is a terminal).")
     Boolean progress;
 
@@ -140,6 +147,8 @@ final class ProduceCommand implements Callable<Integer> {
                 labels.println("id,label");
             }
             long limit = count != null ? count : Long.MAX_VALUE;
+            List<ProducerRecord<byte[], byte[]>> heldBack = new ArrayList<>();
+            String eventModel = null;
             while (produced < limit && input.hasNext()) {
                 Example e = input.next(produced);
                 String id = e.id() != null ? e.id() : "p-" + produced;
@@ -149,8 +158,14 @@ final class ProduceCommand implements Callable<Integer> {
                     RecordHeaders h = new RecordHeaders();
                     String label = e.hasVectorLabel() ? java.util.Arrays.toString(e.labelVector()) : JsonExampleCodec.number(e.label());
                     h.add(HeaderNames.TRUE_LABEL, bytes(label));
-                    producer.send(new ProducerRecord<>(config.topics().events(), null, key,
-                            eventCodec.encode(new UnlabeledEvent(id, m, e.features())), h));
+                    ProducerRecord<byte[], byte[]> event = new ProducerRecord<>(config.topics().events(), null, key,
+                            eventCodec.encode(new UnlabeledEvent(id, m, e.features())), h);
+                    eventModel = eventModel != null ? eventModel : m != null ? m : config.defaultModel();
+                    if (heldBack.size() < MAX_HELD_BACK) {
+                        heldBack.add(event);
+                    } else {
+                        producer.send(event);
+                    }
                     if (labels != null) {
                         labels.println(id + "," + label);
                     }
@@ -164,6 +179,11 @@ final class ProduceCommand implements Callable<Integer> {
                 throttle(produced, t0);
             }
             producer.flush();
+            if (!heldBack.isEmpty()) {
+                awaitWeights(config, eventModel);
+                heldBack.forEach(producer::send);
+                producer.flush();
+            }
         }
         bar.done();
         double secs = Math.max(1e-9, (System.nanoTime() - t0) / 1e9);
@@ -172,6 +192,33 @@ final class ProduceCommand implements Callable<Integer> {
                 heldOut > 0 ? " and " + heldOut + " events to '" + config.topics().events() + "'" : "",
                 secs, produced / secs);
         return 0;
+    }
+
+    /** Held-out events kept back until the examples are sent; beyond this many they go at once. */
+    static final int MAX_HELD_BACK = 1_000_000;
+
+    private void awaitWeights(StreamlearnConfig config, String model) throws InterruptedException {
+        if (waitForWeights <= 0) {
+            return;
+        }
+        Properties p = new Properties();
+        p.putAll(KafkaProperties.common(config));
+        var codec = Codecs.snapshots(config.formats().weights());
+        long deadline = System.nanoTime() + waitForWeights * 1_000_000_000L;
+        boolean told = false;
+        while (System.nanoTime() < deadline) {
+            if (WeightsReader.latest(p, config.topics().weights(), codec).containsKey(model)) {
+                return;
+            }
+            if (!told) {
+                System.err.println("waiting for model '" + model + "' to publish weights before sending the held-out events"
+                        + " (is 'streamlearn run' running?)");
+                told = true;
+            }
+            Thread.sleep(500);
+        }
+        System.err.println("warning: model '" + model + "' published no weights within " + waitForWeights
+                + " s; sending the events anyway (they will be dead-lettered as NO_WEIGHTS_YET)");
     }
 
     private long total() {
