@@ -17,6 +17,9 @@ public final class StreamsSettings {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5");
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
+        // A crashed instance's tasks move after the session timeout: 10 s instead of Kafka's 45 s.
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "2000");
         // Scoring reads weights on the global thread: a bad snapshot must not kill it either.
         p.put("processing.exception.handler.global.enabled", "true");
         p.putAll(KafkaProperties.common(config));

@@ -136,6 +136,7 @@ final class ProduceCommand implements Callable<Integer> {
         Codec<Example> exampleCodec = Codecs.examples(examplesFormat, config.maxFeatures());
         Codec<UnlabeledEvent> eventCodec = Codecs.events(eventsFormat, config.maxFeatures());
         Random holdoutDraw = new Random(seed ^ 0x5DEECE66DL);
+        java.util.BitSet exactHoldout = exactHoldout(total(), holdoutDraw);
         long produced = 0;
         long heldOut = 0;
         long t0 = System.nanoTime();
@@ -154,7 +155,9 @@ final class ProduceCommand implements Callable<Integer> {
                 String id = e.id() != null ? e.id() : "p-" + produced;
                 String m = model != null ? model : e.model();
                 byte[] key = bytes(input.key() != null ? input.key() : id);
-                if (holdout > 0 && holdoutDraw.nextDouble() < holdout) {
+                boolean heldOutNow = exactHoldout != null ? exactHoldout.get((int) produced)
+                        : holdout > 0 && holdoutDraw.nextDouble() < holdout;
+                if (heldOutNow) {
                     RecordHeaders h = new RecordHeaders();
                     String label = e.hasVectorLabel() ? java.util.Arrays.toString(e.labelVector()) : JsonExampleCodec.number(e.label());
                     h.add(HeaderNames.TRUE_LABEL, bytes(label));
@@ -192,6 +195,24 @@ final class ProduceCommand implements Callable<Integer> {
                 heldOut > 0 ? " and " + heldOut + " events to '" + config.topics().events() + "'" : "",
                 secs, produced / secs);
         return 0;
+    }
+
+    /**
+     * When the number of records is known (a count, a data set), exactly round(n × share) of them
+     * are held out, chosen by the seed: the tutorial's 75/25 split is 150/50, not about that.
+     */
+    private java.util.BitSet exactHoldout(long n, Random r) {
+        if (holdout <= 0 || n <= 0 || n > 10_000_000) {
+            return null;
+        }
+        int k = (int) Math.round(n * holdout);
+        java.util.BitSet chosen = new java.util.BitSet((int) n);
+        // Floyd's algorithm: k distinct indices without materialising a permutation.
+        for (long j = n - k; j < n; j++) {
+            int t = r.nextInt((int) j + 1);
+            chosen.set(chosen.get(t) ? (int) j : t);
+        }
+        return chosen;
     }
 
     /** Held-out events kept back until the examples are sent; beyond this many they go at once. */
