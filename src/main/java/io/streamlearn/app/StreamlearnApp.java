@@ -13,7 +13,17 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.codec.Codec;
+import io.streamlearn.codec.Codecs;
+import io.streamlearn.codec.SnapshotMapper;
+import io.streamlearn.topology.PublishedModel;
 import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -85,6 +95,7 @@ public final class StreamlearnApp implements AutoCloseable {
             throw new IllegalStateException("Kafka Streams failed to start (state " + streams.state() + ")"
                     + (f == null ? "" : ": " + f.getMessage()), f);
         }
+        app.loadRestoredWeights();
         LOG.info("streamlearn running: application {} on {}, models {}, {}", config.applicationId(),
                 config.bootstrapServers(), config.models().keySet(), config.guarantee().streamsValue());
         return app;
@@ -109,6 +120,27 @@ public final class StreamlearnApp implements AutoCloseable {
             List<String> created = admin.ensure(specs);
             if (!created.isEmpty()) {
                 LOG.info("Created topics {}", created);
+            }
+        }
+    }
+
+    /**
+     * The global weights store is restored at start without passing through its processor, so
+     * the registry learns of the models it holds here (the processor keeps it current afterwards).
+     */
+    private void loadRestoredWeights() {
+        Codec<WeightSnapshot> codec = Codecs.snapshots(config.formats().weights());
+        ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(
+                Names.WEIGHTS_GLOBAL_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                try {
+                    WeightSnapshot s = codec.decode(kv.value);
+                    registry.offer(new PublishedModel(kv.key, s.getVersion(), s.getSource(), SnapshotMapper.network(s), s));
+                } catch (RuntimeException e) {
+                    LOG.warn("Ignoring an unreadable snapshot of model '{}' in the weights store: {}", kv.key, e.getMessage());
+                }
             }
         }
     }

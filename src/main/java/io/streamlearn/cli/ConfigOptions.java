@@ -14,9 +14,10 @@ import picocli.CommandLine.Option;
  */
 public final class ConfigOptions {
     static final String ENV_BOOTSTRAP = "STREAMLEARN_BOOTSTRAP_SERVERS";
+    static final String ENV_CONFIG = "STREAMLEARN_CONFIG";
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "YAML configuration: models, topics, formats, Kafka client properties. Without it, one default model (2 inputs, logistic regression).")
+            description = "YAML configuration: models, topics, formats, Kafka client properties (default: $" + ENV_CONFIG + "; without either, one default model: 2 inputs, logistic regression).")
     Path configFile;
 
     @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT",
@@ -50,8 +51,13 @@ public final class ConfigOptions {
         if (guarantee != null) {
             o.put("processingGuarantee", guarantee);
         }
+        Path file = configFile;
+        String envFile = System.getenv(ENV_CONFIG);
+        if (file == null && envFile != null && !envFile.isBlank()) {
+            file = Path.of(envFile);
+        }
         try {
-            return ConfigLoader.load(configFile, o);
+            return ConfigLoader.load(file, o);
         } catch (ConfigException e) {
             throw new UserError(e.getMessage());
         }

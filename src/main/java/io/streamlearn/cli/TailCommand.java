@@ -52,6 +52,9 @@ final class TailCommand implements Callable<Integer> {
     @Option(names = {"-t", "--timeout"}, paramLabel = "SECONDS", description = "Stop after this many seconds.")
     Double timeout;
 
+    @Option(names = {"-m", "--model"}, paramLabel = "ID", description = "Only records of this model (scored-events, weights).")
+    String model;
+
     @Option(names = "--json", description = "Print each record's value as JSON instead of a readable line.")
     boolean json;
 
@@ -111,7 +114,11 @@ final class TailCommand implements Callable<Integer> {
             while (System.nanoTime() < deadline && (max == null || seen < max)) {
                 long left = Math.max(1, Math.min(500, (deadline - System.nanoTime()) / 1_000_000));
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(left))) {
-                    out.println(render(stream, r, predictions, snapshots, snapshotJson));
+                    String line = render(stream, r, predictions, snapshots, snapshotJson);
+                    if (line == null) {
+                        continue;
+                    }
+                    out.println(line);
                     seen++;
                     if (max != null && seen >= max) {
                         break;
@@ -157,6 +164,9 @@ final class TailCommand implements Callable<Integer> {
 
     private String renderScored(ConsumerRecord<byte[], byte[]> r, Codec<Prediction> codec) {
         Prediction p = codec.decode(r.value());
+        if (model != null && !model.equals(p.model())) {
+            return null;
+        }
         String truth = header(r, HeaderNames.TRUE_LABEL);
         String verdict = "";
         if (accuracy && truth != null) {
@@ -176,6 +186,9 @@ final class TailCommand implements Callable<Integer> {
     }
 
     private String renderWeights(WeightSnapshot s, AvroJson<WeightSnapshot> snapshotJson) {
+        if (model != null && !model.equals(s.getModel())) {
+            return null;
+        }
         if (json) {
             return new String(snapshotJson.encode(s), StandardCharsets.UTF_8);
         }
