@@ -169,8 +169,13 @@ public final class StreamlearnApp implements AutoCloseable {
      */
     @Override
     public void close() {
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        boolean clean = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
+        if (clean) {
+            LOG.info("streamlearn stopped cleanly (state committed, group left)");
+        } else {
+            LOG.warn("streamlearn did not stop within 30 s");
+        }
         stopped.countDown();
     }
 }
