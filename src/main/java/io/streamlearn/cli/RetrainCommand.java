@@ -25,7 +25,9 @@ import io.streamlearn.topology.ModelResolver;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -78,7 +80,7 @@ final class RetrainCommand implements Callable<Integer> {
     String fromTimestamp;
 
     @Option(names = "--offsets", paramLabel = "P:O", split = ",", description = "Start at these offsets, e.g. 0:1500,1:0.")
-    Map<Integer, Long> offsets = new LinkedHashMap<>();
+    List<String> offsets = new ArrayList<>();
 
     @Option(names = "--buffer", defaultValue = "100000",
             description = "Shuffle buffer size; a range no larger than this is also kept in memory between epochs (default: ${DEFAULT-VALUE}).")
@@ -92,6 +94,7 @@ final class RetrainCommand implements Callable<Integer> {
         StreamlearnConfig config = options.load();
         String id = model != null ? model : config.defaultModel();
         RetrainPlan plan = plan();
+        offsets();
         if (optimizer != null) {
             try {
                 OptimizerKind.parse(optimizer);
@@ -120,7 +123,7 @@ final class RetrainCommand implements Callable<Integer> {
         Network network = mc.hasInitialWeights() ? Network.withWeights(spec, mc.initialWeights(), mc.initialBiases())
                 : Network.initialize(spec);
         Network checker = Network.initialize(spec);
-        KafkaEpochSource.StartAt startAt = new KafkaEpochSource.StartAt(timestamp(), offsets);
+        KafkaEpochSource.StartAt startAt = new KafkaEpochSource.StartAt(timestamp(), offsets());
         long t0 = System.nanoTime();
         EpochStats last;
         long total;
@@ -215,6 +218,24 @@ final class RetrainCommand implements Callable<Integer> {
             o = o.withLearningRate(learningRate);
         }
         return new ModelSpec(spec.inputSize(), spec.layers(), spec.loss(), o, spec.l2(), spec.seed());
+    }
+
+    private Map<Integer, Long> offsets() {
+        Map<Integer, Long> out = new LinkedHashMap<>();
+        for (String po : offsets) {
+            String[] parts = po.split("[:=]", 2);
+            try {
+                int partition = Integer.parseInt(parts[0].trim());
+                long offset = Long.parseLong(parts[1].trim());
+                if (partition < 0 || offset < 0) {
+                    throw new NumberFormatException();
+                }
+                out.put(partition, offset);
+            } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+                throw new UserError("--offsets takes PARTITION:OFFSET pairs such as 0:1500,1:0, got '" + po + "'");
+            }
+        }
+        return out;
     }
 
     private Long timestamp() {

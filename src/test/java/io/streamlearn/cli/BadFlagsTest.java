@@ -27,6 +27,7 @@ class BadFlagsTest {
             "retrain --batch-size zero|--batch-size",
             "retrain --epochs 0|--epochs",
             "retrain --holdout 2|--holdout",
+            "retrain --offsets 0-5|--offsets takes PARTITION:OFFSET",
             "retrain --optimizer lbfgs --bootstrap-servers 127.0.0.1:1|--optimizer",
             "weights|Missing required parameter",
             "plot|Missing required argument",

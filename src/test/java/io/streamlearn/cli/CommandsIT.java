@@ -125,6 +125,19 @@ class CommandsIT {
         }
         assertEquals(SnapshotSource.RETRAIN, p.source(), "scoring adopted the retrained version");
 
+        // A buffer smaller than the range: nothing is kept between epochs, every epoch re-reads Kafka.
+        Cli.Result reread = run("retrain", "--model", "blobs", "--epochs", "2", "--batch-size", "1", "--shuffle",
+                "--buffer", "16", "--no-publish");
+        assertEquals(0, reread.exit(), reread.toString());
+        assertTrue(reread.out().contains("epoch 2/2  loss") && reread.out().contains("(150 examples, 150 updates)"),
+                reread.toString());
+        Cli.Result fromOffset = run("retrain", "--model", "blobs", "--offsets", "0:100", "--no-publish");
+        assertEquals(0, fromOffset.exit(), fromOffset.toString());
+        assertTrue(fromOffset.out().contains("(50 examples, 50 updates)"), "offsets 100..149: " + fromOffset);
+        Cli.Result fromTime = run("retrain", "--model", "blobs", "--from-timestamp", "2100-01-01T00:00:00Z", "--no-publish");
+        assertEquals(2, fromTime.exit(), "nothing after that time: " + fromTime);
+        assertTrue(fromTime.err().contains("no usable examples"), fromTime.toString());
+
         Cli.Result full = run("retrain", "--model", "blobs", "--epochs", "3", "--batch-size", "all", "--no-publish");
         assertEquals(0, full.exit(), full.toString());
         assertTrue(full.out().contains("full batch"), full.toString());
