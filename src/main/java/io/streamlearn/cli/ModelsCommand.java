@@ -1,17 +1,12 @@
 package io.streamlearn.cli;
 
-import io.streamlearn.app.KafkaProperties;
-import io.streamlearn.app.StreamlearnApp;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codecs;
 import io.streamlearn.config.StreamlearnConfig;
-import io.streamlearn.kafka.BrokerUnavailableException;
 import io.streamlearn.kafka.WeightsReader;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,14 +37,8 @@ final class ModelsCommand implements Callable<Integer> {
         return 0;
     }
 
-    static Map<String, WeightSnapshot> read(StreamlearnConfig config) {
-        try {
-            StreamlearnApp.ensureTopics(config, Duration.ofSeconds(5));
-        } catch (BrokerUnavailableException e) {
-            throw new UserError(e.getMessage());
-        }
-        Properties p = new Properties();
-        p.putAll(KafkaProperties.common(config));
-        return WeightsReader.latest(p, config.topics().weights(), Codecs.snapshots(config.formats().weights()));
+    private static Map<String, WeightSnapshot> read(StreamlearnConfig config) {
+        return WeightsReader.latest(KafkaAccess.connect(config), config.topics().weights(),
+                Codecs.snapshots(config.formats().weights()));
     }
 }

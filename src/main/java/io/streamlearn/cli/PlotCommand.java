@@ -1,7 +1,5 @@
 package io.streamlearn.cli;
 
-import io.streamlearn.app.KafkaProperties;
-import io.streamlearn.app.StreamlearnApp;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codecs;
 import io.streamlearn.codec.SnapshotMapper;
@@ -9,8 +7,6 @@ import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.data.CsvRows;
 import io.streamlearn.data.Datasets;
 import io.streamlearn.data.LabeledRow;
-import io.streamlearn.kafka.BrokerUnavailableException;
-import io.streamlearn.kafka.WeightsReader;
 import io.streamlearn.model.Network;
 import io.streamlearn.plot.Plots;
 import io.streamlearn.retrain.KafkaEpochSource;
@@ -19,7 +15,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -109,10 +104,9 @@ final class PlotCommand implements Callable<Integer> {
             }
             return rows;
         }
-        StreamlearnConfig config = connect();
+        StreamlearnConfig config = options.load();
+        Properties p = KafkaAccess.connect(config);
         String id = model != null ? model : config.defaultModel();
-        Properties p = new Properties();
-        p.putAll(KafkaProperties.common(config));
         List<LabeledRow> rows = new ArrayList<>();
         try (KafkaEpochSource source = new KafkaEpochSource(p, config.topics().examples(), KafkaEpochSource.StartAt.beginning(),
                 Codecs.examples(config.formats().examples(), config.maxFeatures()), new ModelResolver(config), id,
@@ -125,34 +119,8 @@ final class PlotCommand implements Callable<Integer> {
         return rows;
     }
 
-    private StreamlearnConfig connect() {
-        StreamlearnConfig config = options.load();
-        try {
-            StreamlearnApp.ensureTopics(config, Duration.ofSeconds(5));
-        } catch (BrokerUnavailableException e) {
-            throw new UserError(e.getMessage());
-        }
-        return config;
-    }
-
     private WeightSnapshot snapshot() {
-        StreamlearnConfig config = connect();
-        Properties p = new Properties();
-        p.putAll(KafkaProperties.common(config));
-        List<WeightSnapshot> all = WeightsReader.readAll(p, config.topics().weights(),
-                Codecs.snapshots(config.formats().weights())).get(model);
-        if (all == null || all.isEmpty()) {
-            throw new UserError("model '" + model + "' has published nothing on '" + config.topics().weights() + "'");
-        }
-        WeightSnapshot best = null;
-        for (WeightSnapshot s : all) {
-            if (version == null ? best == null || s.getVersion() > best.getVersion() : s.getVersion() == version) {
-                best = s;
-            }
-        }
-        if (best == null) {
-            throw new UserError("version " + version + " of '" + model + "' is not on the weights topic");
-        }
-        return best;
+        StreamlearnConfig config = options.load();
+        return KafkaAccess.snapshot(config, KafkaAccess.connect(config), model, version);
     }
 }

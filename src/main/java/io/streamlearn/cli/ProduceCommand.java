@@ -12,7 +12,6 @@ import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.data.CsvRows;
 import io.streamlearn.data.Generators;
 import io.streamlearn.data.LabeledRow;
-import io.streamlearn.kafka.BrokerUnavailableException;
 import io.streamlearn.kafka.WeightsReader;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -128,11 +127,7 @@ final class ProduceCommand implements Callable<Integer> {
         StreamlearnConfig config = options.load();
         Format examplesFormat = format == null ? config.formats().examples() : parseFormat(format);
         Format eventsFormat = format == null ? config.formats().events() : parseFormat(format);
-        try {
-            io.streamlearn.app.StreamlearnApp.ensureTopics(config, Duration.ofSeconds(5));
-        } catch (BrokerUnavailableException e) {
-            throw new UserError(e.getMessage());
-        }
+        KafkaAccess.connect(config);
         Codec<Example> exampleCodec = Codecs.examples(examplesFormat, config.maxFeatures());
         Codec<UnlabeledEvent> eventCodec = Codecs.events(eventsFormat, config.maxFeatures());
         Random holdoutDraw = new Random(seed ^ 0x5DEECE66DL);

@@ -1,7 +1,5 @@
 package io.streamlearn.cli;
 
-import io.streamlearn.app.KafkaProperties;
-import io.streamlearn.app.StreamlearnApp;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
@@ -11,7 +9,6 @@ import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.config.UpdateMode;
 import io.streamlearn.eval.Prequential;
-import io.streamlearn.kafka.BrokerUnavailableException;
 import io.streamlearn.kafka.WeightsReader;
 import io.streamlearn.model.ModelSpec;
 import io.streamlearn.model.Network;
@@ -22,7 +19,6 @@ import io.streamlearn.retrain.KafkaEpochSource;
 import io.streamlearn.retrain.RetrainPlan;
 import io.streamlearn.retrain.Retrainer;
 import io.streamlearn.topology.ModelResolver;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -102,13 +98,7 @@ final class RetrainCommand implements Callable<Integer> {
                 throw new UserError("--optimizer must be sgd, momentum, adagrad, rmsprop or adam, got '" + optimizer + "'");
             }
         }
-        try {
-            StreamlearnApp.ensureTopics(config, Duration.ofSeconds(5));
-        } catch (BrokerUnavailableException e) {
-            throw new UserError(e.getMessage());
-        }
-        Properties client = new Properties();
-        client.putAll(KafkaProperties.common(config));
+        Properties client = KafkaAccess.connect(config);
         Codec<WeightSnapshot> snapshots = Codecs.snapshots(config.formats().weights());
         WeightSnapshot latest = WeightsReader.latest(client, config.topics().weights(), snapshots).get(id);
         ModelConfig mc = config.model(id);

@@ -82,11 +82,7 @@ final class TailCommand implements Callable<Integer> {
             case WEIGHTS -> config.topics().weights();
             case DEAD_LETTERS -> config.topics().deadLetters();
         };
-        try {
-            io.streamlearn.app.StreamlearnApp.ensureTopics(config, Duration.ofSeconds(5));
-        } catch (io.streamlearn.kafka.BrokerUnavailableException e) {
-            throw new UserError(e.getMessage());
-        }
+        KafkaAccess.connect(config);
         PrintStream out = System.out;
         Properties p = new Properties();
         p.putAll(KafkaProperties.common(config));

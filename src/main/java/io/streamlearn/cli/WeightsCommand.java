@@ -1,16 +1,11 @@
 package io.streamlearn.cli;
 
-import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.avro.LayerWeights;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.AvroJson;
-import io.streamlearn.codec.Codecs;
 import io.streamlearn.config.StreamlearnConfig;
-import io.streamlearn.kafka.WeightsReader;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,26 +30,7 @@ final class WeightsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StreamlearnConfig config = options.load();
-        ModelsCommand.read(config);
-        Properties p = new Properties();
-        p.putAll(KafkaProperties.common(config));
-        List<WeightSnapshot> all = WeightsReader.readAll(p, config.topics().weights(),
-                Codecs.snapshots(config.formats().weights())).get(model);
-        if (all == null || all.isEmpty()) {
-            throw new UserError("model '" + model + "' has published nothing on '" + config.topics().weights() + "'");
-        }
-        WeightSnapshot s = null;
-        long newest = -1;
-        for (WeightSnapshot w : all) {
-            newest = Math.max(newest, w.getVersion());
-            if (version == null ? s == null || w.getVersion() > s.getVersion() : w.getVersion() == version) {
-                s = w;
-            }
-        }
-        if (s == null) {
-            throw new UserError("version " + version + " of '" + model + "' is not on the topic (compaction keeps the newest; "
-                    + "newest is " + newest + ")");
-        }
+        WeightSnapshot s = KafkaAccess.snapshot(config, KafkaAccess.connect(config), model, version);
         if (json) {
             System.out.println(new String(new AvroJson<WeightSnapshot>(WeightSnapshot.getClassSchema()).encode(s),
                     StandardCharsets.UTF_8));

@@ -16,15 +16,8 @@ public final class AvroEventCodec implements Codec<UnlabeledEvent> {
     @Override
     public UnlabeledEvent decode(byte[] bytes) {
         reuse = avro.decode(bytes, reuse);
-        List<Double> features = reuse.getFeatures();
-        if (features == null) {
-            throw new InvalidRecordException(DeadLetterReason.MISSING_FIELD, "missing field 'features'");
-        }
-        if (features.size() > maxFeatures) {
-            throw new InvalidRecordException(DeadLetterReason.TOO_MANY_FEATURES,
-                    "'features' has " + features.size() + " values, more than the limit of " + maxFeatures);
-        }
-        return new UnlabeledEvent(reuse.getId(), reuse.getModel(), AvroLists.toArray(features));
+        double[] x = AvroLists.features(reuse.getFeatures(), maxFeatures);
+        return new UnlabeledEvent(reuse.getId(), reuse.getModel(), x);
     }
 
     @Override

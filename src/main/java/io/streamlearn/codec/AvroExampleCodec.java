@@ -16,21 +16,13 @@ public final class AvroExampleCodec implements Codec<Example> {
     @Override
     public Example decode(byte[] bytes) {
         reuse = avro.decode(bytes, reuse);
-        List<Double> features = reuse.getFeatures();
-        if (features == null) {
-            throw new InvalidRecordException(DeadLetterReason.MISSING_FIELD, "missing field 'features'");
-        }
-        if (features.size() > maxFeatures) {
-            throw new InvalidRecordException(DeadLetterReason.TOO_MANY_FEATURES,
-                    "'features' has " + features.size() + " values, more than the limit of " + maxFeatures);
-        }
+        double[] x = AvroLists.features(reuse.getFeatures(), maxFeatures);
         Object label = reuse.getLabel();
         if (label == null) {
             throw new InvalidRecordException(DeadLetterReason.MISSING_FIELD, "missing field 'label'");
         }
         String id = reuse.getId();
         String model = reuse.getModel();
-        double[] x = AvroLists.toArray(features);
         if (label instanceof Double d) {
             return new Example(id, model, x, d, null);
         }

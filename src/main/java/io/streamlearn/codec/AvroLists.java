@@ -9,6 +9,18 @@ public final class AvroLists {
     private AvroLists() {
     }
 
+    /** A record's feature vector, refused when absent or longer than {@code maxFeatures}. */
+    static double[] features(List<Double> features, int maxFeatures) {
+        if (features == null) {
+            throw new InvalidRecordException(DeadLetterReason.MISSING_FIELD, "missing field 'features'");
+        }
+        if (features.size() > maxFeatures) {
+            throw new InvalidRecordException(DeadLetterReason.TOO_MANY_FEATURES,
+                    "'features' has " + features.size() + " values, more than the limit of " + maxFeatures);
+        }
+        return toArray(features);
+    }
+
     public static double[] toArray(List<Double> list) {
         double[] out = new double[list.size()];
         for (int i = 0; i < out.length; i++) {

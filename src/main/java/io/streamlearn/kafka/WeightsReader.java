@@ -56,18 +56,21 @@ public final class WeightsReader {
         return out;
     }
 
+    /** The given version from a model's snapshots, or the newest when {@code version} is null; null if absent. */
+    public static WeightSnapshot select(List<WeightSnapshot> snapshots, Long version) {
+        WeightSnapshot best = null;
+        for (WeightSnapshot s : snapshots) {
+            if (version == null ? best == null || s.getVersion() > best.getVersion() : s.getVersion() == version) {
+                best = s;
+            }
+        }
+        return best;
+    }
+
     /** The newest version of each model. */
     public static Map<String, WeightSnapshot> latest(Properties clientProps, String topic, Codec<WeightSnapshot> codec) {
         Map<String, WeightSnapshot> latest = new TreeMap<>();
-        readAll(clientProps, topic, codec).forEach((model, list) -> {
-            WeightSnapshot best = null;
-            for (WeightSnapshot s : list) {
-                if (best == null || s.getVersion() > best.getVersion()) {
-                    best = s;
-                }
-            }
-            latest.put(model, best);
-        });
+        readAll(clientProps, topic, codec).forEach((model, list) -> latest.put(model, select(list, null)));
         return latest;
     }
 }
