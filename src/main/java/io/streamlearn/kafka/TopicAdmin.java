@@ -83,12 +83,46 @@ public final class TopicAdmin implements AutoCloseable {
                     }
                 }
             }
+            awaitLeaders(missing.stream().map(NewTopic::name).toList());
             return created;
         } catch (TimeoutException | ExecutionException e) {
             throw new BrokerUnavailableException("could not list or create topics: " + rootMessage(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * Waits until every partition of the new topics has a leader. Producing before that gets
+     * NOT_LEADER_OR_FOLLOWER on the first batches, and an idempotent producer whose first batch
+     * is retried after later ones were accepted can be stuck on OUT_OF_ORDER_SEQUENCE_NUMBER.
+     */
+    private void awaitLeaders(List<String> topics) throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            boolean ready = true;
+            try {
+                for (var d : admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).values()) {
+                    for (var p : d.partitions()) {
+                        if (p.leader() == null || p.leader().isEmpty()) {
+                            ready = false;
+                        }
+                    }
+                }
+            } catch (ExecutionException e) {
+                ready = false; // metadata not propagated yet: UnknownTopicOrPartition
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("partitions of " + topics + " have no leader after " + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(20);
         }
     }
 

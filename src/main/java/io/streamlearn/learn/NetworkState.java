@@ -8,19 +8,29 @@ public final class NetworkState {
     private NetworkState() {
     }
 
-    /** Weights, biases, optimizer slots and step from {@code from}; the open batch of {@code to} is dropped. */
+    /**
+     * Weights, biases, optimizer slots and step from {@code from}; the open batch of {@code to} is
+     * dropped. When the two use different optimizers (a retrain may override it), {@code to}'s
+     * optimizer starts afresh on the new weights instead of reading state it does not understand.
+     */
     public static void copyParameters(Network from, Network to) {
+        if (from.layerCount() != to.layerCount()) {
+            throw new IllegalArgumentException("networks differ in depth: " + from.layerCount() + " vs " + to.layerCount());
+        }
+        boolean sameOptimizer = from.spec().optimizer().kind() == to.spec().optimizer().kind();
+        Network fresh = sameOptimizer ? null : Network.initialize(to.spec());
         for (int l = 0; l < from.layerCount(); l++) {
             copy(from.weights(l), to.weights(l));
             copy(from.biases(l), to.biases(l));
-            for (int s = 0; s < from.slotCount(); s++) {
-                copy(from.slot(l, false, s), to.slot(l, false, s));
-                copy(from.slot(l, true, s), to.slot(l, true, s));
+            Network slots = sameOptimizer ? from : fresh;
+            for (int s = 0; s < to.slotCount(); s++) {
+                copy(slots.slot(l, false, s), to.slot(l, false, s));
+                copy(slots.slot(l, true, s), to.slot(l, true, s));
             }
             Arrays.fill(to.pendingWeightGradient(l), 0.0);
             Arrays.fill(to.pendingBiasGradient(l), 0.0);
         }
-        to.restoreState(from.updatesApplied(), 0);
+        to.restoreState(sameOptimizer ? from.updatesApplied() : 0, 0);
     }
 
     private static void copy(double[] src, double[] dst) {
