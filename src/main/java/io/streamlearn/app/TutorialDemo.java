@@ -161,7 +161,8 @@ public final class TutorialDemo {
         return out;
     }
 
-    static Properties producerProps(StreamlearnConfig config) {
+    /** Producer settings for sending raw bytes to the configured cluster (idempotent, acks=all). */
+    public static Properties producerProps(StreamlearnConfig config) {
         Properties p = new Properties();
         p.putAll(KafkaProperties.common(config));
         p.put(ProducerConfig.ACKS_CONFIG, "all");

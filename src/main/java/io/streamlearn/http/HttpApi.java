@@ -315,11 +315,25 @@ public final class HttpApi implements AutoCloseable {
         try (InputStream in = ex.getRequestBody()) {
             byte[] body = in.readNBytes(MAX_BODY + 1);
             if (body.length > MAX_BODY) {
+                // Read what is left (up to a bound) so the client receives the answer instead of a reset connection.
+                drain(in, 32L * MAX_BODY);
                 throw new ApiError(413, "body larger than " + MAX_BODY + " bytes");
+            }
+            if (body.length == 0) {
+                throw new ApiError(400, "the body is empty; send {\"features\": [numbers...]}");
             }
             return JSON.readTree(body);
         } catch (IOException e) {
             throw new ApiError(400, "the body is not valid JSON");
+        }
+    }
+
+    private static void drain(InputStream in, long atMost) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        long left = atMost;
+        int n;
+        while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) >= 0) {
+            left -= n;
         }
     }
 
