@@ -51,9 +51,11 @@ function lineChart(canvas, xs, series, opts) {
   ctx.font = "10px sans-serif";
   ctx.textAlign = "right";
   const digits = opts.digits ?? 2;
-  ctx.fillText(hi.toFixed(digits), left - 4, top + 8);
-  ctx.fillText(((hi + lo) / 2).toFixed(digits), left - 4, top + ph / 2 + 4);
-  ctx.fillText(lo.toFixed(digits), left - 4, top + ph);
+  // An integer axis (counts, versions) keeps a half in its middle label rather than round it away.
+  const label = v => v.toFixed(digits === 0 && !Number.isInteger(v) ? 1 : digits);
+  ctx.fillText(label(hi), left - 4, top + 8);
+  ctx.fillText(label((hi + lo) / 2), left - 4, top + ph / 2 + 4);
+  ctx.fillText(label(lo), left - 4, top + ph);
   const x0 = xs.length ? xs[0] : 0, x1 = xs.length ? xs[xs.length - 1] : 1;
   ctx.textAlign = "left";
   if (xs.length > 1) { ctx.fillText(ago(x1 - x0), left, top + ph + 12); }
