@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * fresh profile directory and is killed on {@link #close}.
  */
 public final class Chromium implements AutoCloseable {
-    /** Where Debian installs it. */
-    public static final Path BINARY = Path.of("/usr/bin/chromium");
+    /** Where Debian installs it; the system property {@code streamlearn.it.chromium} points elsewhere. */
+    public static final Path BINARY = Path.of(System.getProperty("streamlearn.it.chromium", "/usr/bin/chromium"));
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
