@@ -1,11 +1,13 @@
 package io.streamlearn.app;
 
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamlearn.http.DashboardHistory;
@@ -33,6 +35,8 @@ public final class Observability implements AutoCloseable {
         new JvmThreadMetrics().bindTo(prometheus);
         new ClassLoaderMetrics().bindTo(prometheus);
         new ProcessorMetrics().bindTo(prometheus);
+        new UptimeMetrics().bindTo(prometheus);
+        new JvmInfoMetrics().bindTo(prometheus);
         gc = new JvmGcMetrics();
         gc.bindTo(prometheus);
     }

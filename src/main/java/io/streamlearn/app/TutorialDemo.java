@@ -62,13 +62,21 @@ public final class TutorialDemo {
                 base.maxFeatures(), base.defaultModel(), models, base.kafka(), base.httpPort());
     }
 
+    /** Starts the learner, runs the demo on it and stops it. */
     public static Result run(StreamlearnConfig config, PrintStream out, Duration timeout) throws InterruptedException {
+        try (StreamlearnApp app = StreamlearnApp.start(config, TopologyListener.NONE, timeout)) {
+            return run(app, out, timeout);
+        }
+    }
+
+    /** Runs the demo on a learner that is already running (configured with {@link #configure}); leaves it running. */
+    public static Result run(StreamlearnApp app, PrintStream out, Duration timeout) throws InterruptedException {
+        StreamlearnConfig config = app.config();
         long t0 = System.nanoTime();
         Datasets.Split split = Datasets.split(Datasets.load("blobs"), TEST_SHARE, SPLIT_SEED);
         out.printf("Tutorial data: %d blobs, split 75/25 with seed %d: %d labeled examples, %d events to score%n",
                 split.train().size() + split.test().size(), SPLIT_SEED, split.train().size(), split.test().size());
-        try (StreamlearnApp app = StreamlearnApp.start(config, TopologyListener.NONE, timeout);
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(config))) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(config))) {
             String model = config.defaultModel();
             Codec<Example> examples = Codecs.examples(config.formats().examples(), config.maxFeatures());
             long ts = System.currentTimeMillis();
@@ -153,7 +161,8 @@ public final class TutorialDemo {
         return out;
     }
 
-    static Properties producerProps(StreamlearnConfig config) {
+    /** Producer settings for sending raw bytes to the configured cluster (idempotent, acks=all). */
+    public static Properties producerProps(StreamlearnConfig config) {
         Properties p = new Properties();
         p.putAll(KafkaProperties.common(config));
         p.put(ProducerConfig.ACKS_CONFIG, "all");

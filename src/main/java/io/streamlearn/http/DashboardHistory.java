@@ -9,6 +9,7 @@ import io.streamlearn.topology.ModelRegistry;
 import io.streamlearn.topology.PublishedModel;
 import io.streamlearn.topology.TopologyListener;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,8 +20,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the dashboard draws: one sample per second of each model's accuracy, loss, version and
- * throughput (the last {@value #SAMPLES}), dead letters, and the most recent scored points of
- * two-feature models. Bounded in memory whatever the traffic.
+ * throughput (the last {@value #SAMPLES}), dead letters by reason, and the most recent scored
+ * points of two-feature models. Bounded in memory whatever the traffic.
+ *
+ * <p>A sample is {@code [time ms, running accuracy, window accuracy, log loss, version,
+ * examples trained per second, events scored per second]}; figures not known yet are null.
  */
 public final class DashboardHistory implements TopologyListener, AutoCloseable {
     static final int SAMPLES = 600;
@@ -32,6 +36,9 @@ public final class DashboardHistory implements TopologyListener, AutoCloseable {
     private final Map<String, Deque<double[]>> samples = new ConcurrentHashMap<>();
     private final Map<String, Deque<double[]>> points = new ConcurrentHashMap<>();
     private final Map<String, Long> lastTrained = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> scoredByModel = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastScored = new ConcurrentHashMap<>();
+    private final Map<DeadLetterReason, AtomicLong> deadLettersByReason = new ConcurrentHashMap<>();
     private final AtomicLong deadLetters = new AtomicLong();
     private final AtomicLong scoredTotal = new AtomicLong();
     private final ScheduledExecutorService sampler;
@@ -50,11 +57,13 @@ public final class DashboardHistory implements TopologyListener, AutoCloseable {
     @Override
     public void deadLetter(String sourceTopic, DeadLetterReason reason) {
         deadLetters.incrementAndGet();
+        deadLettersByReason.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
     }
 
     @Override
     public void scored(String model, long version, double[] features, int label, long nanos) {
         scoredTotal.incrementAndGet();
+        scoredByModel.computeIfAbsent(model, m -> new AtomicLong()).incrementAndGet();
         if (features.length != 2) {
             return;
         }
@@ -68,13 +77,17 @@ public final class DashboardHistory implements TopologyListener, AutoCloseable {
     }
 
     /** Takes one sample of every model (public so tests need not wait a second). */
-    public void sample() {
+    public synchronized void sample() {
         long now = System.currentTimeMillis();
         for (PublishedModel p : registry.all()) {
             Map<String, Object> live = metrics.snapshot(p.model());
             long trained = ((Number) live.getOrDefault("examplesTrained", 0L)).longValue();
             long before = lastTrained.getOrDefault(p.model(), trained);
             lastTrained.put(p.model(), trained);
+            AtomicLong scoredCount = scoredByModel.get(p.model());
+            long scored = scoredCount == null ? 0 : scoredCount.get();
+            long scoredBefore = lastScored.getOrDefault(p.model(), scored);
+            lastScored.put(p.model(), scored);
             double acc = ((Number) live.getOrDefault("accuracy", p.snapshot().getMetrics().getAccuracy())).doubleValue();
             double win = ((Number) live.getOrDefault("windowAccuracy", Double.NaN)).doubleValue();
             double loss = ((Number) live.getOrDefault("logLoss", p.snapshot().getMetrics().getLogLoss())).doubleValue();
@@ -83,7 +96,7 @@ public final class DashboardHistory implements TopologyListener, AutoCloseable {
                 if (d.size() == SAMPLES) {
                     d.removeFirst();
                 }
-                d.addLast(new double[] {now, acc, win, loss, p.version(), trained - before});
+                d.addLast(new double[] {now, acc, win, loss, p.version(), trained - before, scored - scoredBefore});
             }
         }
     }
@@ -91,9 +104,12 @@ public final class DashboardHistory implements TopologyListener, AutoCloseable {
     public ObjectNode toJson() {
         ObjectNode root = JSON.createObjectNode();
         root.put("deadLetters", deadLetters.get());
+        ObjectNode reasons = root.putObject("deadLetterReasons");
+        deadLettersByReason.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> reasons.put(e.getKey().name(), e.getValue().get()));
         root.put("scored", scoredTotal.get());
         ObjectNode models = root.putObject("models");
-        for (PublishedModel p : registry.all()) {
+        for (PublishedModel p : registry.all().stream().sorted(Comparator.comparing(PublishedModel::model)).toList()) {
             ObjectNode m = models.putObject(p.model());
             m.put("version", p.version());
             m.put("inputs", p.network().inputSize());

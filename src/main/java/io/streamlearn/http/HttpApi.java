@@ -32,8 +32,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final int MAX_BODY = 1 << 20;
+    /** Cells per side of the decision-region grid. */
+    static final int GRID = 60;
 
     private final HttpServer server;
     private final ModelRegistry registry;
@@ -74,9 +77,12 @@ public final class HttpApi implements AutoCloseable {
             } else if (path.equals("/dashboard.js")) {
                 requireGet(method);
                 sendResource(ex, "/dashboard/dashboard.js", "text/javascript; charset=utf-8");
-            } else if (path.equals("/health")) {
+            } else if (path.equals("/health") || path.equals("/health/ready")) {
                 requireGet(method);
-                health(ex);
+                health(ex, false);
+            } else if (path.equals("/health/live")) {
+                requireGet(method);
+                health(ex, true);
             } else if (path.equals("/metrics")) {
                 requireGet(method);
                 send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", prometheus.scrape().getBytes(StandardCharsets.UTF_8));
@@ -90,7 +96,7 @@ public final class HttpApi implements AutoCloseable {
                 String rest = path.substring("/models/".length());
                 if (rest.endsWith("/predict")) {
                     if (!method.equals("POST")) {
-                        throw new ApiError(405, "use POST for " + path);
+                        throw new ApiError(405, "use POST for " + path, "POST");
                     }
                     predict(ex, rest.substring(0, rest.length() - "/predict".length()));
                 } else if (rest.endsWith("/grid")) {
@@ -106,6 +112,9 @@ public final class HttpApi implements AutoCloseable {
                 throw new ApiError(404, "no such resource: " + path);
             }
         } catch (ApiError e) {
+            if (e.allow != null) {
+                ex.getResponseHeaders().set("Allow", e.allow);
+            }
             sendError(ex, e.status, e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("HTTP request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
@@ -117,18 +126,24 @@ public final class HttpApi implements AutoCloseable {
 
     private static void requireGet(String method) {
         if (!method.equals("GET") && !method.equals("HEAD")) {
-            throw new ApiError(405, "use GET");
+            throw new ApiError(405, "use GET", "GET, HEAD");
         }
     }
 
-    private void health(HttpExchange ex) throws IOException {
+    /**
+     * Readiness (the default): 200 only while Kafka Streams is RUNNING. Liveness: 200 unless it
+     * has failed or stopped (rebalancing and restoring are alive). Either way 503 otherwise.
+     */
+    private void health(HttpExchange ex, boolean liveness) throws IOException {
         KafkaStreams.State s = state.get();
         boolean ready = s == KafkaStreams.State.RUNNING;
+        boolean live = s.isRunningOrRebalancing() || s == KafkaStreams.State.CREATED;
         ObjectNode n = JSON.createObjectNode();
-        n.put("live", s != KafkaStreams.State.ERROR && s != KafkaStreams.State.NOT_RUNNING);
+        n.put("live", live);
         n.put("ready", ready);
         n.put("state", s.name());
-        sendJson(ex, ready ? 200 : 503, n);
+        n.put("models", registry.all().size());
+        sendJson(ex, (liveness ? live : ready) ? 200 : 503, n);
     }
 
     private void models(HttpExchange ex) throws IOException {
@@ -145,8 +160,8 @@ public final class HttpApi implements AutoCloseable {
         n.put("source", s.getSource().name());
         n.put("examplesSeen", s.getExamplesSeen());
         n.put("updatesApplied", s.getUpdatesApplied());
-        n.put("accuracy", s.getMetrics().getAccuracy());
-        n.put("logLoss", s.getMetrics().getLogLoss());
+        number(n, "accuracy", s.getMetrics().getAccuracy());
+        number(n, "logLoss", s.getMetrics().getLogLoss());
         n.put("createdAt", s.getCreatedAt());
         return n;
     }
@@ -159,10 +174,15 @@ public final class HttpApi implements AutoCloseable {
         return p;
     }
 
+    /** One model: spec, version, counters, prequential metrics, weights, and this instance's live figures. */
     private void model(HttpExchange ex, String id) throws IOException {
         PublishedModel p = find(id);
-        ObjectNode n = summary(p);
         WeightSnapshot s = p.snapshot();
+        ObjectNode n = JSON.createObjectNode();
+        n.put("model", p.model());
+        n.put("version", p.version());
+        n.put("source", s.getSource().name());
+        n.put("createdAt", s.getCreatedAt());
         ObjectNode spec = n.putObject("spec");
         spec.put("inputSize", s.getSpec().getInputSize());
         ArrayNode layers = spec.putArray("layers");
@@ -171,19 +191,41 @@ public final class HttpApi implements AutoCloseable {
         spec.put("optimizer", s.getSpec().getOptimizer().getKind());
         spec.put("learningRate", s.getSpec().getOptimizer().getLearningRate());
         spec.put("updateMode", s.getSpec().getUpdateMode().getMode());
-        ArrayNode weights = n.putArray("layers");
+        n.putObject("counters")
+                .put("examplesSeen", s.getExamplesSeen())
+                .put("updatesApplied", s.getUpdatesApplied());
+        ObjectNode m = n.putObject("metrics");
+        number(m, "accuracy", s.getMetrics().getAccuracy());
+        number(m, "logLoss", s.getMetrics().getLogLoss());
+        ArrayNode weights = n.putArray("weights");
         for (LayerWeights lw : s.getLayers()) {
             ObjectNode l = weights.addObject();
             l.put("rows", lw.getRows());
             l.put("cols", lw.getCols());
             ArrayNode w = l.putArray("weights");
-            lw.getWeights().forEach(w::add);
+            lw.getWeights().forEach(v -> w.add(v));
             ArrayNode b = l.putArray("biases");
-            lw.getBiases().forEach(b::add);
+            lw.getBiases().forEach(v -> b.add(v));
         }
+        // Only on the instance that trains the model: the figures since this process started.
         ObjectNode live = n.putObject("live");
-        metrics.snapshot(id).forEach((k, v) -> live.putPOJO(k, v));
+        metrics.snapshot(id).forEach((k, v) -> {
+            if (v instanceof Double d) {
+                number(live, k, d);
+            } else {
+                live.put(k, ((Number) v).longValue());
+            }
+        });
         sendJson(ex, 200, n);
+    }
+
+    /** JSON has no NaN or infinity: such a figure (nothing measured yet) is null. */
+    private static void number(ObjectNode n, String field, double v) {
+        if (Double.isFinite(v)) {
+            n.put(field, v);
+        } else {
+            n.putNull(field);
+        }
     }
 
     private void predict(HttpExchange ex, String id) throws IOException {
@@ -244,9 +286,14 @@ public final class HttpApi implements AutoCloseable {
                 }
             }
         }
-        int size = 40;
+        if (!(Double.isFinite(box[0]) && Double.isFinite(box[1]) && Double.isFinite(box[2]) && Double.isFinite(box[3])
+                && box[0] < box[1] && box[2] < box[3])) {
+            throw new ApiError(400, "the grid needs finite xmin < xmax and ymin < ymax");
+        }
+        int size = GRID;
         ObjectNode r = JSON.createObjectNode();
         r.put("version", p.version());
+        r.put("xmin", box[0]).put("xmax", box[1]).put("ymin", box[2]).put("ymax", box[3]);
         ArrayNode rows = r.putArray("classes");
         double[] x = new double[2];
         double[] out = new double[n.outputSize()];
@@ -268,11 +315,25 @@ public final class HttpApi implements AutoCloseable {
         try (InputStream in = ex.getRequestBody()) {
             byte[] body = in.readNBytes(MAX_BODY + 1);
             if (body.length > MAX_BODY) {
+                // Read what is left (up to a bound) so the client receives the answer instead of a reset connection.
+                drain(in, 32L * MAX_BODY);
                 throw new ApiError(413, "body larger than " + MAX_BODY + " bytes");
+            }
+            if (body.length == 0) {
+                throw new ApiError(400, "the body is empty; send {\"features\": [numbers...]}");
             }
             return JSON.readTree(body);
         } catch (IOException e) {
             throw new ApiError(400, "the body is not valid JSON");
+        }
+    }
+
+    private static void drain(InputStream in, long atMost) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        long left = atMost;
+        int n;
+        while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) >= 0) {
+            left -= n;
         }
     }
 
@@ -318,9 +379,16 @@ public final class HttpApi implements AutoCloseable {
     static final class ApiError extends RuntimeException {
         final int status;
 
+        final String allow;
+
         ApiError(int status, String message) {
+            this(status, message, null);
+        }
+
+        ApiError(int status, String message, String allow) {
             super(message, null, false, false);
             this.status = status;
+            this.allow = allow;
         }
     }
 }

@@ -107,12 +107,16 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
         m.accuracy = p.accuracy();
         m.logLoss = p.logLoss();
         m.lateRecords = learner.lateRecords();
+        // After a restart the learner continues from a restored version before it publishes again.
+        if (learner.version() > m.version) {
+            m.version = learner.version();
+        }
     }
 
     @Override
     public void published(String model, long version, long streamTime) {
         ModelMeters m = meters(model);
-        m.version = version;
+        m.version = Math.max(m.version, version);
         m.publishedAtMillis = System.currentTimeMillis();
     }
 
@@ -126,7 +130,7 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
     @Override
     public void scored(String model, long version, double[] features, int label, long nanos) {
         scoring.computeIfAbsent(model, k -> Timer.builder("streamlearn.scoring").tag("model", k)
-                .description("Time to score one event").publishPercentiles(0.5, 0.99).publishPercentileHistogram(false)
+                .description("Time to score one event").publishPercentiles(0.5, 0.95, 0.99).publishPercentileHistogram(false)
                 .minimumExpectedValue(Duration.ofNanos(1_000)).maximumExpectedValue(Duration.ofSeconds(1))
                 .register(registry())).record(nanos, TimeUnit.NANOSECONDS);
     }

@@ -1,0 +1,127 @@
+package io.streamlearn.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamlearn.avro.SnapshotSource;
+import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.codec.DeadLetterReason;
+import io.streamlearn.codec.SnapshotMapper;
+import io.streamlearn.config.ConfigLoader;
+import io.streamlearn.learn.OnlineLearner;
+import io.streamlearn.metrics.LearnerMetrics;
+import io.streamlearn.topology.ModelRegistry;
+import io.streamlearn.topology.PublishedModel;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The HTTP API without a broker: health follows the Kafka Streams state it is given, an empty
+ * instance answers sensibly, and the dashboard's history stays bounded.
+ */
+class HttpApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.CREATED);
+    private final ModelRegistry registry = new ModelRegistry();
+    private final LearnerMetrics metrics = new LearnerMetrics();
+    private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final HttpClient client = HttpClient.newHttpClient();
+    private DashboardHistory history;
+    private HttpApi api;
+
+    @BeforeEach
+    void start() throws Exception {
+        metrics.bindTo(prometheus);
+        history = new DashboardHistory(registry, metrics);
+        api = new HttpApi("127.0.0.1", 0, registry, state::get, prometheus, metrics, history);
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+        history.close();
+        prometheus.close();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void healthFollowsTheStreamsState() throws Exception {
+        record Expect(KafkaStreams.State state, int ready, int live) {
+        }
+        for (Expect e : new Expect[] {
+                new Expect(KafkaStreams.State.CREATED, 503, 200),
+                new Expect(KafkaStreams.State.REBALANCING, 503, 200),
+                new Expect(KafkaStreams.State.RUNNING, 200, 200),
+                new Expect(KafkaStreams.State.PENDING_SHUTDOWN, 503, 503),
+                new Expect(KafkaStreams.State.NOT_RUNNING, 503, 503),
+                new Expect(KafkaStreams.State.PENDING_ERROR, 503, 503),
+                new Expect(KafkaStreams.State.ERROR, 503, 503)}) {
+            state.set(e.state());
+            HttpResponse<String> ready = get("/health");
+            assertEquals(e.ready(), ready.statusCode(), e + ": " + ready.body());
+            assertEquals(e.ready(), get("/health/ready").statusCode(), e.toString());
+            assertEquals(e.live(), get("/health/live").statusCode(), e.toString());
+            JsonNode n = JSON.readTree(ready.body());
+            assertEquals(e.state().name(), n.path("state").asText());
+            assertEquals(e.ready() == 200, n.path("ready").asBoolean());
+            assertEquals(e.live() == 200, n.path("live").asBoolean());
+        }
+    }
+
+    @Test
+    void anInstanceWithoutWeightsAnswersEmpty() throws Exception {
+        assertEquals("[]", get("/models").body());
+        HttpResponse<String> none = get("/models/default");
+        assertEquals(404, none.statusCode());
+        assertTrue(JSON.readTree(none.body()).path("error").asText().contains("no published weights"));
+        JsonNode h = JSON.readTree(get("/api/history").body());
+        assertEquals(0, h.path("models").size());
+        assertEquals(0, h.path("scored").asInt());
+        HttpResponse<String> metricsText = get("/metrics");
+        assertEquals(200, metricsText.statusCode());
+        assertFalse(metricsText.body().contains("streamlearn_examples"), "no model meters before any example");
+    }
+
+    @Test
+    void theHistoryIsBoundedWhateverTheTraffic() throws Exception {
+        OnlineLearner learner = OnlineLearner.fresh(ConfigLoader.defaults().model("default"));
+        WeightSnapshot s = SnapshotMapper.snapshot(learner, 1, 0, SnapshotSource.LIVE, null);
+        registry.offer(new PublishedModel("default", 1, SnapshotSource.LIVE, SnapshotMapper.network(s), s));
+        for (int i = 0; i < 5 * DashboardHistory.POINTS; i++) {
+            history.scored("default", 1, new double[] {i, -i}, i % 2, 1000);
+            history.scored("default", 1, new double[] {1, 2, 3}, 0, 1000); // not two features: counted, not drawn
+        }
+        history.deadLetter("events", DeadLetterReason.WRONG_DIMENSION);
+        for (int i = 0; i < DashboardHistory.SAMPLES + 10; i++) {
+            history.sample();
+        }
+        JsonNode h = JSON.readTree(get("/api/history").body());
+        JsonNode m = h.path("models").path("default");
+        assertEquals(DashboardHistory.POINTS, m.path("points").size());
+        JsonNode newest = m.path("points").get(DashboardHistory.POINTS - 1);
+        assertEquals(5 * DashboardHistory.POINTS - 1, newest.get(0).asInt(), "the newest points are kept");
+        assertEquals(DashboardHistory.SAMPLES, m.path("samples").size());
+        assertEquals(10 * DashboardHistory.POINTS, h.path("scored").asInt());
+        assertEquals(1, h.path("deadLetterReasons").path("WRONG_DIMENSION").asInt());
+        JsonNode sample = m.path("samples").get(0);
+        assertEquals(7, sample.size());
+        assertTrue(sample.get(2).isNull(), "no window accuracy without examples: null, not NaN: " + sample);
+    }
+}
