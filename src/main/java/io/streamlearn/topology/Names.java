@@ -14,7 +14,6 @@ public final class Names {
     public static final String TRAIN = "train";
     public static final String MODEL_STORE = "model-state-store";
     public static final String WEIGHTS_SINK = "weights-sink";
-    public static final String TRAIN_DEAD_LETTERS = "train-dead-letters-sink";
 
     public static final String EVENTS_SOURCE = "events-source";
     public static final String SCORE = "score";

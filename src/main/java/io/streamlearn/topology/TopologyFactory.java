@@ -35,6 +35,7 @@ public final class TopologyFactory {
         Topology t = new Topology();
         var topics = config.topics();
         boolean repartition = needsRepartition(config);
+        FlushHooks hooks = new FlushHooks();
 
         t.addSource(Names.EXAMPLES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.examples());
         String afterValidate = repartition ? Names.REPARTITION_SINK : Names.TRAIN;
@@ -47,14 +48,12 @@ public final class TopologyFactory {
             String internal = Names.repartitionTopic(config.applicationId());
             t.addSink(Names.REPARTITION_SINK, internal, new StringSerializer(), serde.serializer(), Names.EXAMPLES_VALIDATE);
             t.addSource(Names.REPARTITION_SOURCE, new StringDeserializer(), serde.deserializer(), internal);
-            t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener), Names.REPARTITION_SOURCE);
+            t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener, hooks), Names.REPARTITION_SOURCE);
         } else {
-            t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener), Names.EXAMPLES_VALIDATE);
+            t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener, hooks), Names.EXAMPLES_VALIDATE);
         }
-        t.addStateStore(modelStore(), Names.TRAIN);
+        t.addStateStore(modelStore(hooks), Names.TRAIN);
         t.addSink(Names.WEIGHTS_SINK, topics.weights(), new StringSerializer(), new ByteArraySerializer(), Names.TRAIN);
-        t.addSink(Names.TRAIN_DEAD_LETTERS, topics.deadLetters(), new StringSerializer(), new ByteArraySerializer(),
-                Names.TRAIN);
 
         t.addSource(Names.EVENTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events());
         t.addProcessor(Names.SCORE, () -> new Scorer(config, registry, listener), Names.EVENTS_SOURCE);
@@ -74,11 +73,11 @@ public final class TopologyFactory {
         return config.partitions() > 1;
     }
 
-    private static StoreBuilder<KeyValueStore<String, byte[]>> modelStore() {
-        // No caching layer: the trainer already keeps learners decoded, and every put must reach
-        // the changelog in the same transaction as the offsets that produced it.
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.MODEL_STORE),
-                Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(java.util.Map.of()).withCachingDisabled();
+    private static StoreBuilder<KeyValueStore<String, byte[]>> modelStore(FlushHooks hooks) {
+        // No caching layer: the trainer already keeps learners decoded and writes each changed one
+        // once per commit, from the flush hook.
+        return new DeferredWriteStoreBuilder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.MODEL_STORE),
+                Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(java.util.Map.of()).withCachingDisabled(), hooks);
     }
 
     private static StoreBuilder<KeyValueStore<String, byte[]>> weightsStore() {

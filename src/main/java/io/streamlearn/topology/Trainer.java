@@ -5,7 +5,6 @@ import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.DeadLetterReason;
 import io.streamlearn.codec.Example;
 import io.streamlearn.codec.SnapshotMapper;
 import io.streamlearn.config.ModelConfig;
@@ -13,7 +12,10 @@ import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.learn.OnlineLearner;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -24,24 +26,28 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Trains every model owned by this task, one example at a time in offset order (test, then
- * train), and publishes snapshots to the weights topic. The learner's full state (weights,
- * optimizer moments, the open batch, counters) is written to the changelog-backed store after
- * every example, so under exactly-once a crash anywhere resumes from exactly the committed
- * example. Learners are cached decoded: the store is read only when a task (re)starts.
+ * train), and publishes snapshots to the weights topic. Learners live decoded in memory; the
+ * full state of each one that changed (weights, optimizer moments, the open batch, counters) is
+ * written to the changelog-backed store when Kafka Streams flushes it before a commit (see
+ * {@link DeferredWriteStore}), so under exactly-once a crash anywhere resumes from exactly the
+ * state of the last committed offsets. The store is read only when a task (re)starts.
  */
 final class Trainer implements Processor<String, Example, String, byte[]> {
     private final StreamlearnConfig config;
     private final ModelRegistry registry;
     private final TopologyListener listener;
     private final Map<String, OnlineLearner> learners = new HashMap<>();
+    /** Learners changed since the last flush, in first-change order (so writes are in a fixed order). */
+    private final Set<OnlineLearner> dirty = new LinkedHashSet<>();
+    private final FlushHooks hooks;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> store;
     private Codec<ModelCheckpoint> checkpoints;
     private Codec<WeightSnapshot> snapshots;
-    private Codec<Example> exampleCodec;
     private boolean allLoaded;
 
-    Trainer(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener) {
+    Trainer(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener, FlushHooks hooks) {
+        this.hooks = hooks;
         this.config = config;
         this.registry = registry;
         this.listener = listener;
@@ -53,10 +59,11 @@ final class Trainer implements Processor<String, Example, String, byte[]> {
         this.store = context.getStateStore(Names.MODEL_STORE);
         this.checkpoints = Codecs.checkpoints();
         this.snapshots = Codecs.snapshots(config.formats().weights());
-        this.exampleCodec = Codecs.examples(config.formats().examples(), config.maxFeatures());
         // A task re-initialised after a failure must not keep learners that were never committed.
         learners.clear();
+        dirty.clear();
         allLoaded = false;
+        hooks.register(context.taskId(), this::writeDirty);
         long every = config.models().values().stream()
                 .mapToLong(m -> Math.min(m.snapshot().everyMs(),
                         m.update().windowMs() > 0 ? m.update().windowMs() : Long.MAX_VALUE))
@@ -68,17 +75,15 @@ final class Trainer implements Processor<String, Example, String, byte[]> {
     public void process(Record<String, Example> record) {
         try {
             train(record);
-        } catch (RuntimeException unexpected) {
-            // The learner in memory may be half-updated: forget it, the store holds the last good state.
-            learners.remove(record.key());
+        } catch (RuntimeException bug) {
+            // Validation let the example through, so this is a defect, not bad input. The learner in
+            // memory may be half-updated and the store is one commit behind it: failing the task is
+            // the only way that loses nothing (under exactly-once the transaction aborts and the
+            // examples since the last commit are learned again from the committed state).
+            learners.clear();
+            dirty.clear();
             allLoaded = false;
-            Record<byte[], byte[]> original = new Record<>(record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    exampleCodec.encode(record.value()), record.timestamp(), record.headers());
-            listener.deadLetter(config.topics().examples(), DeadLetterReason.PROCESSING_ERROR);
-            @SuppressWarnings({"unchecked", "rawtypes"})
-            Record<String, byte[]> dl = (Record) DeadLetters.of(original, context, DeadLetterReason.PROCESSING_ERROR,
-                    "training failed: " + unexpected);
-            context.forward(dl, Names.TRAIN_DEAD_LETTERS);
+            throw new StreamsException("training model '" + record.key() + "' failed on a validated example", bug);
         }
     }
 
@@ -133,7 +138,15 @@ final class Trainer implements Processor<String, Example, String, byte[]> {
     }
 
     private void persist(OnlineLearner learner) {
-        store.put(learner.config().id(), checkpoints.encode(SnapshotMapper.checkpoint(learner)));
+        dirty.add(learner);
+    }
+
+    /** Runs when Kafka Streams flushes the store before a commit: one write per changed model. */
+    private void writeDirty() {
+        for (OnlineLearner learner : dirty) {
+            store.put(learner.config().id(), checkpoints.encode(SnapshotMapper.checkpoint(learner)));
+        }
+        dirty.clear();
     }
 
     private OnlineLearner learner(String model) {
@@ -171,6 +184,8 @@ final class Trainer implements Processor<String, Example, String, byte[]> {
 
     @Override
     public void close() {
+        hooks.unregister(context.taskId());
         learners.clear();
+        dirty.clear();
     }
 }
