@@ -1,0 +1,364 @@
+package io.streamlearn.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamlearn.app.StreamlearnApp;
+import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.codec.Codec;
+import io.streamlearn.codec.Codecs;
+import io.streamlearn.codec.Example;
+import io.streamlearn.codec.Format;
+import io.streamlearn.config.ConfigLoader;
+import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.learn.OnlineLearner;
+import io.streamlearn.testing.KafkaCluster;
+import io.streamlearn.kafka.EmbeddedKafkaBroker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kafka's way of proving exactly-once, applied to the learner: a fixed stream on one partition,
+ * the application (a child JVM) SIGKILLed at random moments and restarted each time (under
+ * exactly-once the local state of a killed task is wiped and restored from the changelog), then compared with the same
+ * stream learned without interruption by the same code in this JVM: counters equal, every weight
+ * bit-identical, and the versions on the weights topic (read_committed) strictly increasing.
+ * Sizes: -Dstreamlearn.crash.examples (default 200000), -Dstreamlearn.crash.kills (default 5).
+ */
+class CrashEquivalenceIT {
+    /**
+     * Each scenario gets a broker of its own: killed producers leave transactions for the
+     * coordinator to abort, and scenarios must not wait on each other's.
+     */
+    private EmbeddedKafkaBroker broker;
+    private KafkaCluster kafka;
+
+    @BeforeEach
+    void startBroker() {
+        broker = EmbeddedKafkaBroker.builder().start();
+        kafka = new KafkaCluster("embedded", broker.bootstrapServers());
+    }
+
+    @AfterEach
+    void stopBroker() {
+        broker.close();
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(CrashEquivalenceIT.class);
+    static final int N = Integer.getInteger("streamlearn.crash.examples", 200_000);
+    static final int KILLS = Integer.getInteger("streamlearn.crash.kills", 5);
+    private static final long T0 = 1_700_000_000_000L;
+
+    private static String yaml(String mode) {
+        String update = switch (mode) {
+            case "count" -> "{mode: count, batchSize: 16}";
+            case "window" -> "{mode: window, windowMs: 50}";
+            default -> "{mode: stochastic}";
+        };
+        return """
+                models:
+                  - id: default
+                    inputSize: 3
+                    layers: [{units: 1, activation: sigmoid}]
+                    optimizer: {kind: adam, learningRate: 0.01}
+                    update: %s
+                    snapshot: {everyUpdates: 500, everyMs: 100000000000}
+                """.formatted(update);
+    }
+
+    /** The stream: N examples one millisecond apart; window mode gets a last one far ahead, to close the last window. */
+    private static List<Example> stream(String mode) {
+        Random r = new Random(12345);
+        List<Example> out = new ArrayList<>();
+        int n = mode.equals("window") ? N + 1 : N;
+        for (int i = 0; i < n; i++) {
+            double[] x = {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()};
+            out.add(Example.of("x" + i, null, x, x[0] - 0.5 * x[1] + 0.25 * x[2] > 0 ? 1 : 0));
+        }
+        return out;
+    }
+
+    private static long timestamp(String mode, int i) {
+        return mode.equals("window") && i == N ? T0 + N + 100_000 : T0 + i;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"stochastic", "count", "window"})
+    void killedAtRandomMomentsItEndsBitIdenticalToAnUninterruptedRun(String mode, @TempDir Path dir)
+            throws Exception {
+        String run = "crash-" + mode + "-" + UUID.randomUUID().toString().substring(0, 6);
+        Path configFile = dir.resolve("config.yaml");
+        Files.writeString(configFile, yaml(mode) + "applicationId: " + run + "\ntopics: {prefix: " + run + "-}\n");
+        StreamlearnConfig config = ConfigLoader.load(configFile, Map.of("bootstrapServers", kafka.bootstrapServers()));
+        List<Example> examples = stream(mode);
+        produce(config, examples, mode);
+
+        OnlineLearner reference = OnlineLearner.fresh(config.model("default"));
+        for (int i = 0; i < examples.size(); i++) {
+            Example e = examples.get(i);
+            reference.learn(e.features(), e.label(), null, timestamp(mode, i), timestamp(mode, i));
+        }
+
+        Random chaos = new Random(mode.hashCode());
+        List<String> extra = List.of("--set", "kafka.group.instance.id=" + run);
+        int starts = 0;
+        List<Long> seenAtKills = new ArrayList<>();
+        for (int k = 0; k < KILLS; k++) {
+            // The same state directory every time, as a restarted pod has: Kafka Streams keeps its process
+            // id there, so the new instance's producer fences the killed one's open transaction at once.
+            // (An instance that never comes back holds its transaction until transaction.timeout.ms.)
+            Path state = dir.resolve("state");
+            ChildLearner child = ChildLearner.start(configFile, kafka.bootstrapServers(), state, logs(run), starts++, extra).awaitRunning();
+            Thread.sleep(100 + chaos.nextInt(900));
+            child.kill();
+            seenAtKills.add(committedOffset(config));
+        }
+        assertTrue(seenAtKills.get(seenAtKills.size() - 1) < examples.size(),
+                "the kills happened while it trained (committed offset of the examples at each kill: " + seenAtKills + ")");
+        assertTrue(seenAtKills.stream().anyMatch(o -> o > 0), "it made progress between kills: " + seenAtKills);
+        ChildLearner last = ChildLearner.start(configFile, kafka.bootstrapServers(), dir.resolve("state"), logs(run), starts, extra)
+                .awaitRunning();
+        List<WeightSnapshot> snapshots;
+        try {
+            snapshots = awaitSnapshot(config, examples.size());
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n--- open transactions:\n" + transactions(config)
+                    + "\n--- the last learner's log:\n" + tail(last.log()), e);
+        } finally {
+            last.stop();
+        }
+        WeightSnapshot fin = snapshots.get(snapshots.size() - 1);
+        assertEquals(examples.size(), fin.getExamplesSeen(), "every example learned exactly once");
+        assertEquals(reference.network().updatesApplied(), fin.getUpdatesApplied(), "updates applied");
+        assertEquals(reference.metrics().correct(), fin.getMetrics().getCorrect(), "prequential verdicts");
+        double[] w = reference.network().weights(0);
+        for (int i = 0; i < w.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(w[i]),
+                    Double.doubleToRawLongBits(fin.getLayers().get(0).getWeights().get(i)), "weight " + i + " bit for bit");
+        }
+        assertEquals(Double.doubleToRawLongBits(reference.network().biases(0)[0]),
+                Double.doubleToRawLongBits(fin.getLayers().get(0).getBiases().get(0)), "bias bit for bit");
+        for (int i = 1; i < snapshots.size(); i++) {
+            assertTrue(snapshots.get(i).getVersion() > snapshots.get(i - 1).getVersion(),
+                    "versions strictly increasing: " + snapshots.get(i - 1).getVersion() + " then " + snapshots.get(i).getVersion());
+        }
+        LOG.info("crash equivalence ({}): {} kills (committed offset at each: {}), {} examples, {} updates, "
+                + "{} snapshots, weights bit-identical", mode, KILLS, seenAtKills, fin.getExamplesSeen(),
+                fin.getUpdatesApplied(), snapshots.size());
+    }
+
+    @Test
+    void twoModelsOnFourPartitionsKeepExactCounts(@TempDir Path dir) throws Exception {
+        String run = "crash-4p-" + UUID.randomUUID().toString().substring(0, 6);
+        Path configFile = dir.resolve("config.yaml");
+        Files.writeString(configFile, """
+                models:
+                  - {id: a, inputSize: 3, update: {mode: count, batchSize: 8}, snapshot: {everyUpdates: 50, everyMs: 100000000000}}
+                  - {id: b, inputSize: 3, layers: [{units: 4, activation: tanh}, {units: 1, activation: sigmoid}],
+                     snapshot: {everyUpdates: 100, everyMs: 100000000000}}
+                defaultModel: a
+                topics: {partitions: 4, prefix: %s-}
+                applicationId: %s
+                """.formatted(run, run));
+        StreamlearnConfig config = ConfigLoader.load(configFile, Map.of("bootstrapServers", kafka.bootstrapServers()));
+        int n = N / 5;
+        Random r = new Random(4);
+        Map<String, Integer> perModel = new HashMap<>();
+        StreamlearnApp.ensureTopics(config, Duration.ofSeconds(10));
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        Codec<Example> codec = Codecs.examples(Format.JSON, 100);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < n; i++) {
+                String model = i % 5 == 0 ? "b" : "a";
+                perModel.merge(model, 1, Integer::sum);
+                Example e = Example.of("x" + i, model, new double[] {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()}, r.nextInt(2));
+                producer.send(new ProducerRecord<>(config.topics().examples(), null, T0 + i, ("k" + i).getBytes(), codec.encode(e)));
+            }
+        }
+        Random chaos = new Random(4);
+        List<String> extra = List.of("--set", "kafka.group.instance.id=" + run);
+        for (int k = 0; k < KILLS; k++) {
+            ChildLearner c = ChildLearner.start(configFile, kafka.bootstrapServers(), dir.resolve("state"), logs(run), k, extra).awaitRunning();
+            Thread.sleep(100 + chaos.nextInt(900));
+            c.kill();
+        }
+        ChildLearner last = ChildLearner.start(configFile, kafka.bootstrapServers(), dir.resolve("state"), logs(run), KILLS, extra)
+                .awaitRunning();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+            Map<String, Long> seen = new HashMap<>();
+            while (System.nanoTime() < deadline) {
+                for (WeightSnapshot s : readSnapshots(config)) {
+                    seen.merge(s.getModel(), s.getExamplesSeen(), Math::max);
+                }
+                if (seen.getOrDefault("a", 0L) >= perModel.get("a") && seen.getOrDefault("b", 0L) >= perModel.get("b")) {
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            if (!Long.valueOf(perModel.get("a")).equals(seen.get("a"))) {
+                LOG.error("stuck: {}\n{}", seen, transactions(config));
+            }
+            assertEquals((long) perModel.get("a"), seen.get("a"), "model a: every example exactly once");
+            assertEquals((long) perModel.get("b"), seen.get("b"), "model b: every example exactly once");
+            LOG.info("crash equivalence (4 partitions, 2 models): {} kills, counts exact {}", KILLS, seen);
+        } finally {
+            last.stop();
+        }
+    }
+
+    @Test
+    void controlRunWithAtLeastOnce(@TempDir Path dir) throws Exception {
+        String run = "crash-alos-" + UUID.randomUUID().toString().substring(0, 6);
+        Path configFile = dir.resolve("config.yaml");
+        Files.writeString(configFile, yaml("stochastic") + "applicationId: " + run + "\ntopics: {prefix: " + run + "-}\n"
+                + "processingGuarantee: at_least_once\ncommitIntervalMs: 1000\n");
+        StreamlearnConfig config = ConfigLoader.load(configFile, Map.of("bootstrapServers", kafka.bootstrapServers()));
+        List<Example> examples = stream("stochastic");
+        produce(config, examples, "stochastic");
+        Random chaos = new Random(99);
+        List<String> extra = List.of("--set", "kafka.group.instance.id=" + run);
+        for (int k = 0; k < KILLS; k++) {
+            ChildLearner c = ChildLearner.start(configFile, kafka.bootstrapServers(), dir.resolve("state"), logs(run), k, extra).awaitRunning();
+            Thread.sleep(300 + chaos.nextInt(900));
+            c.kill();
+        }
+        ChildLearner last = ChildLearner.start(configFile, kafka.bootstrapServers(), dir.resolve("state"), logs(run), KILLS, extra)
+                .awaitRunning();
+        long seen;
+        List<WeightSnapshot> all;
+        try {
+            Thread.sleep(8000);
+            all = readSnapshots(config);
+        } finally {
+            last.stop();
+        }
+        seen = all.isEmpty() ? 0 : all.get(all.size() - 1).getExamplesSeen();
+        long duplicateVersions = 0;
+        for (int i = 1; i < all.size(); i++) {
+            if (all.get(i).getVersion() <= all.get(i - 1).getVersion()) {
+                duplicateVersions++;
+            }
+        }
+        // Reported, not asserted: at-least-once may learn an example twice after a kill.
+        String report = "at_least_once control: " + KILLS + " kills, " + examples.size() + " examples produced, last snapshot says "
+                + seen + " examples seen (" + (seen - examples.size()) + " more than produced), " + duplicateVersions
+                + " snapshots whose version did not grow";
+        LOG.info(report);
+        Files.writeString(Path.of("target", "crash-control-report.txt"), report + "\n");
+    }
+
+    /** How far the application has committed on the examples topic (partition 0). */
+    private static long committedOffset(StreamlearnConfig config) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", config.bootstrapServers());
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+            var offsets = admin.listConsumerGroupOffsets(config.applicationId()).partitionsToOffsetAndMetadata().get();
+            var o = offsets.get(new TopicPartition(config.topics().examples(), 0));
+            return o == null ? 0 : o.offset();
+        }
+    }
+
+    /** The broker's open transactions: what holds back read_committed readers. */
+    static String transactions(StreamlearnConfig config) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", config.bootstrapServers());
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+            var listed = admin.listTransactions().all().get();
+            List<String> ids = listed.stream().map(t -> t.transactionalId()).toList();
+            StringBuilder sb = new StringBuilder();
+            admin.describeTransactions(ids).all().get().forEach((id, d) -> sb.append(id).append(' ').append(d.state())
+                    .append(" started ").append(d.transactionStartTimeMs().orElse(-1)).append(" timeout ")
+                    .append(d.transactionTimeoutMs()).append(" partitions ").append(d.topicPartitions()).append('\n'));
+            return sb.toString();
+        } catch (Exception e) {
+            return "could not list transactions: " + e;
+        }
+    }
+
+    private static String tail(String log) {
+        return log.length() > 4000 ? log.substring(log.length() - 4000) : log;
+    }
+
+    /** The children's logs stay in target/crash-logs for a look after a failure. */
+    private static Path logs(String run) throws IOException {
+        return Files.createDirectories(Path.of("target", "crash-logs", run));
+    }
+
+    private static void produce(StreamlearnConfig config, List<Example> examples, String mode) throws Exception {
+        StreamlearnApp.ensureTopics(config, Duration.ofSeconds(10));
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+        Codec<Example> codec = Codecs.examples(Format.JSON, 100);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < examples.size(); i++) {
+                producer.send(new ProducerRecord<>(config.topics().examples(), null, timestamp(mode, i), null,
+                        codec.encode(examples.get(i))));
+            }
+        }
+    }
+
+    private static List<WeightSnapshot> awaitSnapshot(StreamlearnConfig config, long examplesSeen) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+        List<WeightSnapshot> all = List.of();
+        while (System.nanoTime() < deadline) {
+            all = readSnapshots(config);
+            if (!all.isEmpty() && all.get(all.size() - 1).getExamplesSeen() >= examplesSeen) {
+                return all;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("no snapshot with " + examplesSeen + " examples; last: "
+                + (all.isEmpty() ? "none" : all.get(all.size() - 1).getExamplesSeen()));
+    }
+
+    static List<WeightSnapshot> readSnapshots(StreamlearnConfig config) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Codec<WeightSnapshot> codec = Codecs.snapshots(config.formats().weights());
+        List<WeightSnapshot> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(config.topics().weights(), 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long end = c.endOffsets(List.of(tp)).get(tp);
+            while (c.position(tp) < end) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    out.add(codec.decode(r.value()));
+                }
+            }
+        }
+        return out;
+    }
+}
