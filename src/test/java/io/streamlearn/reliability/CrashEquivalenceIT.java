@@ -329,7 +329,8 @@ class CrashEquivalenceIT {
     }
 
     private static List<WeightSnapshot> awaitSnapshot(StreamlearnConfig config, long examplesSeen) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+        // A slow machine learns a million examples in minutes: the patience grows with the stream.
+        long deadline = System.nanoTime() + Duration.ofSeconds(Math.max(150, examplesSeen / 2_000)).toNanos();
         List<WeightSnapshot> all = List.of();
         while (System.nanoTime() < deadline) {
             all = readSnapshots(config);
@@ -339,7 +340,8 @@ class CrashEquivalenceIT {
             Thread.sleep(500);
         }
         throw new AssertionError("no snapshot with " + examplesSeen + " examples; last: "
-                + (all.isEmpty() ? "none" : all.get(all.size() - 1).getExamplesSeen()));
+                + (all.isEmpty() ? "none" : all.get(all.size() - 1).getExamplesSeen()) + "; committed offset "
+                + committedOffset(config));
     }
 
     static List<WeightSnapshot> readSnapshots(StreamlearnConfig config) {

@@ -1,0 +1,335 @@
+package io.streamlearn.bench;
+
+import io.streamlearn.app.KafkaProperties;
+import io.streamlearn.app.StreamlearnApp;
+import io.streamlearn.app.StreamsSettings;
+import io.streamlearn.codec.Codec;
+import io.streamlearn.codec.Codecs;
+import io.streamlearn.codec.Example;
+import io.streamlearn.codec.Format;
+import io.streamlearn.codec.UnlabeledEvent;
+import io.streamlearn.config.ConfigLoader;
+import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.config.TopicNames;
+import io.streamlearn.kafka.TopicAdmin;
+import io.streamlearn.topology.TopologyListener;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * Measures, on one broker and in one run, what the learner achieves next to what any Kafka
+ * Streams application achieves here: (a) a pass-through topology with the same serdes and
+ * guarantee, (b) training in each update mode, (c) scoring, (d) produce-to-scored-event latency.
+ * Throughput is records consumed (committed) per second from the moment the application runs.
+ */
+public final class BenchRunner {
+    /** What to measure. */
+    public record Plan(int count, int dims, int partitions, List<String> guarantees, List<String> modes,
+                       double latencyRate, int latencySeconds, Path stateDir) {
+    }
+
+    private final String bootstrap;
+    private final Plan plan;
+    private final PrintStream log;
+    private final List<BenchResult> results = new ArrayList<>();
+    private final List<LatencyResult> latencies = new ArrayList<>();
+    private int runs;
+
+    public BenchRunner(String bootstrap, Plan plan, PrintStream log) {
+        this.bootstrap = bootstrap;
+        this.plan = plan;
+        this.log = log;
+    }
+
+    public List<BenchResult> results() {
+        return results;
+    }
+
+    public List<LatencyResult> latencies() {
+        return latencies;
+    }
+
+    public void run() throws Exception {
+        StreamlearnConfig base = config("bench-setup", "stochastic", plan.guarantees().get(0));
+        String examples = "bench-examples";
+        String events = "bench-events";
+        try (TopicAdmin admin = new TopicAdmin(KafkaProperties.common(base), Duration.ofSeconds(30))) {
+            admin.ensure(List.of(new TopicAdmin.TopicSpec(examples, plan.partitions(), (short) 1, false),
+                    new TopicAdmin.TopicSpec(events, plan.partitions(), (short) 1, false)));
+        }
+        log.printf("producing %d examples and %d events (d = %d) ...%n", plan.count(), plan.count(), plan.dims());
+        produce(examples, events);
+        for (String g : plan.guarantees()) {
+            double ceiling = measure(g, "pass-through", passThrough(g, examples), examples, -1);
+            String weightsOfTrained = null;
+            for (String mode : plan.modes()) {
+                StreamlearnConfig c = withTopics(config("bench-" + (++runs), mode, g), examples, "bench-unused-events-" + runs);
+                measureApp(g, "train " + mode, c, examples, ceiling);
+                weightsOfTrained = c.topics().weights();
+            }
+            StreamlearnConfig scoring = withTopics(config("bench-" + (++runs), "stochastic", g), "bench-unused-examples-" + runs, events);
+            scoring = withWeights(scoring, weightsOfTrained);
+            double scoringCeiling = measure(g, "pass-through (events)", passThrough(g, events), events, -1);
+            measureApp(g, "score", scoring, events, scoringCeiling);
+            latency(g, weightsOfTrained, plan.latencyRate());
+            latency(g, weightsOfTrained, 0);
+        }
+    }
+
+    private StreamlearnConfig config(String appId, String mode, String guarantee) {
+        String update = switch (mode) {
+            case "count" -> "{mode: count, batchSize: 32}";
+            case "window" -> "{mode: window, windowMs: 100}";
+            default -> "{mode: stochastic}";
+        };
+        String yaml = """
+                models:
+                  - id: default
+                    inputSize: %d
+                    optimizer: {kind: adam, learningRate: 0.01}
+                    update: %s
+                    snapshot: {everyUpdates: 10000, everyMs: 1000}
+                """.formatted(plan.dims(), update);
+        return ConfigLoader.fromYaml(yaml, Map.of("applicationId", appId, "bootstrapServers", bootstrap,
+                "topics.prefix", appId + "-", "topics.partitions", Integer.toString(plan.partitions()),
+                "processingGuarantee", guarantee, "commitIntervalMs", "100", "maxFeatures", Integer.toString(plan.dims() + 1),
+                "stateDir", plan.stateDir().resolve(appId).toString()));
+    }
+
+    private static StreamlearnConfig withTopics(StreamlearnConfig c, String examples, String events) {
+        TopicNames t = c.topics();
+        return new StreamlearnConfig(c.applicationId(), c.bootstrapServers(),
+                new TopicNames(examples, events, t.scoredEvents(), t.weights(), t.deadLetters()), c.partitions(),
+                c.replicationFactor(), c.formats(), c.guarantee(), c.commitIntervalMs(), c.stateDir(), c.maxFeatures(),
+                c.defaultModel(), c.models(), c.kafka(), c.httpPort());
+    }
+
+    private static StreamlearnConfig withWeights(StreamlearnConfig c, String weights) {
+        TopicNames t = c.topics();
+        return new StreamlearnConfig(c.applicationId(), c.bootstrapServers(),
+                new TopicNames(t.examples(), t.events(), t.scoredEvents(), weights, t.deadLetters()), c.partitions(),
+                c.replicationFactor(), c.formats(), c.guarantee(), c.commitIntervalMs(), c.stateDir(), c.maxFeatures(),
+                c.defaultModel(), c.models(), c.kafka(), c.httpPort());
+    }
+
+    private void produce(String examples, String events) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "524288");
+        Codec<Example> ex = Codecs.examples(Format.JSON, plan.dims());
+        Codec<UnlabeledEvent> ev = Codecs.events(Format.JSON, plan.dims());
+        Random r = new Random(1);
+        long t0 = System.currentTimeMillis() - plan.count();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < plan.count(); i++) {
+                double[] x = new double[plan.dims()];
+                double s = 0;
+                for (int j = 0; j < x.length; j++) {
+                    x[j] = r.nextGaussian();
+                    s += x[j] * (j % 2 == 0 ? 1 : -1);
+                }
+                byte[] key = Integer.toString(i).getBytes();
+                producer.send(new ProducerRecord<>(examples, null, t0 + i, key, ex.encode(Example.of(null, null, x, s > 0 ? 1 : 0))));
+                producer.send(new ProducerRecord<>(events, null, t0 + i, key, ev.encode(new UnlabeledEvent("e" + i, null, x))));
+            }
+        }
+    }
+
+    /** A Kafka Streams application and its id. */
+    private record Streams(KafkaStreams streams, String applicationId) {
+    }
+
+    /** A topology with the same bytes-in/bytes-out serdes and guarantee, that only copies each value. */
+    private Streams passThrough(String guarantee, String input) {
+        StreamlearnConfig c = config("bench-" + (++runs), "stochastic", guarantee);
+        Topology t = new Topology();
+        t.addSource("pt-source", new ByteArrayDeserializer(), new ByteArrayDeserializer(), input);
+        t.addProcessor("pt-copy", () -> new org.apache.kafka.streams.processor.api.Processor<byte[], byte[], byte[], byte[]>() {
+            private org.apache.kafka.streams.processor.api.ProcessorContext<byte[], byte[]> ctx;
+
+            @Override
+            public void init(org.apache.kafka.streams.processor.api.ProcessorContext<byte[], byte[]> context) {
+                ctx = context;
+            }
+
+            @Override
+            public void process(org.apache.kafka.streams.processor.api.Record<byte[], byte[]> record) {
+                ctx.forward(record.withValue(Arrays.copyOf(record.value(), record.value().length)));
+            }
+        }, "pt-source");
+        String out = c.applicationId() + "-out";
+        try (TopicAdmin admin = new TopicAdmin(KafkaProperties.common(c), Duration.ofSeconds(30))) {
+            admin.ensure(List.of(new TopicAdmin.TopicSpec(out, plan.partitions(), (short) 1, false)));
+        }
+        t.addSink("pt-sink", out, new ByteArraySerializer(), new ByteArraySerializer(), "pt-copy");
+        return new Streams(new KafkaStreams(t, StreamsSettings.from(c)), c.applicationId());
+    }
+
+    private double measure(String guarantee, String workload, Streams app, String input, double ceiling)
+            throws Exception {
+        KafkaStreams streams = app.streams();
+        CountDownLatch running = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        streams.start();
+        running.await(60, TimeUnit.SECONDS);
+        double secs = awaitConsumed(app.applicationId(), input);
+        streams.close(Duration.ofSeconds(30));
+        return record(guarantee, workload, secs, ceiling);
+    }
+
+    private void measureApp(String guarantee, String workload, StreamlearnConfig c, String input, double ceiling)
+            throws Exception {
+        try (StreamlearnApp app = StreamlearnApp.start(c, TopologyListener.NONE, Duration.ofSeconds(60))) {
+            double secs = awaitConsumed(c.applicationId(), input);
+            record(guarantee, workload, secs, ceiling);
+        }
+    }
+
+    private double record(String guarantee, String workload, double secs, double ceiling) {
+        double rate = plan.count() / secs;
+        BenchResult r = new BenchResult(guarantee, workload, plan.count(), secs, rate, ceiling > 0 ? rate / ceiling : 1.0,
+                Memory.heapMb(), Memory.rssMb());
+        results.add(r);
+        log.printf("%-16s %-24s %10.0f records/s  (%.2fx)%n", guarantee, workload, rate, r.ratioToPassThrough());
+        return rate;
+    }
+
+    /** Seconds from now until the group has committed every input record. */
+    private double awaitConsumed(String group, String topic) throws Exception {
+        long t0 = System.nanoTime();
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            Map<TopicPartition, OffsetSpec> q = new java.util.HashMap<>();
+            for (int i = 0; i < plan.partitions(); i++) {
+                q.put(new TopicPartition(topic, i), OffsetSpec.latest());
+            }
+            long end = 0;
+            for (var e : admin.listOffsets(q).all().get().values()) {
+                end += e.offset();
+            }
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                long done = 0;
+                for (Map.Entry<TopicPartition, OffsetAndMetadata> e
+                        : admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet()) {
+                    if (e.getKey().topic().equals(topic) && e.getValue() != null) {
+                        done += e.getValue().offset();
+                    }
+                }
+                if (done >= end) {
+                    return (System.nanoTime() - t0) / 1e9;
+                }
+                Thread.sleep(20);
+            }
+        }
+        throw new IllegalStateException(group + " did not consume " + topic + " within 10 minutes");
+    }
+
+    /** Events at a fixed rate (0: as fast as possible) through a running learner; latency to the scored event. */
+    private void latency(String guarantee, String weights, double rate) throws Exception {
+        String eventsTopic = "bench-latency-" + (++runs);
+        StreamlearnConfig c = withWeights(withTopics(config("bench-" + runs, "stochastic", guarantee),
+                "bench-unused-examples-" + runs, eventsTopic), weights);
+        try (TopicAdmin admin = new TopicAdmin(KafkaProperties.common(c), Duration.ofSeconds(30))) {
+            admin.ensure(List.of(new TopicAdmin.TopicSpec(eventsTopic, plan.partitions(), (short) 1, false)));
+        }
+        int n = rate > 0 ? (int) (rate * plan.latencySeconds()) : Math.max(1000, plan.count() / 10);
+        long[] lat = new long[n];
+        int seen = 0;
+        try (StreamlearnApp app = StreamlearnApp.start(c, TopologyListener.NONE, Duration.ofSeconds(60));
+             KafkaConsumer<byte[], byte[]> consumer = consumer(c);
+             KafkaProducer<byte[], byte[]> producer = latencyProducer()) {
+            List<TopicPartition> parts = new ArrayList<>();
+            consumer.partitionsFor(c.topics().scoredEvents()).forEach(pi -> parts.add(new TopicPartition(pi.topic(), pi.partition())));
+            consumer.assign(parts);
+            consumer.seekToEnd(parts);
+            parts.forEach(consumer::position);
+            Codec<UnlabeledEvent> ev = Codecs.events(Format.JSON, plan.dims());
+            double[] x = new double[plan.dims()];
+            long t0 = System.nanoTime();
+            Thread sender = new Thread(() -> {
+                for (int i = 0; i < n; i++) {
+                    if (rate > 0) {
+                        long due = t0 + (long) (i / rate * 1e9);
+                        while (System.nanoTime() < due) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                    producer.send(new ProducerRecord<>(eventsTopic, null, System.currentTimeMillis(),
+                            Integer.toString(i).getBytes(), ev.encode(new UnlabeledEvent("l" + i, null, x))));
+                }
+                producer.flush();
+            }, "bench-latency-sender");
+            sender.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(plan.latencySeconds() + 120L);
+            while (seen < n && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    if (seen < n) {
+                        lat[seen++] = System.currentTimeMillis() - r.timestamp();
+                    }
+                }
+            }
+            sender.join();
+        }
+        long[] got = Arrays.copyOf(lat, seen);
+        Arrays.sort(got);
+        LatencyResult l = new LatencyResult(guarantee, rate, seen, pct(got, 0.5), pct(got, 0.99),
+                got.length == 0 ? Double.NaN : got[got.length - 1]);
+        latencies.add(l);
+        log.printf("%-16s latency at %s: p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d events)%n", guarantee,
+                rate > 0 ? String.format("%.0f/s", rate) : "full speed", l.p50Ms(), l.p99Ms(), l.maxMs(), seen);
+    }
+
+    private static double pct(long[] sorted, double q) {
+        return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer(StreamlearnConfig c) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5");
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private KafkaProducer<byte[], byte[]> latencyProducer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    static Path tempDir() throws java.io.IOException {
+        return Files.createTempDirectory("streamlearn-bench");
+    }
+}

@@ -1,0 +1,108 @@
+package io.streamlearn.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamlearn.bench.BenchResult;
+import io.streamlearn.bench.BenchRunner;
+import io.streamlearn.bench.LatencyResult;
+import io.streamlearn.kafka.EmbeddedKafkaBroker;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Throughput and latency of the learner next to a pass-through topology, on an embedded broker. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure on an embedded broker: a pass-through topology (the ceiling), training in each update mode,",
+                "scoring, and produce-to-scored-event latency, for at_least_once and exactly_once_v2."})
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = {"-n", "--count"}, defaultValue = "1000000", description = "Examples (and events) produced (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(names = "--dims", defaultValue = "10", description = "Features per example (default: ${DEFAULT-VALUE}).")
+    int dims;
+
+    @Option(names = "--partitions", defaultValue = "1", description = "Partitions of the input topics (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--guarantee", split = ",", defaultValue = "at_least_once,exactly_once_v2",
+            description = "Guarantees to measure (default: ${DEFAULT-VALUE}).")
+    List<String> guarantees;
+
+    @Option(names = "--modes", split = ",", defaultValue = "stochastic,count,window",
+            description = "Update modes to train in (default: ${DEFAULT-VALUE}).")
+    List<String> modes;
+
+    @Option(names = "--latency-rate", defaultValue = "5000", description = "Events/s of the fixed-rate latency run (default: ${DEFAULT-VALUE}).")
+    double latencyRate;
+
+    @Option(names = "--latency-seconds", defaultValue = "10", description = "Length of the fixed-rate latency run (default: ${DEFAULT-VALUE}).")
+    int latencySeconds;
+
+    @Option(names = "--quick", description = "A small run to check that everything works: 20,000 records, 2 s of latency.")
+    boolean quick;
+
+    @Option(names = "--json", description = "Print the results as JSON on stdout (progress goes to stderr).")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (quick) {
+            count = 20_000;
+            latencySeconds = 2;
+        }
+        if (count < 100 || dims < 1 || partitions < 1 || latencyRate <= 0 || latencySeconds < 1) {
+            throw new UserError("--count must be at least 100, --dims, --partitions and --latency-seconds at least 1, --latency-rate positive");
+        }
+        for (String g : guarantees) {
+            if (!g.equals("at_least_once") && !g.equals("exactly_once_v2")) {
+                throw new UserError("--guarantee takes at_least_once and/or exactly_once_v2, got '" + g + "'");
+            }
+        }
+        for (String m : modes) {
+            if (!List.of("stochastic", "count", "window").contains(m)) {
+                throw new UserError("--modes takes stochastic, count and/or window, got '" + m + "'");
+            }
+        }
+        PrintStream progress = json ? System.err : System.out;
+        Path state = Files.createTempDirectory("streamlearn-bench");
+        BenchRunner runner;
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().start()) {
+            runner = new BenchRunner(broker.bootstrapServers(),
+                    new BenchRunner.Plan(count, dims, partitions, guarantees, modes, latencyRate, latencySeconds, state), progress);
+            runner.run();
+        } finally {
+            try (var paths = Files.walk(state)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        if (json) {
+            ObjectMapper m = new ObjectMapper();
+            ObjectNode root = m.createObjectNode();
+            root.put("count", count).put("dims", dims).put("partitions", partitions)
+                    .put("cores", Runtime.getRuntime().availableProcessors()).put("java", System.getProperty("java.version"));
+            root.set("throughput", m.valueToTree(runner.results()));
+            root.set("latency", m.valueToTree(runner.latencies()));
+            System.out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+            return 0;
+        }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-16s %-24s %12s %8s %8s %8s%n", "guarantee", "workload", "records/s", "ratio", "heap MB", "RSS MB");
+        for (BenchResult r : runner.results()) {
+            System.out.printf(Locale.ROOT, "%-16s %-24s %12.0f %8.2f %8d %8d%n", r.guarantee(), r.workload(),
+                    r.recordsPerSecond(), r.ratioToPassThrough(), r.heapMb(), r.rssMb());
+        }
+        System.out.printf(Locale.ROOT, "%n%-16s %-12s %8s %8s %8s %8s%n", "guarantee", "rate", "events", "p50 ms", "p99 ms", "max ms");
+        for (LatencyResult l : runner.latencies()) {
+            System.out.printf(Locale.ROOT, "%-16s %-12s %8d %8.0f %8.0f %8.0f%n", l.guarantee(),
+                    l.offeredRate() > 0 ? String.format(Locale.ROOT, "%.0f/s", l.offeredRate()) : "full speed",
+                    l.events(), l.p50Ms(), l.p99Ms(), l.maxMs());
+        }
+        return 0;
+    }
+}
