@@ -215,38 +215,79 @@ public final class Network {
         pendingCount = 0;
     }
 
-    /** One optimizer step on one parameter array; clears its gradient. Keras' formulas. */
+    /**
+     * One optimizer step on one parameter array; clears its gradient. Keras' formulas. One loop
+     * per optimizer (not a switch per element) so that each loop stays small enough to vectorise.
+     */
     private static void step(OptimizerSpec o, double lrT, double scale, double l2, double[] w, double[] grad, double[][] slots) {
         double lr = o.learningRate();
-        for (int i = 0; i < w.length; i++) {
-            double g = grad[i] * scale;
-            if (l2 != 0) {
-                g += l2 * w[i];
+        int n = w.length;
+        switch (o.kind()) {
+            case SGD -> {
+                for (int i = 0; i < n; i++) {
+                    double g = grad[i] * scale;
+                    if (l2 != 0) {
+                        g += l2 * w[i];
+                    }
+                    grad[i] = 0.0;
+                    w[i] -= lr * g;
+                }
             }
-            grad[i] = 0.0;
-            switch (o.kind()) {
-                case SGD -> w[i] -= lr * g;
-                case MOMENTUM -> {
-                    double v = o.momentum() * slots[0][i] - lr * g;
-                    slots[0][i] = v;
-                    w[i] += v;
+            case MOMENTUM -> {
+                double mu = o.momentum();
+                double[] v = slots[0];
+                for (int i = 0; i < n; i++) {
+                    double g = grad[i] * scale;
+                    if (l2 != 0) {
+                        g += l2 * w[i];
+                    }
+                    grad[i] = 0.0;
+                    v[i] = mu * v[i] - lr * g;
+                    w[i] += v[i];
                 }
-                case ADAGRAD -> {
-                    double acc = slots[0][i] + g * g;
-                    slots[0][i] = acc;
-                    w[i] -= lr * g / (Math.sqrt(acc) + o.epsilon());
+            }
+            case ADAGRAD -> {
+                double eps = o.epsilon();
+                double[] acc = slots[0];
+                for (int i = 0; i < n; i++) {
+                    double g = grad[i] * scale;
+                    if (l2 != 0) {
+                        g += l2 * w[i];
+                    }
+                    grad[i] = 0.0;
+                    acc[i] += g * g;
+                    w[i] -= lr * g / (Math.sqrt(acc[i]) + eps);
                 }
-                case RMSPROP -> {
-                    double v = o.rho() * slots[0][i] + (1 - o.rho()) * g * g;
-                    slots[0][i] = v;
-                    w[i] -= lr * g / (Math.sqrt(v) + o.epsilon());
+            }
+            case RMSPROP -> {
+                double rho = o.rho();
+                double eps = o.epsilon();
+                double[] v = slots[0];
+                for (int i = 0; i < n; i++) {
+                    double g = grad[i] * scale;
+                    if (l2 != 0) {
+                        g += l2 * w[i];
+                    }
+                    grad[i] = 0.0;
+                    v[i] = rho * v[i] + (1 - rho) * g * g;
+                    w[i] -= lr * g / (Math.sqrt(v[i]) + eps);
                 }
-                case ADAM -> {
-                    double m = o.beta1() * slots[0][i] + (1 - o.beta1()) * g;
-                    double v = o.beta2() * slots[1][i] + (1 - o.beta2()) * g * g;
-                    slots[0][i] = m;
-                    slots[1][i] = v;
-                    w[i] -= lrT * m / (Math.sqrt(v) + o.epsilon());
+            }
+            case ADAM -> {
+                double b1 = o.beta1();
+                double b2 = o.beta2();
+                double eps = o.epsilon();
+                double[] m = slots[0];
+                double[] v = slots[1];
+                for (int i = 0; i < n; i++) {
+                    double g = grad[i] * scale;
+                    if (l2 != 0) {
+                        g += l2 * w[i];
+                    }
+                    grad[i] = 0.0;
+                    m[i] = b1 * m[i] + (1 - b1) * g;
+                    v[i] = b2 * v[i] + (1 - b2) * g * g;
+                    w[i] -= lrT * m[i] / (Math.sqrt(v[i]) + eps);
                 }
             }
         }
