@@ -83,6 +83,13 @@ public final class BenchRunner {
         }
         log.printf("producing %d examples and %d events (d = %d) ...%n", plan.count(), plan.count(), plan.dims());
         produce(examples, events);
+        // Warm-up, not recorded: the first application in a JVM runs on cold code.
+        log.println("warming up ...");
+        measure(plan.guarantees().get(0), "warm-up", passThrough(plan.guarantees().get(0), examples), examples, -1);
+        StreamlearnConfig warm = withTopics(config("bench-" + (++runs), "stochastic", plan.guarantees().get(0)), examples,
+                "bench-unused-events-" + runs);
+        measureApp(plan.guarantees().get(0), "warm-up", warm, examples, -1);
+        results.clear();
         for (String g : plan.guarantees()) {
             double ceiling = measure(g, "pass-through", passThrough(g, examples), examples, -1);
             String weightsOfTrained = null;
