@@ -1,0 +1,34 @@
+package io.streamlearn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** `streamlearn bench` on a tiny stream: every row is there (no timing is asserted). */
+class BenchCommandIT {
+
+    @Test
+    void everyWorkloadAndLatencyRowIsReported() throws Exception {
+        Cli.Result r = Cli.run("bench", "--count", "2000", "--latency-rate", "500", "--latency-seconds", "1", "--json");
+        assertEquals(0, r.exit(), r.toString());
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        List<String> rows = new ArrayList<>();
+        root.get("throughput").forEach(t -> {
+            rows.add(t.get("guarantee").asText() + " " + t.get("workload").asText());
+            assertTrue(t.get("recordsPerSecond").asDouble() > 0, t.toString());
+        });
+        for (String g : List.of("at_least_once", "exactly_once_v2")) {
+            for (String w : List.of("pass-through", "train stochastic", "train count", "train window",
+                    "pass-through (events)", "score")) {
+                assertTrue(rows.contains(g + " " + w), "row " + g + " " + w + " in " + rows);
+            }
+        }
+        assertEquals(4, root.get("latency").size(), "fixed rate and full speed, for both guarantees");
+        root.get("latency").forEach(l -> assertTrue(l.get("events").asLong() > 0, l.toString()));
+    }
+}
