@@ -85,6 +85,9 @@ final class RetrainCommand implements Callable<Integer> {
     @Option(names = "--no-publish", description = "Train and report, but publish nothing.")
     boolean noPublish;
 
+    @Option(names = "--progress", negatable = true, description = "Progress bar over the epochs on stderr (default: when stderr is a terminal).")
+    Boolean progress;
+
     @Override
     public Integer call() {
         StreamlearnConfig config = options.load();
@@ -129,7 +132,10 @@ final class RetrainCommand implements Callable<Integer> {
                     plan.shuffle() ? ", shuffled" : "", plan.holdout() * 100);
             Retrainer r = new Retrainer(network, plan);
             int every = Math.max(1, plan.epochs() / 10);
+            ProduceCommand.Progress bar = new ProduceCommand.Progress(progress != null ? progress : System.console() != null,
+                    plan.epochs());
             last = r.run(source, s -> {
+                bar.update(s.epoch());
                 if (s.epoch() == 1 || s.epoch() % every == 0 || s.epoch() == plan.epochs()) {
                     System.out.printf(Locale.ROOT, "epoch %d/%d  loss %.6f  (%d examples, %d updates)%s%n", s.epoch(),
                             plan.epochs(), s.trainLoss(), s.trained(), s.updates(),
@@ -137,6 +143,7 @@ final class RetrainCommand implements Callable<Integer> {
                                     s.holdoutAccuracy(), s.holdoutLogLoss(), s.heldOut()) : "");
                 }
             });
+            bar.done();
             total = source.total();
             if (total == 0) {
                 throw new UserError("no usable examples of model '" + id + "' in the range ("
