@@ -279,7 +279,9 @@ class CrashEquivalenceIT {
 
     /** Static membership, so that a restarted child takes its predecessor's place without a rebalance. */
     private static List<String> extraArgs(String run) {
-        return List.of("--set", "kafka.group.instance.id=" + run);
+        // -Dstreamlearn.crash.static=false: dynamic membership, each restart waits for the session timeout.
+        return Boolean.parseBoolean(System.getProperty("streamlearn.crash.static", "true"))
+                ? List.of("--set", "kafka.group.instance.id=" + run) : List.of();
     }
 
     /** How far the application has committed on the examples topic, summed over its partitions. */
