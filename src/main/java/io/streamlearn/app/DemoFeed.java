@@ -1,5 +1,6 @@
 package io.streamlearn.app;
 
+import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
 import io.streamlearn.codec.Example;
@@ -81,19 +82,21 @@ public final class DemoFeed implements AutoCloseable {
             String model = config.defaultModel();
             byte[] key = model.getBytes(StandardCharsets.UTF_8);
             long now = System.currentTimeMillis();
+            Deliveries delivered = new Deliveries();
             while (owed >= 1) {
                 owed--;
                 LabeledRow train = rows.next();
                 long n = examplesSent.incrementAndGet();
                 producer.send(new ProducerRecord<>(config.topics().examples(), null, now, key,
-                        examples.encode(Example.of("feed-" + n, model, train.features(), train.label()))));
+                        examples.encode(Example.of("feed-" + n, model, train.features(), train.label()))), delivered);
                 LabeledRow score = rows.next();
                 long m = eventsSent.incrementAndGet();
                 String id = "feed-event-" + m;
                 producer.send(new ProducerRecord<>(config.topics().events(), null, now, id.getBytes(StandardCharsets.UTF_8),
-                        events.encode(new UnlabeledEvent(id, model, score.features()))));
+                        events.encode(new UnlabeledEvent(id, model, score.features()))), delivered);
             }
             producer.flush();
+            delivered.check();
         } catch (RuntimeException e) {
             // A failed send must not end the schedule silently for ever; say so and go on.
             if (!ticker.isShutdown()) {

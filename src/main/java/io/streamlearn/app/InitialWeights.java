@@ -1,5 +1,6 @@
 package io.streamlearn.app;
 
+import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
@@ -40,16 +41,18 @@ final class InitialWeights {
         Map<String, WeightSnapshot> published = WeightsReader.latest(p, config.topics().weights(), codec);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        Deliveries delivered = new Deliveries();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
             for (ModelConfig m : config.models().values()) {
                 if (m.hasInitialWeights() && !published.containsKey(m.id())) {
                     OnlineLearner fresh = OnlineLearner.fresh(m);
                     WeightSnapshot s = SnapshotMapper.snapshot(fresh, 0, System.currentTimeMillis(), SnapshotSource.LIVE, null);
-                    producer.send(new ProducerRecord<>(config.topics().weights(), m.id(), codec.encode(s)));
+                    producer.send(new ProducerRecord<>(config.topics().weights(), m.id(), codec.encode(s)), delivered);
                     LOG.info("Published the initial weights of model '{}' as version 0", m.id());
                 }
             }
             producer.flush();
         }
+        delivered.check();
     }
 }

@@ -1,5 +1,6 @@
 package io.streamlearn.app;
 
+import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
@@ -78,15 +79,17 @@ public final class TutorialDemo {
                 split.train().size() + split.test().size(), SPLIT_SEED, split.train().size(), split.test().size());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(config))) {
             String model = config.defaultModel();
+            Deliveries delivered = new Deliveries();
             Codec<Example> examples = Codecs.examples(config.formats().examples(), config.maxFeatures());
             long ts = System.currentTimeMillis();
             int i = 0;
             for (LabeledRow r : split.train()) {
                 byte[] v = examples.encode(Example.of("train-" + i, model, r.features(), r.label()));
-                producer.send(new ProducerRecord<>(config.topics().examples(), null, ts + i, bytes(model), v));
+                producer.send(new ProducerRecord<>(config.topics().examples(), null, ts + i, bytes(model), v), delivered);
                 i++;
             }
             producer.flush();
+            delivered.check();
             out.printf("Produced %d labeled examples to '%s'; training (one stochastic update each)...%n",
                     split.train().size(), config.topics().examples());
             PublishedModel trained = awaitModel(app, model, split.train().size(), timeout);
@@ -98,10 +101,11 @@ public final class TutorialDemo {
                 String id = "test-" + i;
                 truth.put(id, r.label());
                 producer.send(new ProducerRecord<>(config.topics().events(), null, ts + split.train().size() + i,
-                        bytes(id), events.encode(new UnlabeledEvent(id, model, r.features()))));
+                        bytes(id), events.encode(new UnlabeledEvent(id, model, r.features()))), delivered);
                 i++;
             }
             producer.flush();
+            delivered.check();
             out.printf("Produced %d events to '%s'; reading '%s'...%n", split.test().size(),
                     config.topics().events(), config.topics().scoredEvents());
             List<Prediction> scored = readScored(config, split.test().size(), timeout);

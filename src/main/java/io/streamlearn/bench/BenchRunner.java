@@ -1,5 +1,6 @@
 package io.streamlearn.bench;
 
+import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.app.StreamlearnApp;
 import io.streamlearn.app.StreamsSettings;
@@ -152,6 +153,7 @@ public final class BenchRunner {
         Codec<UnlabeledEvent> ev = Codecs.events(Format.JSON, plan.dims());
         Random r = new Random(1);
         long t0 = System.currentTimeMillis() - plan.count();
+        Deliveries delivered = new Deliveries();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < plan.count(); i++) {
                 double[] x = new double[plan.dims()];
@@ -161,10 +163,12 @@ public final class BenchRunner {
                     s += x[j] * (j % 2 == 0 ? 1 : -1);
                 }
                 byte[] key = Integer.toString(i).getBytes();
-                producer.send(new ProducerRecord<>(examples, null, t0 + i, key, ex.encode(Example.of(null, null, x, s > 0 ? 1 : 0))));
-                producer.send(new ProducerRecord<>(events, null, t0 + i, key, ev.encode(new UnlabeledEvent("e" + i, null, x))));
+                producer.send(new ProducerRecord<>(examples, null, t0 + i, key, ex.encode(Example.of(null, null, x, s > 0 ? 1 : 0))), delivered);
+                producer.send(new ProducerRecord<>(events, null, t0 + i, key, ev.encode(new UnlabeledEvent("e" + i, null, x))), delivered);
             }
+            producer.flush();
         }
+        delivered.check();
     }
 
     /** A Kafka Streams application and its id. */
@@ -284,6 +288,7 @@ public final class BenchRunner {
             Codec<UnlabeledEvent> ev = Codecs.events(Format.JSON, plan.dims());
             double[] x = new double[plan.dims()];
             long t0 = System.nanoTime();
+            Deliveries sent = new Deliveries();
             Thread sender = new Thread(() -> {
                 for (int i = 0; i < n; i++) {
                     if (rate > 0) {
@@ -293,7 +298,7 @@ public final class BenchRunner {
                         }
                     }
                     producer.send(new ProducerRecord<>(eventsTopic, null, System.currentTimeMillis(),
-                            Integer.toString(i).getBytes(), ev.encode(new UnlabeledEvent("l" + i, null, x))));
+                            Integer.toString(i).getBytes(), ev.encode(new UnlabeledEvent("l" + i, null, x))), sent);
                 }
                 producer.flush();
             }, "bench-latency-sender");
@@ -307,6 +312,7 @@ public final class BenchRunner {
                 }
             }
             sender.join();
+            sent.check();
         }
         long[] got = Arrays.copyOf(lat, seen);
         Arrays.sort(got);

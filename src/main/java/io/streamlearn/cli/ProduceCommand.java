@@ -1,5 +1,6 @@
 package io.streamlearn.cli;
 
+import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
@@ -135,6 +136,7 @@ final class ProduceCommand implements Callable<Integer> {
         long produced = 0;
         long heldOut = 0;
         long t0 = System.nanoTime();
+        Deliveries delivered = new Deliveries();
         Progress bar = new Progress(progress != null ? progress : System.console() != null, total());
         try (Input input = open();
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(config));
@@ -162,7 +164,7 @@ final class ProduceCommand implements Callable<Integer> {
                     if (heldBack.size() < MAX_HELD_BACK) {
                         heldBack.add(event);
                     } else {
-                        producer.send(event);
+                        producer.send(event, delivered);
                     }
                     if (labels != null) {
                         labels.println(id + "," + label);
@@ -170,17 +172,19 @@ final class ProduceCommand implements Callable<Integer> {
                     heldOut++;
                 } else {
                     producer.send(new ProducerRecord<>(config.topics().examples(), key,
-                            exampleCodec.encode(new Example(id, m, e.features(), e.label(), e.labelVector()))));
+                            exampleCodec.encode(new Example(id, m, e.features(), e.label(), e.labelVector()))), delivered);
                 }
                 produced++;
                 bar.update(produced);
                 throttle(produced, t0);
             }
             producer.flush();
+            delivered.check();
             if (!heldBack.isEmpty()) {
                 awaitWeights(config, eventModel);
-                heldBack.forEach(producer::send);
+                heldBack.forEach(r -> producer.send(r, delivered));
                 producer.flush();
+                delivered.check();
             }
         }
         bar.done();

@@ -1,5 +1,6 @@
 package io.streamlearn.cli;
 
+import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
@@ -167,8 +168,10 @@ final class RetrainCommand implements Callable<Integer> {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(config.topics().weights(), id, snapshots.encode(s)));
+            Deliveries delivered = new Deliveries();
+            producer.send(new ProducerRecord<>(config.topics().weights(), id, snapshots.encode(s)), delivered);
             producer.flush();
+            delivered.check();
         }
         System.out.printf(Locale.ROOT, "published '%s' version %d (source RETRAIN, parent %s) to '%s'%n", id, version,
                 latest == null ? "none" : Long.toString(latest.getVersion()), config.topics().weights());

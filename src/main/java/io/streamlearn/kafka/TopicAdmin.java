@@ -2,6 +2,7 @@ package io.streamlearn.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -12,6 +13,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -83,7 +86,9 @@ public final class TopicAdmin implements AutoCloseable {
                     }
                 }
             }
-            awaitLeaders(missing.stream().map(NewTopic::name).toList());
+            List<String> names = missing.stream().map(NewTopic::name).toList();
+            awaitLeaders(names);
+            awaitWritable(names);
             return created;
         } catch (TimeoutException | ExecutionException e) {
             throw new BrokerUnavailableException("could not list or create topics: " + rootMessage(e), e);
@@ -121,6 +126,34 @@ public final class TopicAdmin implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("partitions of " + topics + " have no leader after " + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Waits until the leader of every partition of the new topics answers a request that only a
+     * live leader serves (the end offset). Metadata names a leader slightly before the broker acts
+     * as one, and a producer whose first batch gets NOT_LEADER_OR_FOLLOWER while later batches
+     * land retries that batch for ever with OUT_OF_ORDER_SEQUENCE_NUMBER until it expires: those
+     * records would be lost and the rest reordered.
+     */
+    private void awaitWritable(List<String> topics) throws InterruptedException, ExecutionException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (var d : admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).values()) {
+            for (var p : d.partitions()) {
+                request.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
+            }
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                admin.listOffsets(request).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
             }
             Thread.sleep(20);
         }

@@ -1,5 +1,6 @@
 package io.streamlearn.app;
 
+import io.streamlearn.kafka.Deliveries;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -74,13 +75,15 @@ class FormatsAndPartitionsIT {
         try (StreamlearnApp app = StreamlearnApp.start(c, TopologyListener.NONE, Duration.ofSeconds(60));
              KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(TutorialDemo.producerProps(c))) {
             Random r = new Random(1);
+            Deliveries delivered = new Deliveries();
             for (int i = 0; i < 300; i++) {
                 double a = r.nextGaussian();
                 double b = r.nextGaussian();
                 p.send(new ProducerRecord<>(c.topics().examples(), examples.encode(Example.of("a" + i, null, new double[] {a, b},
-                        a - b > 0 ? 1 : 0))));
+                        a - b > 0 ? 1 : 0))), delivered);
             }
             p.flush();
+            delivered.check();
             PublishedModel m = await(app, "default", 300);
             assertEquals(3, m.version());
             p.send(new ProducerRecord<>(c.topics().events(), "k".getBytes(StandardCharsets.UTF_8),
@@ -111,6 +114,7 @@ class FormatsAndPartitionsIT {
         try (StreamlearnApp app = StreamlearnApp.start(c, TopologyListener.NONE, Duration.ofSeconds(60));
              KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(TutorialDemo.producerProps(c))) {
             Random r = new Random(2);
+            Deliveries delivered = new Deliveries();
             for (int i = 0; i < 2000; i++) {
                 String model = i % 4 == 0 ? "b" : "a";
                 Example e = Example.of("x" + i, model, new double[] {r.nextGaussian(), r.nextGaussian()}, r.nextInt(2));
@@ -118,9 +122,10 @@ class FormatsAndPartitionsIT {
                     ofB.add(e);
                 }
                 // Keys spread every model over all four partitions.
-                p.send(new ProducerRecord<>(c.topics().examples(), ("key-" + i).getBytes(StandardCharsets.UTF_8), codec.encode(e)));
+                p.send(new ProducerRecord<>(c.topics().examples(), ("key-" + i).getBytes(StandardCharsets.UTF_8), codec.encode(e)), delivered);
             }
             p.flush();
+            delivered.check();
             assertEquals(1500, await(app, "a", 1500).snapshot().getExamplesSeen());
             PublishedModel b = await(app, "b", 500);
             assertEquals(500, b.snapshot().getExamplesSeen());

@@ -1,5 +1,6 @@
 package io.streamlearn.app;
 
+import io.streamlearn.kafka.Deliveries;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,11 +58,14 @@ class RestartIT {
         }
         StreamlearnApp.ensureTopics(config, Duration.ofSeconds(5));
         Codec<Example> codec = Codecs.examples(config.formats().examples(), config.maxFeatures());
+        Deliveries delivered = new Deliveries();
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(TutorialDemo.producerProps(config))) {
             for (int i = 0; i < N; i++) {
-                p.send(new ProducerRecord<>(config.topics().examples(), null, 1_000_000L + i, null, codec.encode(examples.get(i))));
+                p.send(new ProducerRecord<>(config.topics().examples(), null, 1_000_000L + i, null, codec.encode(examples.get(i))),
+                        delivered);
             }
         }
+        delivered.check();
         long stoppedAt;
         try (StreamlearnApp app = StreamlearnApp.start(config, TopologyListener.NONE, Duration.ofSeconds(30))) {
             stoppedAt = awaitSeen(app, 200).snapshot().getExamplesSeen();

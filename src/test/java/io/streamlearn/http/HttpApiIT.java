@@ -1,5 +1,6 @@
 package io.streamlearn.http;
 
+import io.streamlearn.kafka.Deliveries;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -81,25 +82,28 @@ class HttpApiIT {
         Codec<Example> examples = Codecs.examples(config.formats().examples(), config.maxFeatures());
         Codec<UnlabeledEvent> events = Codecs.events(config.formats().events(), config.maxFeatures());
         Random r = new Random(11);
+        Deliveries delivered = new Deliveries();
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(TutorialDemo.producerProps(config))) {
             for (int i = 0; i < EXAMPLES; i++) {
                 double[] x = {r.nextGaussian(), r.nextGaussian()};
                 p.send(new ProducerRecord<>(config.topics().examples(), null, 1_000L + i, null,
-                        examples.encode(Example.of("x" + i, null, x, x[0] + x[1] > 0 ? 1 : 0))));
+                        examples.encode(Example.of("x" + i, null, x, x[0] + x[1] > 0 ? 1 : 0))), delivered);
             }
             p.send(new ProducerRecord<>(config.topics().examples(), null, 1_000L + EXAMPLES, null,
-                    "this is not JSON".getBytes(StandardCharsets.UTF_8)));
+                    "this is not JSON".getBytes(StandardCharsets.UTF_8)), delivered);
             p.flush();
+            delivered.check();
             await(() -> registry.get("default") != null
                     && registry.get("default").snapshot().getExamplesSeen() == EXAMPLES, "the model trained on every example");
             for (int i = 0; i < EVENTS; i++) {
                 double[] x = {r.nextGaussian(), r.nextGaussian()};
                 p.send(new ProducerRecord<>(config.topics().events(), null, 5_000L + i, ("e" + i).getBytes(StandardCharsets.UTF_8),
-                        events.encode(new UnlabeledEvent("e" + i, null, x))));
+                        events.encode(new UnlabeledEvent("e" + i, null, x))), delivered);
             }
             p.send(new ProducerRecord<>(config.topics().events(), null, 5_000L + EVENTS, null,
-                    events.encode(new UnlabeledEvent("wrong", null, new double[] {1, 2, 3}))));
+                    events.encode(new UnlabeledEvent("wrong", null, new double[] {1, 2, 3}))), delivered);
             p.flush();
+            delivered.check();
         }
         // Both dead letters and every scored event are seen by the listeners, and the sampler ran.
         await(() -> history().path("scored").asInt() == EVENTS && history().path("deadLetters").asInt() == 2

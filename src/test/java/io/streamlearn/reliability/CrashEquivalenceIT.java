@@ -1,5 +1,6 @@
 package io.streamlearn.reliability;
 
+import io.streamlearn.kafka.Deliveries;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -195,14 +196,17 @@ class CrashEquivalenceIT {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         Codec<Example> codec = Codecs.examples(Format.JSON, 100);
+        Deliveries delivered = new Deliveries();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < n; i++) {
                 String model = i % 5 == 0 ? "b" : "a";
                 perModel.merge(model, 1, Integer::sum);
                 Example e = Example.of("x" + i, model, new double[] {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()}, r.nextInt(2));
-                producer.send(new ProducerRecord<>(config.topics().examples(), null, T0 + i, ("k" + i).getBytes(), codec.encode(e)));
+                producer.send(new ProducerRecord<>(config.topics().examples(), null, T0 + i, ("k" + i).getBytes(), codec.encode(e)),
+                        delivered);
             }
         }
+        delivered.check();
         Random chaos = new Random(4);
         List<String> extra = extraArgs(run);
         for (int k = 0; k < KILLS; k++) {
@@ -333,12 +337,14 @@ class CrashEquivalenceIT {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
         Codec<Example> codec = Codecs.examples(Format.JSON, 100);
+        Deliveries delivered = new Deliveries();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < examples.size(); i++) {
                 producer.send(new ProducerRecord<>(config.topics().examples(), null, timestamp(mode, i), null,
-                        codec.encode(examples.get(i))));
+                        codec.encode(examples.get(i))), delivered);
             }
         }
+        delivered.check();
     }
 
     /**
