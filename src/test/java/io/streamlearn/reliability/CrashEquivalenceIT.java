@@ -289,11 +289,12 @@ class CrashEquivalenceIT {
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
             for (int k = 0; k < KILLS; k++) {
                 ChildLearner child = ChildLearner.start(configFile, config.bootstrapServers(), state, logs, k, extra).awaitRunning();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                long patience = Math.max(90, total / 5_000); // seconds; a million examples take minutes here
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(patience);
                 while (committedOffset(admin, config) < points[k]) {
                     if (System.nanoTime() > deadline) {
                         child.stop();
-                        throw new AssertionError("learner " + k + " did not reach offset " + points[k] + " within 90 s (at "
+                        throw new AssertionError("learner " + k + " did not reach offset " + points[k] + " within " + patience + " s (at "
                                 + committedOffset(admin, config) + ")\n--- open transactions:\n" + transactions(config)
                                 + "\n--- its log:\n" + tail(child.log()));
                     }
