@@ -51,6 +51,10 @@ final class BrokerSettings {
         p.put("group.initial.rebalance.delay.ms", "0");
         // Topics are created on purpose, with the partitions the application expects.
         p.put("auto.create.topics.enable", "false");
+        // Keep every record: time-based retention counts from record timestamps, so a data set
+        // replayed with its historical timestamps (or a test stream stamped in the past) would be
+        // deleted by the first retention check, 30 s after start — consumers then jump to the end.
+        p.put("log.retention.ms", "-1");
         p.put("num.partitions", "1");
 
         // After a hard kill the restarted node must wait for its old registration to time out

@@ -20,8 +20,13 @@ final class ChildLearner {
     static ChildLearner start(Path config, String bootstrap, Path stateDir, Path logDir, int n, List<String> extra)
             throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "io.streamlearn.cli.Main", "run", "--config", config.toString(), "-b", bootstrap,
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path")));
+        // -Dstreamlearn.crash.childLogback=FILE: the children log with that logback configuration (to debug them).
+        String logback = System.getProperty("streamlearn.crash.childLogback");
+        if (logback != null) {
+            cmd.add("-Dlogback.configurationFile=" + logback);
+        }
+        cmd.addAll(List.of("io.streamlearn.cli.Main", "run", "--config", config.toString(), "-b", bootstrap,
                 "--set", "stateDir=" + stateDir));
         cmd.addAll(extra);
         Path out = logDir.resolve("child-" + n + ".log");
@@ -56,6 +61,10 @@ final class ChildLearner {
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     String log() throws IOException {

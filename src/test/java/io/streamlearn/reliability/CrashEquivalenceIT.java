@@ -293,10 +293,10 @@ class CrashEquivalenceIT {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(patience);
                 while (committedOffset(admin, config) < points[k]) {
                     if (System.nanoTime() > deadline) {
+                        String report = StallReport.of(child, config);
                         child.stop();
                         throw new AssertionError("learner " + k + " did not reach offset " + points[k] + " within " + patience + " s (at "
-                                + committedOffset(admin, config) + ")\n--- open transactions:\n" + transactions(config)
-                                + "\n--- its log:\n" + tail(child.log()));
+                                + committedOffset(admin, config) + ")" + report + "\n--- its log:\n" + tail(child.log()));
                     }
                     Thread.sleep(10);
                 }
@@ -398,7 +398,7 @@ class CrashEquivalenceIT {
                 lastOffset = offset;
                 lastProgress = System.nanoTime();
             } else if (System.nanoTime() - lastProgress > TimeUnit.SECONDS.toNanos(60)) {
-                throw new AssertionError("the learner committed nothing for 60 s at offset " + offset);
+                throw new AssertionError("the learner committed nothing for 60 s at offset " + offset + StallReport.of(current, c));
             }
         }
 
