@@ -50,6 +50,20 @@ class EmbeddedKafkaBrokerIT {
         assertTrue(Files.isDirectory(logDir));
     }
 
+    /** Old-stamped records (a replayed data set) must not be deleted by time-based retention. */
+    @Test
+    void keepsRecordsWhateverTheirTimestamps() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().start();
+             org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                     java.util.Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            String topic = embedded(broker).createTopic("retention", 1);
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            var config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            assertEquals("-1", config.get("retention.ms").value(), "a new topic keeps its records for ever");
+        }
+    }
+
     @Test
     void removesItsTemporaryLogDirOnCloseOnlyOnce() {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().start();
