@@ -292,9 +292,11 @@ public final class BenchRunner {
             Thread sender = new Thread(() -> {
                 for (int i = 0; i < n; i++) {
                     if (rate > 0) {
+                        // Sleep, never spin, until the send is due: on two cores a spinning sender
+                        // would take a whole core from the broker and the application it measures.
                         long due = t0 + (long) (i / rate * 1e9);
-                        while (System.nanoTime() < due) {
-                            Thread.onSpinWait();
+                        for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(wait);
                         }
                     }
                     producer.send(new ProducerRecord<>(eventsTopic, null, System.currentTimeMillis(),

@@ -77,12 +77,17 @@ public final class OnlineLearner {
         if (labelVector == null) {
             metrics.record(output, network.predictClass(output), (int) label, signedOutput);
         }
-        network.accumulate(x, target);
+        // The forward pass that scored the example is the one it is learned from.
         examplesSeen++;
-        if (mode.kind() == UpdateMode.Kind.STOCHASTIC
-                || (mode.kind() == UpdateMode.Kind.COUNT && network.pendingCount() >= mode.batchSize())) {
-            network.applyUpdate();
+        if (mode.kind() == UpdateMode.Kind.STOCHASTIC) {
+            network.learnPredicted(target);
             applied++;
+        } else {
+            network.accumulatePredicted(target);
+            if (mode.kind() == UpdateMode.Kind.COUNT && network.pendingCount() >= mode.batchSize()) {
+                network.applyUpdate();
+                applied++;
+            }
         }
         updatesSincePublish += applied;
         return applied;

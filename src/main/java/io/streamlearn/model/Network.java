@@ -23,6 +23,8 @@ public final class Network {
     private final double[] target;
     private int pendingCount;
     private long updatesApplied;
+    /** Whether the layers hold the forward pass of the last predicted example under the current weights. */
+    private boolean forwardIsCurrent;
 
     private Network(ModelSpec spec) {
         this.spec = spec;
@@ -112,6 +114,7 @@ public final class Network {
             l.activation.apply(z, l.a.data, l.units);
             in = l.a;
         }
+        forwardIsCurrent = true;
     }
 
     /** The predicted class of an output computed by {@link #predict}. */
@@ -166,10 +169,19 @@ public final class Network {
 
     /** Forward, backward, and adds this example's gradient to the open batch; returns its loss. */
     public double accumulate(double[] x, double[] target) {
-        if (target.length != outputSize()) {
-            throw new IllegalArgumentException("expected a target of " + outputSize() + " values, got " + target.length);
-        }
+        checkTarget(target);
         forward(x);
+        return accumulatePredicted(target);
+    }
+
+    /**
+     * Adds the gradient of the example last passed to {@link #predict} to the open batch, reusing
+     * that forward pass (a learner that scores each example before learning from it computes the
+     * forward pass once). Returns its loss. Same bits as {@link #accumulate} on that example.
+     */
+    public double accumulatePredicted(double[] target) {
+        checkTarget(target);
+        requireCurrentForward();
         Layer last = layers[layers.length - 1];
         double loss = spec.loss().value(last.z.data, last.a.data, target, last.units);
         spec.loss().outputDelta(last.activation, last.z.data, last.a.data, target, last.dA, last.delta.data, last.units);
@@ -191,6 +203,18 @@ public final class Network {
         return loss;
     }
 
+    private void checkTarget(double[] target) {
+        if (target.length != outputSize()) {
+            throw new IllegalArgumentException("expected a target of " + outputSize() + " values, got " + target.length);
+        }
+    }
+
+    private void requireCurrentForward() {
+        if (!forwardIsCurrent) {
+            throw new IllegalStateException("no forward pass under the current weights: call predict(x, out) first");
+        }
+    }
+
     public int pendingCount() {
         return pendingCount;
     }
@@ -200,6 +224,7 @@ public final class Network {
         if (pendingCount == 0) {
             return;
         }
+        forwardIsCurrent = false;
         updatesApplied++;
         OptimizerSpec o = spec.optimizer();
         double scale = 1.0 / pendingCount;
@@ -294,8 +319,71 @@ public final class Network {
     }
 
     public double learnOne(double[] x, double[] target) {
-        double loss = accumulate(x, target);
+        checkTarget(target);
+        forward(x);
+        return learnPredicted(target);
+    }
+
+    /**
+     * One update from the example last passed to {@link #predict} alone (a batch of one), reusing
+     * that forward pass; returns its loss. With plain SGD and no open batch the gradient goes
+     * straight into the weights in one pass ({@link #sgdStepOfOne}); otherwise accumulate, then
+     * step. Both give the same bits.
+     */
+    public double learnPredicted(double[] target) {
+        if (pendingCount == 0 && spec.optimizer().kind() == OptimizerKind.SGD) {
+            checkTarget(target);
+            requireCurrentForward();
+            return sgdStepOfOne(target);
+        }
+        double loss = accumulatePredicted(target);
         applyUpdate();
+        return loss;
+    }
+
+    /**
+     * {@link #accumulatePredicted} followed by {@link #applyUpdate} for SGD and a batch of one,
+     * without the gradient buffers: each weight is read and written once instead of three times.
+     * Every floating-point operation of the general path is kept, in the same order — the
+     * gradient starts from 0.0 + δ·x as the accumulator's does (so −0.0 becomes 0.0 there too),
+     * and the layer below gets its δ from the weights before they change — so the bits are equal.
+     */
+    private double sgdStepOfOne(double[] target) {
+        Layer last = layers[layers.length - 1];
+        double loss = spec.loss().value(last.z.data, last.a.data, target, last.units);
+        spec.loss().outputDelta(last.activation, last.z.data, last.a.data, target, last.dA, last.delta.data, last.units);
+        forwardIsCurrent = false;
+        updatesApplied++;
+        double lr = spec.optimizer().learningRate();
+        double l2 = spec.l2();
+        for (int li = layers.length - 1; li >= 0; li--) {
+            Layer l = layers[li];
+            double[] in = li == 0 ? input.data : layers[li - 1].a.data;
+            if (li > 0) {
+                Layer below = layers[li - 1];
+                CommonOps_DDRM.multTransA(l.weights, l.delta, l.dInput);
+                below.activation.backward(below.z.data, below.a.data, l.dInput.data, below.delta.data, below.units);
+            }
+            double[] w = l.weights.data;
+            double[] d = l.delta.data;
+            int n = l.inputs;
+            for (int r = 0; r < l.units; r++) {
+                double dr = d[r];
+                int off = r * n;
+                if (l2 != 0) {
+                    for (int c = 0; c < n; c++) {
+                        double g = 0.0 + dr * in[c];
+                        g += l2 * w[off + c];
+                        w[off + c] -= lr * g;
+                    }
+                } else {
+                    for (int c = 0; c < n; c++) {
+                        w[off + c] -= lr * (0.0 + dr * in[c]);
+                    }
+                }
+                l.biases[r] -= lr * (0.0 + d[r]);
+            }
+        }
         return loss;
     }
 
@@ -347,6 +435,7 @@ public final class Network {
         }
         this.updatesApplied = updatesApplied;
         this.pendingCount = pendingCount;
+        this.forwardIsCurrent = false;
     }
 
     /** A deep copy: parameters, optimizer state, the open batch and counters. */

@@ -19,6 +19,24 @@ class JsonCodecsTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The fast number codecs must stay exact: every double written is read back bit for bit. */
+    @Test
+    void doublesRoundTripBitForBit() {
+        JsonEventCodec wide = new JsonEventCodec(10_000);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(42);
+        double[] x = new double[5_000];
+        double[] special = {0.1, 1.0 / 3, -0.0, Double.MIN_VALUE, Double.MIN_NORMAL, Double.MAX_VALUE, 1e-310, 9007199254740993.0,
+                2.2250738585072011e-308, 5e-324, 1.7976931348623157e308, 123456789.123456789};
+        for (int i = 0; i < x.length; i++) {
+            double v = i < special.length ? special[i] : Double.longBitsToDouble(r.nextLong());
+            x[i] = Double.isFinite(v) ? v : r.nextGaussian() * Math.pow(10, r.nextInt(-300, 300));
+        }
+        double[] back = wide.decode(wide.encode(new UnlabeledEvent("e", "m", x))).features();
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(x[i]), Double.doubleToRawLongBits(back[i]), "value " + i + ": " + x[i]);
+        }
+    }
+
     @Test
     void readsTheDocumentedExampleShape() {
         Example e = examples.decode(utf8("{\"id\": \"e1\", \"model\": \"default\", \"features\": [0.5, 1.2], \"label\": 1}"));
