@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -29,11 +30,18 @@ public final class AvroSingleObject<T extends SpecificRecord> {
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
     private final String typeName;
+    private final Schema schema;
+    private final long fingerprint;
+
+    /** C3 01 and the 8-byte fingerprint. */
+    private static final int HEADER = 10;
 
     public AvroSingleObject(Schema schema) {
         this.encoder = new BinaryMessageEncoder<>(SpecificData.get(), schema);
         this.decoder = new BinaryMessageDecoder<>(SpecificData.get(), schema);
         this.typeName = schema.getName();
+        this.schema = schema;
+        this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
     }
 
     public static <T extends SpecificRecord> AvroSingleObject<T> of(Schema schema) {
@@ -42,6 +50,10 @@ public final class AvroSingleObject<T extends SpecificRecord> {
 
     /** Decodes, reusing {@code reuse} when not null. */
     public T decode(byte[] bytes, T reuse) {
+        if (isOurs(bytes)) {
+            // Avro allocates a declared string length before reading it: check lengths first.
+            AvroBounds.check(schema, bytes, HEADER);
+        }
         try {
             return decoder.decode(bytes, reuse);
         } catch (MissingSchemaException e) {
@@ -57,6 +69,18 @@ public final class AvroSingleObject<T extends SpecificRecord> {
                     "truncated or corrupt Avro " + typeName + " (" + e.getClass().getSimpleName()
                             + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())) + ")");
         }
+    }
+
+    /** Whether {@code bytes} start with the single-object header of this schema (else Avro refuses them itself). */
+    private boolean isOurs(byte[] bytes) {
+        if (bytes == null || bytes.length < HEADER || bytes[0] != (byte) 0xC3 || bytes[1] != (byte) 0x01) {
+            return false;
+        }
+        long fp = 0;
+        for (int i = 0; i < 8; i++) {
+            fp |= (bytes[2 + i] & 0xFFL) << (8 * i);
+        }
+        return fp == fingerprint;
     }
 
     public byte[] encode(T value) {

@@ -3,8 +3,10 @@ package io.streamlearn.codec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
 import org.apache.avro.SchemaNormalization;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +66,93 @@ class AvroCodecsTest {
         System.arraycopy(huge, 0, evil, head.length, huge.length);
         InvalidRecordException e = assertThrows(InvalidRecordException.class, () -> examples.decode(evil));
         assertEquals(DeadLetterReason.UNDECODABLE, e.reason(), e.detail());
+    }
+
+    /** A zig-zag varint, as Avro writes lengths and counts. */
+    static byte[] varint(long n) {
+        long z = (n << 1) ^ (n >> 63);
+        byte[] out = new byte[10];
+        int i = 0;
+        while ((z & ~0x7FL) != 0) {
+            out[i++] = (byte) ((z & 0x7F) | 0x80);
+            z >>>= 7;
+        }
+        out[i++] = (byte) z;
+        return Arrays.copyOf(out, i);
+    }
+
+    static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) {
+            n += p.length;
+        }
+        byte[] out = new byte[n];
+        int at = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+
+    /** Bytes allocated by this thread while {@code r} runs (HotSpot's per-thread counter). */
+    private static long allocatedBy(Runnable r) {
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = mx.getCurrentThreadAllocatedBytes();
+        r.run();
+        return mx.getCurrentThreadAllocatedBytes() - before;
+    }
+
+    private static InvalidRecordException refused(Codec<?> codec, byte[] bytes) {
+        InvalidRecordException[] e = new InvalidRecordException[1];
+        long allocated = allocatedBy(() -> e[0] = assertThrows(InvalidRecordException.class, () -> codec.decode(bytes)));
+        assertTrue(allocated < 1_000_000, "allocated " + allocated + " bytes refusing it");
+        return e[0];
+    }
+
+    @Test
+    void hugeLengthsAnywhereAreRefusedWithoutAllocatingThem() {
+        byte[] header = Arrays.copyOf(examples.encode(Example.of(null, null, new double[] {1}, 1)), 10);
+        examples.decode(examples.encode(Example.of("warm", "up", new double[] {1, 2}, 1)));
+        for (long n : new long[] {Integer.MAX_VALUE - 8, 500_000_000L, 100_000_000L, 1_000, Long.MAX_VALUE, -1_000}) {
+            // features' block count: Avro itself does not allocate it, but the check stops it first.
+            byte[] array = concat(header, new byte[] {0, 0}, varint(n), new byte[16]);
+            // id is ["null", "string"]: branch 1, then a string length of n bytes (Avro would allocate it).
+            byte[] id = concat(header, new byte[] {2}, varint(n), new byte[16]);
+            // model, the same, after a null id.
+            byte[] model = concat(header, new byte[] {0, 2}, varint(n), new byte[16]);
+            // label ["double", array]: branch 1, then the vector's count.
+            byte[] label = concat(header, new byte[] {0, 0, 2, 0, 0, 0, 0, 0, 0, (byte) 0xF0, 0x3F, 0, 2}, varint(n), new byte[16]);
+            for (byte[] evil : List.of(array, id, model, label)) {
+                InvalidRecordException e = refused(examples, evil);
+                assertEquals(DeadLetterReason.UNDECODABLE, e.reason(), n + ": " + e.detail());
+            }
+        }
+        AvroEventCodec events = new AvroEventCodec(1000);
+        byte[] eventHeader = Arrays.copyOf(events.encode(new UnlabeledEvent(null, null, new double[] {1})), 10);
+        for (byte[] evil : List.of(concat(eventHeader, new byte[] {2}, varint(Integer.MAX_VALUE - 8), new byte[8]),
+                concat(eventHeader, new byte[] {0, 2}, varint(500_000_000L), new byte[8]),
+                concat(eventHeader, new byte[] {0, 0}, varint(Integer.MAX_VALUE - 8), new byte[8]))) {
+            assertEquals(DeadLetterReason.UNDECODABLE, refused(events, evil).reason());
+        }
+        // A union index out of range and a varint that never ends are refused too.
+        assertEquals(DeadLetterReason.UNDECODABLE, refused(examples, concat(header, new byte[] {4, 0, 0})).reason());
+        byte[] endless = new byte[30];
+        Arrays.fill(endless, (byte) 0xFF);
+        assertEquals(DeadLetterReason.UNDECODABLE, refused(examples, concat(header, new byte[] {0, 0}, endless)).reason());
+    }
+
+    @Test
+    void theBoundsCheckLetsEveryValidShapeThrough() {
+        double[] big = new double[1000];
+        Arrays.fill(big, 0.25);
+        for (Example e : List.of(Example.of(null, null, new double[0], 0), Example.of("", "", new double[] {1}, 1),
+                Example.of("é✓".repeat(300), "m", big, 3), new Example("v", null, new double[] {1, 2}, Double.NaN, new double[] {0, 1, 0}))) {
+            Example back = examples.decode(examples.encode(e));
+            assertEquals(e.id(), back.id());
+            assertEquals(e.model(), back.model());
+            assertArrayEquals(e.features(), back.features());
+        }
     }
 
     @Test
