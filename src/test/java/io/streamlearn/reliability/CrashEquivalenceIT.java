@@ -15,8 +15,8 @@ import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.learn.OnlineLearner;
 import io.streamlearn.testing.KafkaCluster;
 import io.streamlearn.kafka.EmbeddedKafkaBroker;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,20 +55,21 @@ import org.slf4j.LoggerFactory;
  */
 class CrashEquivalenceIT {
     /**
-     * Each scenario gets a broker of its own: killed producers leave transactions for the
-     * coordinator to abort, and scenarios must not wait on each other's.
+     * One broker for the class: scenarios use topics and transactional ids of their own, and a
+     * killed learner's open transaction is fenced by its successor (same state directory), so
+     * no scenario waits on another's.
      */
-    private EmbeddedKafkaBroker broker;
-    private KafkaCluster kafka;
+    private static EmbeddedKafkaBroker broker;
+    private static KafkaCluster kafka;
 
-    @BeforeEach
-    void startBroker() {
+    @BeforeAll
+    static void startBroker() {
         broker = EmbeddedKafkaBroker.builder().start();
         kafka = new KafkaCluster("embedded", broker.bootstrapServers());
     }
 
-    @AfterEach
-    void stopBroker() {
+    @AfterAll
+    static void stopBroker() {
         broker.close();
     }
 
