@@ -14,7 +14,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import io.streamlearn.config.Secrets;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -29,8 +32,19 @@ public final class TopicAdmin implements AutoCloseable {
 
     private final Admin admin;
     private final Duration timeout;
+    private final ClientSecurity security;
 
+    /**
+     * @throws BrokerUnavailableException when the security settings cannot work (credentials
+     *         missing or unresolvable) or Kafka rejects the client settings: said at once, before
+     *         any connection attempt could turn it into a timeout or a refused login
+     */
     public TopicAdmin(Map<String, Object> clientProperties, Duration timeout) {
+        this.security = ClientSecurity.of(clientProperties);
+        List<String> problems = security.problems();
+        if (!problems.isEmpty()) {
+            throw new BrokerUnavailableException(String.join("; ", problems), null);
+        }
         Properties p = new Properties();
         p.putAll(clientProperties);
         int ms = (int) timeout.toMillis();
@@ -39,22 +53,44 @@ public final class TopicAdmin implements AutoCloseable {
         p.putIfAbsent(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, 1000);
         p.putIfAbsent(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, 2000);
         p.putIfAbsent(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
-        this.admin = Admin.create(p);
+        try {
+            this.admin = Admin.create(p);
+        } catch (KafkaException e) {
+            // Bad client settings: an unreadable truststore, a JAAS line that does not parse, a
+            // config provider that fails. Kafka's messages name the setting, not its value.
+            throw new BrokerUnavailableException("the Kafka client settings for "
+                    + clientProperties.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + " (" + security.describe()
+                    + ") are not usable: " + Secrets.redact(rootMessage(e)), e);
+        }
         this.timeout = timeout;
     }
 
-    /** Fails with a clear message when no broker answers within the timeout. */
+    /**
+     * Fails with a clear message when no broker answers within the timeout, or when the broker
+     * refused to authenticate us: a refused login is final (Kafka does not retry it), so it is
+     * reported as soon as it happens and says which setting to check.
+     */
     public void checkReachable(String bootstrapServers) {
         try {
             admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            throw new BrokerUnavailableException("no Kafka broker answered at " + bootstrapServers + " within "
-                    + timeout.toSeconds() + " s (" + rootMessage(e) + "); start one (e.g. 'streamlearn broker') "
-                    + "or pass --bootstrap-servers HOST:PORT", e);
+        } catch (ExecutionException e) {
+            AuthenticationException refused = ClientSecurity.authenticationFailure(e);
+            if (refused != null) {
+                throw new BrokerUnavailableException(security.authenticationFailed(bootstrapServers, refused), e);
+            }
+            throw unreachable(bootstrapServers, e);
+        } catch (TimeoutException e) {
+            throw unreachable(bootstrapServers, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BrokerUnavailableException("interrupted while contacting " + bootstrapServers, e);
         }
+    }
+
+    private BrokerUnavailableException unreachable(String bootstrapServers, Exception e) {
+        return new BrokerUnavailableException("no Kafka broker answered at " + bootstrapServers + " within "
+                + timeout.toSeconds() + " s (" + Secrets.redact(rootMessage(e)) + "); start one (e.g. 'streamlearn broker') "
+                + "or pass --bootstrap-servers HOST:PORT", e);
     }
 
     /** Creates every missing topic; existing ones are left as they are. Returns the names created. */
