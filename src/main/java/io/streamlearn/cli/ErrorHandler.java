@@ -1,10 +1,15 @@
 package io.streamlearn.cli;
 
+import io.streamlearn.config.Secrets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import picocli.CommandLine;
 
 /**
  * Turns a bad flag or a failed command into one line on stderr and a non-zero exit code,
  * instead of a stack trace. Exit code 2 means "you asked for something wrong", 1 "it failed".
+ * Everything printed passes through {@link Secrets#redact}: a message may quote an argument or a
+ * setting, and passwords must not reach a terminal or a CI log.
  */
 final class ErrorHandler implements CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
 
@@ -14,19 +19,22 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
     @Override
     public int handleParseException(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
-        cmd.getErr().println("error: " + ex.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+        cmd.getErr().println("error: " + Secrets.redact(ex.getMessage()) + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
         return USAGE;
     }
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
         if (ex instanceof UserError) {
-            cmd.getErr().println("error: " + ex.getMessage());
+            cmd.getErr().println("error: " + Secrets.redact(ex.getMessage()));
             return USAGE;
         }
-        cmd.getErr().println("error: " + describe(ex));
+        cmd.getErr().println("error: " + Secrets.redact(describe(ex)));
         if (System.getenv("STREAMLEARN_DEBUG") != null) {
-            ex.printStackTrace(cmd.getErr());
+            StringWriter trace = new StringWriter();
+            ex.printStackTrace(new PrintWriter(trace));
+            cmd.getErr().print(Secrets.redact(trace.toString()));
+            cmd.getErr().flush();
         }
         return FAILED;
     }

@@ -1,6 +1,7 @@
 package io.streamlearn.cli;
 
 import io.streamlearn.app.StreamlearnApp;
+import io.streamlearn.config.Secrets;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.BrokerUnavailableException;
 import io.streamlearn.app.Observability;
@@ -54,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         Throwable failure = app.awaitStop();
         if (failure != null) {
-            System.err.println("error: the learner stopped: " + failure.getMessage());
+            System.err.println("error: the learner stopped: " + Secrets.redact(failure.getMessage()));
             return ErrorHandler.FAILED;
         }
         return 0;

@@ -10,11 +10,16 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import io.streamlearn.config.Secrets;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -27,34 +32,116 @@ public final class TopicAdmin implements AutoCloseable {
     public record TopicSpec(String name, int partitions, short replicationFactor, boolean compacted) {
     }
 
+    /** How long a plaintext client waits for an answer before it asks the listener what it wants. */
+    private static final long PROBE_AFTER_MS = 1000;
+
     private final Admin admin;
     private final Duration timeout;
+    private final ClientSecurity security;
+    /** Set when the broker could not be used: closing then need not wait for pending calls. */
+    private volatile boolean gaveUp;
 
+    /**
+     * @throws BrokerUnavailableException when the security settings cannot work (credentials
+     *         missing or unresolvable) or Kafka rejects the client settings: said at once, before
+     *         any connection attempt could turn it into a timeout or a refused login
+     */
     public TopicAdmin(Map<String, Object> clientProperties, Duration timeout) {
+        this.security = ClientSecurity.of(clientProperties);
+        List<String> problems = security.problems();
+        if (!problems.isEmpty()) {
+            throw new BrokerUnavailableException(String.join("; ", problems), null);
+        }
         Properties p = new Properties();
         p.putAll(clientProperties);
         int ms = (int) timeout.toMillis();
         p.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
         p.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
-        p.putIfAbsent(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, 1000);
-        p.putIfAbsent(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, 2000);
+        // Short connection attempts so that several fit in the timeout. With SASL or TLS the
+        // attempt includes the handshake, which in a fresh JVM on a busy machine can take over a
+        // second: cut off, it would start again from scratch and a refused login would be
+        // reported late, or a good one never completed.
+        boolean handshake = !security.protocol().equals(CommonClientConfigs.DEFAULT_SECURITY_PROTOCOL);
+        p.putIfAbsent(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, handshake ? ms / 2 : 1000);
+        p.putIfAbsent(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, handshake ? ms : 2000);
         p.putIfAbsent(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
-        this.admin = Admin.create(p);
+        try {
+            this.admin = Admin.create(p);
+        } catch (KafkaException e) {
+            // Bad client settings: an unreadable truststore, a JAAS line that does not parse, a
+            // config provider that fails. Kafka's messages name the setting, not its value.
+            throw new BrokerUnavailableException("the Kafka client settings for "
+                    + clientProperties.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + " (" + security.describe()
+                    + ") are not usable: " + Secrets.redact(rootMessage(e)), e);
+        }
         this.timeout = timeout;
     }
 
-    /** Fails with a clear message when no broker answers within the timeout. */
+    /**
+     * Fails with a clear message when no broker answers within the timeout, or when the broker
+     * refused to authenticate us: a refused login is final (Kafka does not retry it), so it is
+     * reported as soon as it happens and says which setting to check.
+     */
     public void checkReachable(String bootstrapServers) {
         try {
-            admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            throw new BrokerUnavailableException("no Kafka broker answered at " + bootstrapServers + " within "
-                    + timeout.toSeconds() + " s (" + rootMessage(e) + "); start one (e.g. 'streamlearn broker') "
-                    + "or pass --bootstrap-servers HOST:PORT", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BrokerUnavailableException("interrupted while contacting " + bootstrapServers, e);
+            long start = System.nanoTime();
+            KafkaFuture<String> clusterId = admin.describeCluster().clusterId();
+            if (security.protocol().equals(CommonClientConfigs.DEFAULT_SECURITY_PROTOCOL)) {
+                awaitOrProbe(clusterId, bootstrapServers);
+            }
+            long left = timeout.toNanos() - (System.nanoTime() - start);
+            clusterId.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+        } catch (RuntimeException | ExecutionException | TimeoutException | InterruptedException e) {
+            gaveUp = true;
+            throw reachFailure(bootstrapServers, e);
         }
+    }
+
+    /** The message for a failed check: a refused login says so; anything else is "no broker answered". */
+    private RuntimeException reachFailure(String bootstrapServers, Exception e) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return new BrokerUnavailableException("interrupted while contacting " + bootstrapServers, e);
+        }
+        if (e instanceof RuntimeException r) {
+            return r; // the probe's verdict, or a bug
+        }
+        AuthenticationException refused = ClientSecurity.authenticationFailure(e);
+        if (refused != null) {
+            return new BrokerUnavailableException(security.authenticationFailed(bootstrapServers, refused), e);
+        }
+        return unreachable(bootstrapServers, e);
+    }
+
+    /**
+     * A plaintext client at a SASL or TLS listener is not refused, it is ignored until the
+     * timeout. When the first second brings no answer, each bootstrap address is asked once what it
+     * wants; a clear answer ends the wait with a message that says which settings are missing.
+     */
+    private void awaitOrProbe(KafkaFuture<String> clusterId, String bootstrapServers)
+            throws InterruptedException, ExecutionException {
+        long patience = Math.min(PROBE_AFTER_MS, timeout.toMillis() / 2);
+        try {
+            clusterId.get(patience, TimeUnit.MILLISECONDS);
+            return;
+        } catch (TimeoutException stillWaiting) {
+            // find out why below
+        }
+        for (String address : bootstrapServers.split(",")) {
+            var wanted = ListenerProbe.securityWanted(address.trim(), (int) patience);
+            if (wanted.isPresent()) {
+                throw new BrokerUnavailableException("the listener at " + address.trim() + " wants " + wanted.get()
+                        + " but kafka.security.protocol is " + security.protocol() + ": set kafka.security.protocol "
+                        + "(SASL_SSL, SASL_PLAINTEXT or SSL) and the credentials, e.g. kafka.sasl.mechanism and "
+                        + "kafka.sasl.jaas.config (see config/secure-example.yaml)", null);
+            }
+        }
+    }
+
+    private BrokerUnavailableException unreachable(String bootstrapServers, Exception e) {
+        return new BrokerUnavailableException("no Kafka broker answered at " + bootstrapServers + " within "
+                + timeout.toSeconds() + " s (" + Secrets.redact(rootMessage(e)) + "); start one (e.g. 'streamlearn broker') "
+                + "or pass --bootstrap-servers HOST:PORT", e);
     }
 
     /** Creates every missing topic; existing ones are left as they are. Returns the names created. */
@@ -163,9 +250,14 @@ public final class TopicAdmin implements AutoCloseable {
         return admin;
     }
 
+    /**
+     * Closes the client. After a failed reachability check it does not wait: the pending calls
+     * would hold the command's exit for the whole close timeout, waiting on a broker that is not
+     * there or will not talk to us.
+     */
     @Override
     public void close() {
-        admin.close(Duration.ofSeconds(2));
+        admin.close(gaveUp ? Duration.ZERO : Duration.ofSeconds(2));
     }
 
     static String rootMessage(Throwable t) {
