@@ -277,6 +277,7 @@ public final class BenchRunner {
         int n = rate > 0 ? (int) (rate * plan.latencySeconds()) : Math.max(1000, plan.count() / 10);
         long[] lat = new long[n];
         int seen = 0;
+        double[] commit = {Double.NaN, Double.NaN};
         try (StreamlearnApp app = StreamlearnApp.start(c, TopologyListener.NONE, Duration.ofSeconds(60));
              KafkaConsumer<byte[], byte[]> consumer = consumer(c);
              KafkaProducer<byte[], byte[]> producer = latencyProducer()) {
@@ -315,14 +316,24 @@ public final class BenchRunner {
             }
             sender.join();
             sent.check();
+            app.streams().metrics().forEach((name, metric) -> {
+                if (name.group().equals("stream-thread-metrics") && metric.metricValue() instanceof Double v) {
+                    if (name.name().equals("commit-latency-avg")) {
+                        commit[0] = v;
+                    } else if (name.name().equals("commit-latency-max")) {
+                        commit[1] = v;
+                    }
+                }
+            });
         }
         long[] got = Arrays.copyOf(lat, seen);
         Arrays.sort(got);
         LatencyResult l = new LatencyResult(guarantee, rate, seen, pct(got, 0.5), pct(got, 0.99),
-                got.length == 0 ? Double.NaN : got[got.length - 1]);
+                got.length == 0 ? Double.NaN : got[got.length - 1], commit[0], commit[1]);
         latencies.add(l);
-        log.printf("%-16s latency at %s: p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d events)%n", guarantee,
-                rate > 0 ? String.format("%.0f/s", rate) : "full speed", l.p50Ms(), l.p99Ms(), l.maxMs(), seen);
+        log.printf("%-16s latency at %s: p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d events); commit avg %.1f ms, max %.1f ms%n",
+                guarantee, rate > 0 ? String.format("%.0f/s", rate) : "full speed", l.p50Ms(), l.p99Ms(), l.maxMs(), seen,
+                l.commitAvgMs(), l.commitMaxMs());
     }
 
     private static double pct(long[] sorted, double q) {

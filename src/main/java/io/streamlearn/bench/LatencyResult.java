@@ -1,5 +1,10 @@
 package io.streamlearn.bench;
 
-/** Produce-to-scored-event latency at one offered rate (0: as fast as possible). */
-public record LatencyResult(String guarantee, double offeredRate, long events, double p50Ms, double p99Ms, double maxMs) {
+/**
+ * Produce-to-scored-event latency at one offered rate (0: as fast as possible), with the
+ * application's own commit latency over the run (Kafka Streams' {@code commit-latency-avg/max}):
+ * under exactly-once a scored event becomes visible only when its transaction commits.
+ */
+public record LatencyResult(String guarantee, double offeredRate, long events, double p50Ms, double p99Ms, double maxMs,
+                            double commitAvgMs, double commitMaxMs) {
 }

@@ -30,5 +30,14 @@ class BenchCommandIT {
         }
         assertEquals(4, root.get("latency").size(), "fixed rate and full speed, for both guarantees");
         root.get("latency").forEach(l -> assertTrue(l.get("events").asLong() > 0, l.toString()));
+        // The learner's own commit latency over the run comes with each row (Kafka Streams' metric;
+        // NaN when a short run saw no commit).
+        root.get("latency").forEach(l -> {
+            double avg = l.get("commitAvgMs").asDouble();
+            double max = l.get("commitMaxMs").asDouble();
+            assertTrue(Double.isNaN(avg) || (avg >= 0 && max >= avg), l.toString());
+        });
+        assertTrue(java.util.stream.StreamSupport.stream(root.get("latency").spliterator(), false)
+                .anyMatch(l -> l.get("commitAvgMs").asDouble() >= 0), "some run committed: " + root.get("latency"));
     }
 }
