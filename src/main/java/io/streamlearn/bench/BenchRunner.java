@@ -49,8 +49,9 @@ import org.apache.kafka.streams.Topology;
  */
 public final class BenchRunner {
     /** What to measure. */
+    /** What to measure; {@code format} is the records' format on every topic the learner reads and writes. */
     public record Plan(int count, int dims, int partitions, List<String> guarantees, List<String> modes,
-                       double latencyRate, int latencySeconds, Path stateDir) {
+                       double latencyRate, int latencySeconds, Path stateDir, Format format) {
     }
 
     private final String bootstrap;
@@ -122,10 +123,13 @@ public final class BenchRunner {
                     update: %s
                     snapshot: {everyUpdates: 10000, everyMs: 1000}
                 """.formatted(plan.dims(), update);
-        return ConfigLoader.fromYaml(yaml, Map.of("applicationId", appId, "bootstrapServers", bootstrap,
+        String format = plan.format().name().toLowerCase(java.util.Locale.ROOT);
+        Map<String, String> overrides = new java.util.HashMap<>(Map.of("applicationId", appId, "bootstrapServers", bootstrap,
                 "topics.prefix", appId + "-", "topics.partitions", Integer.toString(plan.partitions()),
                 "processingGuarantee", guarantee, "commitIntervalMs", "100", "maxFeatures", Integer.toString(plan.dims() + 1),
                 "stateDir", plan.stateDir().resolve(appId).toString()));
+        overrides.putAll(Map.of("formats.examples", format, "formats.events", format, "formats.scoredEvents", format));
+        return ConfigLoader.fromYaml(yaml, overrides);
     }
 
     private static StreamlearnConfig withTopics(StreamlearnConfig c, String examples, String events) {
@@ -149,8 +153,8 @@ public final class BenchRunner {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, "524288");
-        Codec<Example> ex = Codecs.examples(Format.JSON, plan.dims());
-        Codec<UnlabeledEvent> ev = Codecs.events(Format.JSON, plan.dims());
+        Codec<Example> ex = Codecs.examples(plan.format(), plan.dims());
+        Codec<UnlabeledEvent> ev = Codecs.events(plan.format(), plan.dims());
         Random r = new Random(1);
         long t0 = System.currentTimeMillis() - plan.count();
         Deliveries delivered = new Deliveries();
@@ -286,7 +290,7 @@ public final class BenchRunner {
             consumer.assign(parts);
             consumer.seekToEnd(parts);
             parts.forEach(consumer::position);
-            Codec<UnlabeledEvent> ev = Codecs.events(Format.JSON, plan.dims());
+            Codec<UnlabeledEvent> ev = Codecs.events(plan.format(), plan.dims());
             double[] x = new double[plan.dims()];
             long t0 = System.nanoTime();
             Deliveries sent = new Deliveries();

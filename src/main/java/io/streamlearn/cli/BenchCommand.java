@@ -44,6 +44,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--latency-seconds", defaultValue = "10", description = "Length of the fixed-rate latency run (default: ${DEFAULT-VALUE}).")
     int latencySeconds;
 
+    @Option(names = "--format", defaultValue = "json",
+            description = "Record format of examples, events and scored events: json or avro (default: ${DEFAULT-VALUE}).")
+    String format;
+
     @Option(names = "--quick", description = "A small run to check that everything works: 20,000 records, 2 s of latency.")
     boolean quick;
 
@@ -69,12 +73,13 @@ final class BenchCommand implements Callable<Integer> {
                 throw new UserError("--modes takes stochastic, count and/or window, got '" + m + "'");
             }
         }
+        io.streamlearn.codec.Format recordFormat = recordFormat();
         PrintStream progress = json ? System.err : System.out;
         Path state = Files.createTempDirectory("streamlearn-bench");
         BenchRunner runner;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().start()) {
             runner = new BenchRunner(broker.bootstrapServers(),
-                    new BenchRunner.Plan(count, dims, partitions, guarantees, modes, latencyRate, latencySeconds, state), progress);
+                    new BenchRunner.Plan(count, dims, partitions, guarantees, modes, latencyRate, latencySeconds, state, recordFormat), progress);
             runner.run();
         } finally {
             try (var paths = Files.walk(state)) {
@@ -84,7 +89,7 @@ final class BenchCommand implements Callable<Integer> {
         if (json) {
             ObjectMapper m = new ObjectMapper();
             ObjectNode root = m.createObjectNode();
-            root.put("count", count).put("dims", dims).put("partitions", partitions)
+            root.put("count", count).put("dims", dims).put("format", recordFormat.name().toLowerCase(Locale.ROOT)).put("partitions", partitions)
                     .put("cores", Runtime.getRuntime().availableProcessors()).put("java", System.getProperty("java.version"));
             root.set("throughput", m.valueToTree(runner.results()));
             root.set("latency", m.valueToTree(runner.latencies()));
@@ -105,5 +110,13 @@ final class BenchCommand implements Callable<Integer> {
                     l.events(), l.p50Ms(), l.p99Ms(), l.maxMs(), l.commitAvgMs(), l.commitMaxMs());
         }
         return 0;
+    }
+
+    private io.streamlearn.codec.Format recordFormat() {
+        return switch (format.toLowerCase(Locale.ROOT)) {
+            case "json" -> io.streamlearn.codec.Format.JSON;
+            case "avro" -> io.streamlearn.codec.Format.AVRO;
+            default -> throw new UserError("--format takes json or avro, got '" + format + "'");
+        };
     }
 }
