@@ -32,6 +32,8 @@ class BadFlagsTest {
             "weights|Missing required parameter",
             "plot|Missing required argument",
             "plot --dataset moons|--dataset",
+            "bench --format xml|--format takes json or avro",
+            "bench --guarantee maybe|--guarantee",
     })
     void badFlagsGiveOneLineAndANonZeroExit(String args, String mentions) {
         Cli.Result r = Cli.run(args.split(" "));
