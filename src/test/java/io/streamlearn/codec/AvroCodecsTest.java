@@ -1,5 +1,7 @@
 package io.streamlearn.codec;
 
+import static io.streamlearn.testing.AvroBytes.concat;
+import static io.streamlearn.testing.AvroBytes.varint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -66,33 +68,6 @@ class AvroCodecsTest {
         System.arraycopy(huge, 0, evil, head.length, huge.length);
         InvalidRecordException e = assertThrows(InvalidRecordException.class, () -> examples.decode(evil));
         assertEquals(DeadLetterReason.UNDECODABLE, e.reason(), e.detail());
-    }
-
-    /** A zig-zag varint, as Avro writes lengths and counts. */
-    static byte[] varint(long n) {
-        long z = (n << 1) ^ (n >> 63);
-        byte[] out = new byte[10];
-        int i = 0;
-        while ((z & ~0x7FL) != 0) {
-            out[i++] = (byte) ((z & 0x7F) | 0x80);
-            z >>>= 7;
-        }
-        out[i++] = (byte) z;
-        return Arrays.copyOf(out, i);
-    }
-
-    static byte[] concat(byte[]... parts) {
-        int n = 0;
-        for (byte[] p : parts) {
-            n += p.length;
-        }
-        byte[] out = new byte[n];
-        int at = 0;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, out, at, p.length);
-            at += p.length;
-        }
-        return out;
     }
 
     /** Bytes allocated by this thread while {@code r} runs (HotSpot's per-thread counter). */

@@ -1,5 +1,7 @@
 package io.streamlearn.reliability;
 
+import static io.streamlearn.testing.AvroBytes.concat;
+import static io.streamlearn.testing.AvroBytes.varint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -103,33 +105,6 @@ class BadInputIT {
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        int n = 0;
-        for (byte[] p : parts) {
-            n += p.length;
-        }
-        byte[] out = new byte[n];
-        int at = 0;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, out, at, p.length);
-            at += p.length;
-        }
-        return out;
-    }
-
-    /** A zig-zag varint, as Avro writes lengths and counts. */
-    private static byte[] varint(long n) {
-        long z = (n << 1) ^ (n >> 63);
-        byte[] out = new byte[10];
-        int i = 0;
-        while ((z & ~0x7FL) != 0) {
-            out[i++] = (byte) ((z & 0x7F) | 0x80);
-            z >>>= 7;
-        }
-        out[i++] = (byte) z;
-        return Arrays.copyOf(out, i);
     }
 
     /** The bad labeled examples a topic in {@code format} can receive, each with the reason it must get. */
