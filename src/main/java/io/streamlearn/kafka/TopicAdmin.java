@@ -173,9 +173,7 @@ public final class TopicAdmin implements AutoCloseable {
                     }
                 }
             }
-            List<String> names = missing.stream().map(NewTopic::name).toList();
-            awaitLeaders(names);
-            awaitWritable(names);
+            awaitWritable(missing);
             return created;
         } catch (TimeoutException | ExecutionException e) {
             throw new BrokerUnavailableException("could not list or create topics: " + rootMessage(e), e);
@@ -186,61 +184,33 @@ public final class TopicAdmin implements AutoCloseable {
     }
 
     /**
-     * Waits until every partition of the new topics has a leader. Producing before that gets
-     * NOT_LEADER_OR_FOLLOWER on the first batches, and an idempotent producer whose first batch
-     * is retried after later ones were accepted can be stuck on OUT_OF_ORDER_SEQUENCE_NUMBER.
-     */
-    private void awaitLeaders(List<String> topics) throws InterruptedException, ExecutionException, TimeoutException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            boolean ready = true;
-            try {
-                for (var d : admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).values()) {
-                    for (var p : d.partitions()) {
-                        if (p.leader() == null || p.leader().isEmpty()) {
-                            ready = false;
-                        }
-                    }
-                }
-            } catch (ExecutionException e) {
-                ready = false; // metadata not propagated yet: UnknownTopicOrPartition
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-            if (ready) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("partitions of " + topics + " have no leader after " + timeout.toSeconds() + " s");
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    /**
      * Waits until the leader of every partition of the new topics answers a request that only a
-     * live leader serves (the end offset). Metadata names a leader slightly before the broker acts
-     * as one, and a producer whose first batch gets NOT_LEADER_OR_FOLLOWER while later batches
-     * land retries that batch for ever with OUT_OF_ORDER_SEQUENCE_NUMBER until it expires: those
-     * records would be lost and the rest reordered.
+     * live leader serves (the end offset) — not merely until metadata names a leader, which it
+     * does slightly before the broker acts as one. A producer whose first batch gets
+     * NOT_LEADER_OR_FOLLOWER while later batches land retries that batch for ever with
+     * OUT_OF_ORDER_SEQUENCE_NUMBER until it expires: those records would be lost and the rest
+     * reordered. Until the topics' metadata has spread, the request fails and is simply repeated.
      */
-    private void awaitWritable(List<String> topics) throws InterruptedException, ExecutionException, TimeoutException {
+    private void awaitWritable(List<NewTopic> topics) throws InterruptedException, ExecutionException, TimeoutException {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        for (var d : admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).values()) {
-            for (var p : d.partitions()) {
-                request.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
+        for (NewTopic t : topics) {
+            for (int p = 0; p < t.numPartitions(); p++) {
+                request.put(new TopicPartition(t.name(), p), OffsetSpec.latest());
             }
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
+            long left = deadline - System.nanoTime();
             try {
-                admin.listOffsets(request).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                admin.listOffsets(request).all().get(Math.max(1, left), TimeUnit.NANOSECONDS);
                 return;
             } catch (ExecutionException e) {
                 if (System.nanoTime() > deadline) {
                     throw e;
                 }
+            } catch (TimeoutException e) {
+                throw new TimeoutException("partitions of " + topics.stream().map(NewTopic::name).toList()
+                        + " have no serving leader after " + timeout.toSeconds() + " s");
             }
             Thread.sleep(20);
         }
