@@ -48,7 +48,6 @@ import org.apache.kafka.streams.Topology;
  * Throughput is records consumed (committed) per second from the moment the application runs.
  */
 public final class BenchRunner {
-    /** What to measure. */
     /** What to measure; {@code format} is the records' format on every topic the learner reads and writes. */
     public record Plan(int count, int dims, int partitions, List<String> guarantees, List<String> modes,
                        double latencyRate, int latencySeconds, Path stateDir, Format format) {
@@ -104,8 +103,10 @@ public final class BenchRunner {
             scoring = withWeights(scoring, weightsOfTrained);
             double scoringCeiling = measure(g, "pass-through (events)", passThrough(g, events), events, -1);
             measureApp(g, "score", scoring, events, scoringCeiling);
-            latency(g, weightsOfTrained, plan.latencyRate());
-            latency(g, weightsOfTrained, 0);
+            latency(g, weightsOfTrained, plan.latencyRate(), true);
+            latency(g, weightsOfTrained, plan.latencyRate(), false);
+            latency(g, weightsOfTrained, 0, true);
+            latency(g, weightsOfTrained, 0, false);
         }
     }
 
@@ -208,14 +209,7 @@ public final class BenchRunner {
     private double measure(String guarantee, String workload, Streams app, String input, double ceiling)
             throws Exception {
         KafkaStreams streams = app.streams();
-        CountDownLatch running = new CountDownLatch(1);
-        streams.setStateListener((now, before) -> {
-            if (now == KafkaStreams.State.RUNNING) {
-                running.countDown();
-            }
-        });
-        streams.start();
-        running.await(60, TimeUnit.SECONDS);
+        startAndAwaitRunning(streams);
         double secs = awaitConsumed(app.applicationId(), input);
         streams.close(Duration.ofSeconds(30));
         return record(guarantee, workload, secs, ceiling);
@@ -270,8 +264,20 @@ public final class BenchRunner {
         throw new IllegalStateException(group + " did not consume " + topic + " within 10 minutes");
     }
 
-    /** Events at a fixed rate (0: as fast as possible) through a running learner; latency to the scored event. */
-    private void latency(String guarantee, String weights, double rate) throws Exception {
+    /** A running application whose output the latency run reads. */
+    private record Running(KafkaStreams streams, String output, AutoCloseable closer) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            closer.close();
+        }
+    }
+
+    /**
+     * Events at a fixed rate (0: as fast as possible) through a running learner ({@code passThrough}
+     * false) or through the pass-through topology with the same guarantee; latency to the output
+     * record. The pass-through's latency is the floor any Kafka Streams application has here.
+     */
+    private void latency(String guarantee, String weights, double rate, boolean passThrough) throws Exception {
         String eventsTopic = "bench-latency-" + (++runs);
         StreamlearnConfig c = withWeights(withTopics(config("bench-" + runs, "stochastic", guarantee),
                 "bench-unused-examples-" + runs, eventsTopic), weights);
@@ -282,11 +288,11 @@ public final class BenchRunner {
         long[] lat = new long[n];
         int seen = 0;
         double[] commit = {Double.NaN, Double.NaN};
-        try (StreamlearnApp app = StreamlearnApp.start(c, TopologyListener.NONE, Duration.ofSeconds(60));
+        try (Running app = passThrough ? startPassThrough(guarantee, eventsTopic) : startLearner(c);
              KafkaConsumer<byte[], byte[]> consumer = consumer(c);
              KafkaProducer<byte[], byte[]> producer = latencyProducer()) {
             List<TopicPartition> parts = new ArrayList<>();
-            consumer.partitionsFor(c.topics().scoredEvents()).forEach(pi -> parts.add(new TopicPartition(pi.topic(), pi.partition())));
+            consumer.partitionsFor(app.output()).forEach(pi -> parts.add(new TopicPartition(pi.topic(), pi.partition())));
             consumer.assign(parts);
             consumer.seekToEnd(parts);
             parts.forEach(consumer::position);
@@ -332,12 +338,36 @@ public final class BenchRunner {
         }
         long[] got = Arrays.copyOf(lat, seen);
         Arrays.sort(got);
-        LatencyResult l = new LatencyResult(guarantee, rate, seen, pct(got, 0.5), pct(got, 0.99),
+        LatencyResult l = new LatencyResult(guarantee, passThrough ? "pass-through" : "score", rate, seen, pct(got, 0.5), pct(got, 0.99),
                 got.length == 0 ? Double.NaN : got[got.length - 1], commit[0], commit[1]);
         latencies.add(l);
-        log.printf("%-16s latency at %s: p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d events); commit avg %.1f ms, max %.1f ms%n",
-                guarantee, rate > 0 ? String.format("%.0f/s", rate) : "full speed", l.p50Ms(), l.p99Ms(), l.maxMs(), seen,
+        log.printf("%-16s %s latency at %s: p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d events); commit avg %.1f ms, max %.1f ms%n",
+                guarantee, l.workload(), rate > 0 ? String.format("%.0f/s", rate) : "full speed", l.p50Ms(), l.p99Ms(), l.maxMs(), seen,
                 l.commitAvgMs(), l.commitMaxMs());
+    }
+
+    private Running startLearner(StreamlearnConfig c) {
+        StreamlearnApp app = StreamlearnApp.start(c, TopologyListener.NONE, Duration.ofSeconds(60));
+        return new Running(app.streams(), c.topics().scoredEvents(), app);
+    }
+
+    private Running startPassThrough(String guarantee, String input) throws InterruptedException {
+        Streams app = passThrough(guarantee, input);
+        startAndAwaitRunning(app.streams());
+        return new Running(app.streams(), app.applicationId() + "-out", () -> app.streams().close(Duration.ofSeconds(30)));
+    }
+
+    private static void startAndAwaitRunning(KafkaStreams streams) throws InterruptedException {
+        CountDownLatch running = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        streams.start();
+        if (!running.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the pass-through application did not start within 60 s");
+        }
     }
 
     private static double pct(long[] sorted, double q) {

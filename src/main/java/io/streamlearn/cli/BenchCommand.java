@@ -102,10 +102,10 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%-16s %-24s %12.0f %8.2f %8d %8d%n", r.guarantee(), r.workload(),
                     r.recordsPerSecond(), r.ratioToPassThrough(), r.heapMb(), r.rssMb());
         }
-        System.out.printf(Locale.ROOT, "%n%-16s %-12s %8s %8s %8s %8s %11s %11s%n", "guarantee", "rate", "events", "p50 ms",
+        System.out.printf(Locale.ROOT, "%n%-16s %-13s %-12s %8s %8s %8s %8s %11s %11s%n", "guarantee", "workload", "rate", "events", "p50 ms",
                 "p99 ms", "max ms", "commit avg", "commit max");
         for (LatencyResult l : runner.latencies()) {
-            System.out.printf(Locale.ROOT, "%-16s %-12s %8d %8.0f %8.0f %8.0f %11.1f %11.1f%n", l.guarantee(),
+            System.out.printf(Locale.ROOT, "%-16s %-13s %-12s %8d %8.0f %8.0f %8.0f %11.1f %11.1f%n", l.guarantee(), l.workload(),
                     l.offeredRate() > 0 ? String.format(Locale.ROOT, "%.0f/s", l.offeredRate()) : "full speed",
                     l.events(), l.p50Ms(), l.p99Ms(), l.maxMs(), l.commitAvgMs(), l.commitMaxMs());
         }

@@ -1,8 +1,8 @@
 package io.streamlearn.codec;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BadHeaderException;
@@ -32,6 +32,7 @@ public final class AvroSingleObject<T extends SpecificRecord> {
     private final String typeName;
     private final Schema schema;
     private final long fingerprint;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
 
     /** C3 01 and the 8-byte fingerprint. */
     private static final int HEADER = 10;
@@ -83,15 +84,15 @@ public final class AvroSingleObject<T extends SpecificRecord> {
         return fp == fingerprint;
     }
 
+    /** Encodes through one reused buffer (instances are thread-confined, like the codecs that own them). */
     public byte[] encode(T value) {
+        out.reset();
         try {
-            ByteBuffer buf = encoder.encode(value);
-            byte[] out = new byte[buf.remaining()];
-            buf.get(out);
-            return out;
+            encoder.encode(value, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return out.toByteArray();
     }
 
     private static String firstLine(String s) {

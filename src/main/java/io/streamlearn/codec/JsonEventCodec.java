@@ -6,6 +6,7 @@ import java.io.IOException;
 
 /** {@code {"id": "e2", "model": "default", "features": [0.5, 1.2]}}; id and model optional, other fields ignored. */
 public final class JsonEventCodec implements Codec<UnlabeledEvent> {
+    private final JsonRecordBuffers buffers = new JsonRecordBuffers();
     private final int maxFeatures;
 
     public JsonEventCodec(int maxFeatures) {
@@ -24,7 +25,7 @@ public final class JsonEventCodec implements Codec<UnlabeledEvent> {
                 switch (name) {
                     case "id" -> id = JsonShapes.readNullableString(p, name);
                     case "model" -> model = JsonShapes.readNullableString(p, name);
-                    case "features" -> features = JsonShapes.readDoubles(p, name, maxFeatures);
+                    case "features" -> features = buffers.readDoubles(p, name, maxFeatures);
                     default -> p.skipChildren();
                 }
             }
@@ -43,7 +44,7 @@ public final class JsonEventCodec implements Codec<UnlabeledEvent> {
 
     @Override
     public byte[] encode(UnlabeledEvent e) {
-        return JsonShapes.write(g -> {
+        return buffers.write(g -> {
             g.writeStartObject();
             if (e.id() != null) {
                 g.writeStringField("id", e.id());

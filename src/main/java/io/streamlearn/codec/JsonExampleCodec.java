@@ -6,6 +6,7 @@ import java.io.IOException;
 
 /** {@code {"id": "e1", "model": "default", "features": [0.5, 1.2], "label": 1}}; id and model optional. */
 public final class JsonExampleCodec implements Codec<Example> {
+    private final JsonRecordBuffers buffers = new JsonRecordBuffers();
     private final int maxFeatures;
 
     public JsonExampleCodec(int maxFeatures) {
@@ -27,10 +28,10 @@ public final class JsonExampleCodec implements Codec<Example> {
                 switch (name) {
                     case "id" -> id = JsonShapes.readNullableString(p, name);
                     case "model" -> model = JsonShapes.readNullableString(p, name);
-                    case "features" -> features = JsonShapes.readDoubles(p, name, maxFeatures);
+                    case "features" -> features = buffers.readDoubles(p, name, maxFeatures);
                     case "label" -> {
                         if (t == JsonToken.START_ARRAY) {
-                            labelVector = JsonShapes.readDoubles(p, name, maxFeatures);
+                            labelVector = buffers.readDoubles(p, name, maxFeatures);
                             hasLabel = true;
                         } else if (t.isNumeric()) {
                             label = p.getDoubleValue();
@@ -65,7 +66,7 @@ public final class JsonExampleCodec implements Codec<Example> {
 
     @Override
     public byte[] encode(Example e) {
-        return JsonShapes.write(g -> {
+        return buffers.write(g -> {
             g.writeStartObject();
             if (e.id() != null) {
                 g.writeStringField("id", e.id());

@@ -6,6 +6,7 @@ import java.io.IOException;
 
 /** {@code {"id": "e2", "model": "default", "version": 12, "output": [0.93], "label": 1, "timestamp": 1764300000000}}. */
 public final class JsonPredictionCodec implements Codec<Prediction> {
+    private final JsonRecordBuffers buffers = new JsonRecordBuffers();
 
     @Override
     public Prediction decode(byte[] bytes) {
@@ -23,7 +24,7 @@ public final class JsonPredictionCodec implements Codec<Prediction> {
                     case "id" -> id = JsonShapes.readNullableString(p, name);
                     case "model" -> model = JsonShapes.readNullableString(p, name);
                     case "version" -> version = p.getLongValue();
-                    case "output" -> output = JsonShapes.readDoubles(p, name, Integer.MAX_VALUE - 8);
+                    case "output" -> output = buffers.readDoubles(p, name, Integer.MAX_VALUE - 8);
                     case "label" -> label = p.getIntValue();
                     case "timestamp" -> timestamp = p.getLongValue();
                     default -> p.skipChildren();
@@ -40,7 +41,7 @@ public final class JsonPredictionCodec implements Codec<Prediction> {
 
     @Override
     public byte[] encode(Prediction s) {
-        return JsonShapes.write(g -> {
+        return buffers.write(g -> {
             g.writeStartObject();
             if (s.id() != null) {
                 g.writeStringField("id", s.id());

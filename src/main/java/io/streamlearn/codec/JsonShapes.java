@@ -7,10 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.Arrays;
 
 /**
  * The streaming JSON reading and writing shared by the JSON codecs. Streaming (not a tree) so a
@@ -51,33 +48,6 @@ final class JsonShapes {
                 "malformed JSON: " + (nl > 0 ? msg.substring(0, nl) : msg));
     }
 
-    /** Reads a JSON array of numbers, the parser positioned on its START_ARRAY. */
-    static double[] readDoubles(JsonParser p, String field, int limit) throws IOException {
-        if (p.currentToken() != JsonToken.START_ARRAY) {
-            throw new InvalidRecordException(DeadLetterReason.UNDECODABLE, "'" + field + "' must be an array of numbers");
-        }
-        double[] buf = new double[8];
-        int n = 0;
-        JsonToken t;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            if (t == null) {
-                throw new InvalidRecordException(DeadLetterReason.UNDECODABLE, "malformed JSON: unterminated '" + field + "'");
-            }
-            if (!t.isNumeric()) {
-                throw new InvalidRecordException(DeadLetterReason.UNDECODABLE, "'" + field + "' must hold only numbers, found " + t.asString());
-            }
-            if (n == limit) {
-                throw new InvalidRecordException(DeadLetterReason.TOO_MANY_FEATURES,
-                        "'" + field + "' has more than the limit of " + limit + " values");
-            }
-            if (n == buf.length) {
-                buf = Arrays.copyOf(buf, Math.min(limit, n * 2));
-            }
-            buf[n++] = p.getDoubleValue();
-        }
-        return n == buf.length ? buf : Arrays.copyOf(buf, n);
-    }
-
     static String readNullableString(JsonParser p, String field) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NULL) {
@@ -97,16 +67,6 @@ final class JsonShapes {
 
     interface Writer {
         void write(JsonGenerator g) throws IOException;
-    }
-
-    static byte[] write(Writer w) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            w.write(g);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     static void writeDoubles(JsonGenerator g, String field, double[] values) throws IOException {

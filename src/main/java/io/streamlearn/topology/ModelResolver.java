@@ -15,9 +15,18 @@ import java.util.Map;
 public final class ModelResolver {
     private final StreamlearnConfig config;
     private final Map<String, String> byKey = new HashMap<>();
+    /** The UTF-8 lengths of the declared ids: most keys are not model ids, and most are told apart by length alone. */
+    private final boolean[] idLength = new boolean[MAX_KEY_BYTES + 1];
+    private static final int MAX_KEY_BYTES = 256;
 
     public ModelResolver(StreamlearnConfig config) {
         this.config = config;
+        for (String id : config.models().keySet()) {
+            int n = id.getBytes(StandardCharsets.UTF_8).length;
+            if (n <= MAX_KEY_BYTES) {
+                idLength[n] = true;
+            }
+        }
     }
 
     public String resolve(String fieldModel, byte[] key) {
@@ -28,7 +37,7 @@ public final class ModelResolver {
             }
             return fieldModel;
         }
-        if (key != null && key.length > 0 && key.length <= 256) {
+        if (key != null && key.length > 0 && key.length <= MAX_KEY_BYTES && idLength[key.length]) {
             String k = new String(key, StandardCharsets.UTF_8);
             if (config.model(k) != null) {
                 return byKey.computeIfAbsent(k, x -> x);

@@ -78,7 +78,8 @@ final class Scorer implements Processor<byte[], byte[], byte[], byte[]> {
             }
             s.network().predict(x, s.output());
             int label = s.network().predictClass(s.output());
-            Prediction p = new Prediction(e.id(), model, s.version(), s.output().clone(), label, record.timestamp());
+            // The output buffer is encoded right away and never kept: no copy.
+            Prediction p = new Prediction(e.id(), model, s.version(), s.output(), label, record.timestamp());
             context.forward(record.withValue(predictions.encode(p)), Names.SCORED_EVENTS_SINK);
             listener.scored(model, s.version(), x, label, System.nanoTime() - start);
         } catch (InvalidRecordException bad) {

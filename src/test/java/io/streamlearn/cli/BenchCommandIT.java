@@ -28,7 +28,17 @@ class BenchCommandIT {
                 assertTrue(rows.contains(g + " " + w), "row " + g + " " + w + " in " + rows);
             }
         }
-        assertEquals(4, root.get("latency").size(), "fixed rate and full speed, for both guarantees");
+        assertEquals(8, root.get("latency").size(), "scoring and pass-through, fixed rate and full speed, for both guarantees");
+        List<String> latencyRows = new ArrayList<>();
+        root.get("latency").forEach(l -> latencyRows.add(l.get("guarantee").asText() + " " + l.get("workload").asText()
+                + " " + (l.get("offeredRate").asDouble() > 0 ? "fixed" : "full")));
+        for (String g : List.of("at_least_once", "exactly_once_v2")) {
+            for (String w : List.of("score", "pass-through")) {
+                for (String rate : List.of("fixed", "full")) {
+                    assertTrue(latencyRows.contains(g + " " + w + " " + rate), g + " " + w + " " + rate + " in " + latencyRows);
+                }
+            }
+        }
         root.get("latency").forEach(l -> assertTrue(l.get("events").asLong() > 0, l.toString()));
         // The learner's own commit latency over the run comes with each row (Kafka Streams' metric;
         // NaN when a short run saw no commit).

@@ -37,6 +37,29 @@ class JsonCodecsTest {
         }
     }
 
+    /** The codec reuses one generator and one number buffer: each record must still stand alone. */
+    @Test
+    void consecutiveRecordsAreIndependentEvenAfterAFailedEncode() {
+        JsonPredictionCodec codec = new JsonPredictionCodec();
+        Prediction first = new Prediction("a", "m", 1, new double[] {0.25, 0.75}, 1, 10);
+        Prediction second = new Prediction(null, "m", 2, new double[] {0.5}, 0, 20);
+        byte[] a = codec.encode(first);
+        byte[] b = codec.encode(second);
+        assertEquals("{\"id\":\"a\",\"model\":\"m\",\"version\":1,\"output\":[0.25,0.75],\"label\":1,\"timestamp\":10}",
+                new String(a, StandardCharsets.UTF_8));
+        assertEquals("{\"model\":\"m\",\"version\":2,\"output\":[0.5],\"label\":0,\"timestamp\":20}",
+                new String(b, StandardCharsets.UTF_8));
+        // A value that fails half-way (no output array) must not leave its half in the next record.
+        assertThrows(NullPointerException.class, () -> codec.encode(new Prediction("x", "m", 3, null, 0, 30)));
+        assertArrayEquals(a, codec.encode(first));
+        // Decoding through the shared buffer: a long array, then a short one, each exact.
+        assertArrayEquals(new double[] {0.25, 0.75}, codec.decode(a).output());
+        assertArrayEquals(new double[] {0.5}, codec.decode(b).output());
+        JsonEventCodec wide = new JsonEventCodec(100);
+        assertEquals(40, wide.decode(utf8("{\"features\": [" + "1,".repeat(39) + "1]}")).features().length);
+        assertArrayEquals(new double[] {2, 3}, wide.decode(utf8("{\"features\": [2, 3]}")).features());
+    }
+
     @Test
     void readsTheDocumentedExampleShape() {
         Example e = examples.decode(utf8("{\"id\": \"e1\", \"model\": \"default\", \"features\": [0.5, 1.2], \"label\": 1}"));
