@@ -100,12 +100,16 @@ public class NetworkBenchmark {
         return out;
     }
 
-    /** The same arithmetic as {@link #update} on bare arrays: the floor the model is compared with. */
+    /** The same arithmetic as {@link #predict} on bare arrays. */
     @Benchmark
-    public double plainUpdate() {
+    public double[] plainPredict() {
         int k = i++ & 1023;
-        double[] x = xs[k];
-        double[] y = ys[k];
+        plainForward(xs[k]);
+        return a;
+    }
+
+    /** z = W x + b, then sigmoid (one output) or softmax, into {@code a}. */
+    private void plainForward(double[] x) {
         for (int r = 0; r < m; r++) {
             double s = b[r];
             int off = r * d;
@@ -130,6 +134,15 @@ public class NetworkBenchmark {
                 a[r] /= sum;
             }
         }
+    }
+
+    /** The same arithmetic as {@link #update} on bare arrays: the floor the model is compared with. */
+    @Benchmark
+    public double plainUpdate() {
+        int k = i++ & 1023;
+        double[] x = xs[k];
+        double[] y = ys[k];
+        plainForward(x);
         boolean adam = optimizer.equals("ADAM");
         t++;
         double lrT = adam ? 0.001 * Math.sqrt(1 - Math.pow(0.999, t)) / (1 - Math.pow(0.9, t)) : 0.01;
