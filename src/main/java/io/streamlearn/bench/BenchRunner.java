@@ -176,8 +176,8 @@ public final class BenchRunner {
         delivered.check();
     }
 
-    /** A Kafka Streams application and its id. */
-    private record Streams(KafkaStreams streams, String applicationId) {
+    /** A Kafka Streams application, its id and the topic it writes. */
+    private record Streams(KafkaStreams streams, String applicationId, String output) {
     }
 
     /** A topology with the same bytes-in/bytes-out serdes and guarantee, that only copies each value. */
@@ -203,7 +203,7 @@ public final class BenchRunner {
             admin.ensure(List.of(new TopicAdmin.TopicSpec(out, plan.partitions(), (short) 1, false)));
         }
         t.addSink("pt-sink", out, new ByteArraySerializer(), new ByteArraySerializer(), "pt-copy");
-        return new Streams(new KafkaStreams(t, StreamsSettings.from(c)), c.applicationId());
+        return new Streams(new KafkaStreams(t, StreamsSettings.from(c)), c.applicationId(), out);
     }
 
     private double measure(String guarantee, String workload, Streams app, String input, double ceiling)
@@ -353,8 +353,13 @@ public final class BenchRunner {
 
     private Running startPassThrough(String guarantee, String input) throws InterruptedException {
         Streams app = passThrough(guarantee, input);
-        startAndAwaitRunning(app.streams());
-        return new Running(app.streams(), app.applicationId() + "-out", () -> app.streams().close(Duration.ofSeconds(30)));
+        try {
+            startAndAwaitRunning(app.streams());
+        } catch (InterruptedException | RuntimeException e) {
+            app.streams().close(Duration.ofSeconds(30));
+            throw e;
+        }
+        return new Running(app.streams(), app.output(), () -> app.streams().close(Duration.ofSeconds(30)));
     }
 
     private static void startAndAwaitRunning(KafkaStreams streams) throws InterruptedException {

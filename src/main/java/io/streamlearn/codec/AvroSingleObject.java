@@ -5,11 +5,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.util.ClassSecurityValidator;
 
@@ -27,42 +32,64 @@ public final class AvroSingleObject<T extends SpecificRecord> {
                 c -> c.getName().startsWith("io.streamlearn.avro.")));
     }
 
-    private final BinaryMessageEncoder<T> encoder;
-    private final BinaryMessageDecoder<T> decoder;
+    /** Avro's own message decoder, for bytes without our header: it says what is wrong with them. */
+    private final BinaryMessageDecoder<T> messages;
+    private final SpecificDatumReader<T> reader;
+    private final SpecificDatumWriter<T> writer;
     private final String typeName;
     private final Schema schema;
     private final long fingerprint;
+    private final byte[] header;
+    // Reused from record to record: instances are thread-confined, like the codecs that own them.
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    private BinaryEncoder binaryEncoder;
+    private BinaryDecoder binaryDecoder;
 
     /** C3 01 and the 8-byte fingerprint. */
     private static final int HEADER = 10;
 
     public AvroSingleObject(Schema schema) {
-        this.encoder = new BinaryMessageEncoder<>(SpecificData.get(), schema);
-        this.decoder = new BinaryMessageDecoder<>(SpecificData.get(), schema);
+        this.messages = new BinaryMessageDecoder<>(SpecificData.get(), schema);
+        this.reader = new SpecificDatumReader<>(schema, schema, SpecificData.get());
+        this.writer = new SpecificDatumWriter<>(schema, SpecificData.get());
         this.typeName = schema.getName();
         this.schema = schema;
         this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
+        this.header = new byte[HEADER];
+        header[0] = (byte) 0xC3;
+        header[1] = (byte) 0x01;
+        for (int i = 0; i < 8; i++) {
+            header[2 + i] = (byte) (fingerprint >>> (8 * i));
+        }
     }
 
     public static <T extends SpecificRecord> AvroSingleObject<T> of(Schema schema) {
         return new AvroSingleObject<>(schema);
     }
 
-    /** Decodes, reusing {@code reuse} when not null. */
+    /**
+     * Decodes, reusing {@code reuse} when not null. Bytes with this schema's header are read
+     * straight from the array after it (Avro's message decoder would wrap them in a stream and
+     * look the schema up per record); other bytes go to Avro's message decoder, which names the
+     * problem: another schema, or not single-object encoding at all.
+     */
     public T decode(byte[] bytes, T reuse) {
-        if (isOurs(bytes)) {
-            // Avro allocates a declared string length before reading it: check lengths first.
-            AvroBounds.check(schema, bytes, HEADER);
-        }
         try {
-            return decoder.decode(bytes, reuse);
+            if (isOurs(bytes)) {
+                // Avro allocates a declared string length before reading it: check lengths first.
+                AvroBounds.check(schema, bytes, HEADER);
+                binaryDecoder = DecoderFactory.get().binaryDecoder(bytes, HEADER, bytes.length - HEADER, binaryDecoder);
+                return reader.read(reuse, binaryDecoder);
+            }
+            return messages.decode(bytes, reuse);
         } catch (MissingSchemaException e) {
             throw new InvalidRecordException(DeadLetterReason.WRONG_SCHEMA,
                     "Avro schema fingerprint is not that of " + typeName);
         } catch (BadHeaderException e) {
             throw new InvalidRecordException(DeadLetterReason.UNDECODABLE,
                     "not Avro single-object encoding (" + e.getMessage() + ")");
+        } catch (InvalidRecordException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             // Truncated or corrupt bodies surface as EOF, Avro runtime and limit exceptions, or
             // index errors; all mean the same thing to a producer: these bytes are not a record.
@@ -84,11 +111,14 @@ public final class AvroSingleObject<T extends SpecificRecord> {
         return fp == fingerprint;
     }
 
-    /** Encodes through one reused buffer (instances are thread-confined, like the codecs that own them). */
+    /** The header, then the binary record, through one reused buffer and encoder. */
     public byte[] encode(T value) {
         out.reset();
+        out.write(header, 0, HEADER);
         try {
-            encoder.encode(value, out);
+            binaryEncoder = EncoderFactory.get().binaryEncoder(out, binaryEncoder);
+            writer.write(value, binaryEncoder);
+            binaryEncoder.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

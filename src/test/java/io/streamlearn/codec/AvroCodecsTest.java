@@ -26,6 +26,29 @@ class AvroCodecsTest {
         }
     }
 
+    /** The codec writes and reads the body itself; its bytes must be exactly Avro's message encoding. */
+    @Test
+    void bytesAreAvrosOwnSingleObjectEncodingBothWays() throws Exception {
+        AvroPredictionCodec codec = new AvroPredictionCodec();
+        org.apache.avro.message.BinaryMessageEncoder<io.streamlearn.avro.ScoredEvent> avros =
+                io.streamlearn.avro.ScoredEvent.getEncoder();
+        for (int i = 0; i < 3; i++) {
+            Prediction p = new Prediction(i == 1 ? null : "e" + i, "m", 10L * i, new double[] {0.25 * i, -1.0 / 3}, i % 2, 1764300000000L + i);
+            io.streamlearn.avro.ScoredEvent record = new io.streamlearn.avro.ScoredEvent(p.id(), p.model(), p.version(),
+                    List.of(p.output()[0], p.output()[1]), p.label(), p.timestamp());
+            java.nio.ByteBuffer theirs = avros.encode(record);
+            byte[] expected = new byte[theirs.remaining()];
+            theirs.get(expected);
+            byte[] ours = codec.encode(p);
+            assertArrayEquals(expected, ours, "record " + i);
+            assertEquals(record, io.streamlearn.avro.ScoredEvent.getDecoder().decode(ours));
+            Prediction back = codec.decode(expected);
+            assertEquals(p.id(), back.id());
+            assertEquals(p.version(), back.version());
+            assertArrayEquals(p.output(), back.output());
+        }
+    }
+
     @Test
     void roundTripIsBitExact() {
         double[] x = {Double.MIN_VALUE, -0.0, 1.0 / 3, 1e308};
