@@ -50,7 +50,7 @@ import org.apache.kafka.streams.Topology;
 public final class BenchRunner {
     /** What to measure; {@code format} is the records' format on every topic the learner reads and writes. */
     public record Plan(int count, int dims, int partitions, List<String> guarantees, List<String> modes,
-                       double latencyRate, int latencySeconds, Path stateDir, Format format) {
+                       double latencyRate, int latencySeconds, Path stateDir, Format format, int rounds) {
     }
 
     private final String bootstrap;
@@ -59,6 +59,8 @@ public final class BenchRunner {
     private final List<BenchResult> results = new ArrayList<>();
     private final List<LatencyResult> latencies = new ArrayList<>();
     private int runs;
+    /** The round being measured, from 1: every row is measured once per round (the JVM warm after the first). */
+    private int round;
 
     public BenchRunner(String bootstrap, Plan plan, PrintStream log) {
         this.bootstrap = bootstrap;
@@ -91,6 +93,15 @@ public final class BenchRunner {
                 "bench-unused-events-" + runs);
         measureApp(plan.guarantees().get(0), "warm-up", warm, examples, -1);
         results.clear();
+        for (round = 1; round <= plan.rounds(); round++) {
+            if (plan.rounds() > 1) {
+                log.printf("round %d of %d%n", round, plan.rounds());
+            }
+            measureRound(examples, events);
+        }
+    }
+
+    private void measureRound(String examples, String events) throws Exception {
         for (String g : plan.guarantees()) {
             double ceiling = measure(g, "pass-through", passThrough(g, examples), examples, -1);
             String weightsOfTrained = null;
@@ -122,8 +133,8 @@ public final class BenchRunner {
                     inputSize: %d
                     optimizer: {kind: adam, learningRate: 0.01}
                     update: %s
-                    snapshot: {everyUpdates: 10000, everyMs: 1000}
-                """.formatted(plan.dims(), update);
+                    snapshot: {everyUpdates: %d, everyMs: 1000}
+                """.formatted(plan.dims(), update, snapshotEvery());
         String format = plan.format().name().toLowerCase(java.util.Locale.ROOT);
         Map<String, String> overrides = new java.util.HashMap<>(Map.of("applicationId", appId, "bootstrapServers", bootstrap,
                 "topics.prefix", appId + "-", "topics.partitions", Integer.toString(plan.partitions()),
@@ -131,6 +142,14 @@ public final class BenchRunner {
                 "stateDir", plan.stateDir().resolve(appId).toString()));
         overrides.putAll(Map.of("formats.examples", format, "formats.events", format, "formats.scoredEvents", format));
         return ConfigLoader.fromYaml(yaml, overrides);
+    }
+
+    /**
+     * A snapshot every 10,000 updates; for short streams (under 100,000) every tenth of the stream,
+     * so that the trained model is published and the scoring rows have weights to score with.
+     */
+    private int snapshotEvery() {
+        return Math.max(1, Math.min(10_000, plan.count() / 10));
     }
 
     private static StreamlearnConfig withTopics(StreamlearnConfig c, String examples, String events) {
@@ -225,7 +244,7 @@ public final class BenchRunner {
 
     private double record(String guarantee, String workload, double secs, double ceiling) {
         double rate = plan.count() / secs;
-        BenchResult r = new BenchResult(guarantee, workload, plan.count(), secs, rate, ceiling > 0 ? rate / ceiling : 1.0,
+        BenchResult r = new BenchResult(round, guarantee, workload, plan.count(), secs, rate, ceiling > 0 ? rate / ceiling : 1.0,
                 Memory.heapMb(), Memory.rssMb());
         results.add(r);
         log.printf("%-16s %-24s %10.0f records/s  (%.2fx)%n", guarantee, workload, rate, r.ratioToPassThrough());
@@ -338,7 +357,7 @@ public final class BenchRunner {
         }
         long[] got = Arrays.copyOf(lat, seen);
         Arrays.sort(got);
-        LatencyResult l = new LatencyResult(guarantee, passThrough ? "pass-through" : "score", rate, seen, pct(got, 0.5), pct(got, 0.99),
+        LatencyResult l = new LatencyResult(round, guarantee, passThrough ? "pass-through" : "score", rate, seen, pct(got, 0.5), pct(got, 0.99),
                 got.length == 0 ? Double.NaN : got[got.length - 1], commit[0], commit[1]);
         latencies.add(l);
         log.printf("%-16s %s latency at %s: p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d events); commit avg %.1f ms, max %.1f ms%n",

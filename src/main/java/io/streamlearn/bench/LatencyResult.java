@@ -6,6 +6,6 @@ package io.streamlearn.bench;
  * application's own commit latency over the run (Kafka Streams' {@code commit-latency-avg/max}):
  * under exactly-once a scored event becomes visible only when its transaction commits.
  */
-public record LatencyResult(String guarantee, String workload, double offeredRate, long events, double p50Ms, double p99Ms, double maxMs,
+public record LatencyResult(int round, String guarantee, String workload, double offeredRate, long events, double p50Ms, double p99Ms, double maxMs,
                             double commitAvgMs, double commitMaxMs) {
 }

@@ -2,6 +2,7 @@ package io.streamlearn.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamlearn.bench.BenchMedians;
 import io.streamlearn.bench.BenchResult;
 import io.streamlearn.bench.BenchRunner;
 import io.streamlearn.bench.LatencyResult;
@@ -48,6 +49,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Record format of examples, events and scored events: json or avro (default: ${DEFAULT-VALUE}).")
     String format;
 
+    @Option(names = "--runs", defaultValue = "1",
+            description = "Measure every row this many times in one run (after one warm-up) and print medians (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--quick", description = "A small run to check that everything works: 20,000 records, 2 s of latency.")
     boolean quick;
 
@@ -60,8 +65,8 @@ final class BenchCommand implements Callable<Integer> {
             count = 20_000;
             latencySeconds = 2;
         }
-        if (count < 100 || dims < 1 || partitions < 1 || latencyRate <= 0 || latencySeconds < 1) {
-            throw new UserError("--count must be at least 100, --dims, --partitions and --latency-seconds at least 1, --latency-rate positive");
+        if (count < 100 || dims < 1 || partitions < 1 || latencyRate <= 0 || latencySeconds < 1 || rounds < 1) {
+            throw new UserError("--count must be at least 100, --dims, --partitions, --latency-seconds and --runs at least 1, --latency-rate positive");
         }
         for (String g : guarantees) {
             if (!g.equals("at_least_once") && !g.equals("exactly_once_v2")) {
@@ -79,7 +84,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchRunner runner;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().start()) {
             runner = new BenchRunner(broker.bootstrapServers(),
-                    new BenchRunner.Plan(count, dims, partitions, guarantees, modes, latencyRate, latencySeconds, state, recordFormat), progress);
+                    new BenchRunner.Plan(count, dims, partitions, guarantees, modes, latencyRate, latencySeconds, state, recordFormat, rounds), progress);
             runner.run();
         } finally {
             try (var paths = Files.walk(state)) {
@@ -93,23 +98,53 @@ final class BenchCommand implements Callable<Integer> {
                     .put("cores", Runtime.getRuntime().availableProcessors()).put("java", System.getProperty("java.version"));
             root.set("throughput", m.valueToTree(runner.results()));
             root.set("latency", m.valueToTree(runner.latencies()));
+            root.put("runs", rounds);
+            ObjectNode medians = root.putObject("medians");
+            medians.set("throughput", m.valueToTree(BenchMedians.throughput(runner.results())));
+            medians.set("latency", m.valueToTree(BenchMedians.latency(runner.latencies())));
             System.out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(root));
             return 0;
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-16s %-24s %12s %8s %8s %8s%n", "guarantee", "workload", "records/s", "ratio", "heap MB", "RSS MB");
+        System.out.printf(Locale.ROOT, "%5s %-16s %-24s %12s %8s %8s %8s%n", "round", "guarantee", "workload", "records/s", "ratio",
+                "heap MB", "RSS MB");
         for (BenchResult r : runner.results()) {
-            System.out.printf(Locale.ROOT, "%-16s %-24s %12.0f %8.2f %8d %8d%n", r.guarantee(), r.workload(),
+            System.out.printf(Locale.ROOT, "%5d %-16s %-24s %12.0f %8.2f %8d %8d%n", r.round(), r.guarantee(), r.workload(),
                     r.recordsPerSecond(), r.ratioToPassThrough(), r.heapMb(), r.rssMb());
         }
-        System.out.printf(Locale.ROOT, "%n%-16s %-13s %-12s %8s %8s %8s %8s %11s %11s%n", "guarantee", "workload", "rate", "events", "p50 ms",
-                "p99 ms", "max ms", "commit avg", "commit max");
+        System.out.printf(Locale.ROOT, "%n%5s %-16s %-13s %-12s %8s %8s %8s %8s %11s %11s%n", "round", "guarantee", "workload", "rate",
+                "events", "p50 ms", "p99 ms", "max ms", "commit avg", "commit max");
         for (LatencyResult l : runner.latencies()) {
-            System.out.printf(Locale.ROOT, "%-16s %-13s %-12s %8d %8.0f %8.0f %8.0f %11.1f %11.1f%n", l.guarantee(), l.workload(),
-                    l.offeredRate() > 0 ? String.format(Locale.ROOT, "%.0f/s", l.offeredRate()) : "full speed",
-                    l.events(), l.p50Ms(), l.p99Ms(), l.maxMs(), l.commitAvgMs(), l.commitMaxMs());
+            System.out.printf(Locale.ROOT, "%5d %-16s %-13s %-12s %8d %8.0f %8.0f %8.0f %11.1f %11.1f%n", l.round(), l.guarantee(),
+                    l.workload(), rate(l.offeredRate()), l.events(), l.p50Ms(), l.p99Ms(), l.maxMs(), l.commitAvgMs(), l.commitMaxMs());
+        }
+        if (rounds > 1) {
+            printMedians(runner);
         }
         return 0;
+    }
+
+    private void printMedians(BenchRunner runner) {
+        System.out.printf(Locale.ROOT, "%nmedians of %d rounds%n%-16s %-24s %12s %8s  %s%n", rounds, "guarantee", "workload",
+                "records/s", "ratio", "ratio of each round");
+        for (BenchMedians.Throughput t : BenchMedians.throughput(runner.results())) {
+            System.out.printf(Locale.ROOT, "%-16s %-24s %12.0f %8.2f  %s%n", t.guarantee(), t.workload(), t.recordsPerSecond(),
+                    t.ratioToPassThrough(), joined(t.ratios(), "%.2f"));
+        }
+        System.out.printf(Locale.ROOT, "%n%-16s %-13s %-12s %8s %8s %8s %11s  %s%n", "guarantee", "workload", "rate", "p50 ms",
+                "p99 ms", "max ms", "commit max", "p99 of each round");
+        for (BenchMedians.Latency l : BenchMedians.latency(runner.latencies())) {
+            System.out.printf(Locale.ROOT, "%-16s %-13s %-12s %8.0f %8.0f %8.0f %11.1f  %s%n", l.guarantee(), l.workload(),
+                    rate(l.offeredRate()), l.p50Ms(), l.p99Ms(), l.maxMs(), l.commitMaxMs(), joined(l.p99s(), "%.0f"));
+        }
+    }
+
+    private static String rate(double offered) {
+        return offered > 0 ? String.format(Locale.ROOT, "%.0f/s", offered) : "full speed";
+    }
+
+    private static String joined(List<Double> values, String format) {
+        return String.join(" / ", values.stream().map(v -> String.format(Locale.ROOT, format, v)).toList());
     }
 
     private io.streamlearn.codec.Format recordFormat() {

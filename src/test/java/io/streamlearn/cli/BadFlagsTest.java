@@ -33,6 +33,7 @@ class BadFlagsTest {
             "plot|Missing required argument",
             "plot --dataset moons|--dataset",
             "bench --format xml|--format takes json or avro",
+            "bench --runs 0|--runs",
             "bench --guarantee maybe|--guarantee",
     })
     void badFlagsGiveOneLineAndANonZeroExit(String args, String mentions) {

@@ -50,4 +50,33 @@ class BenchCommandIT {
         assertTrue(java.util.stream.StreamSupport.stream(root.get("latency").spliterator(), false)
                 .anyMatch(l -> l.get("commitAvgMs").asDouble() >= 0), "some run committed: " + root.get("latency"));
     }
+
+    @Test
+    void roundsRepeatEveryRowAndReportTheirMedians() throws Exception {
+        Cli.Result r = Cli.run("bench", "--count", "1000", "--guarantee", "at_least_once", "--modes", "stochastic",
+                "--latency-rate", "500", "--latency-seconds", "1", "--runs", "2", "--json");
+        assertEquals(0, r.exit(), r.toString());
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        assertEquals(2, root.get("runs").asInt());
+        // pass-through, train stochastic, pass-through (events), score: once per round
+        assertEquals(8, root.get("throughput").size(), root.get("throughput").toString());
+        for (int round = 1; round <= 2; round++) {
+            int n = round;
+            assertEquals(4, java.util.stream.StreamSupport.stream(root.get("throughput").spliterator(), false)
+                    .filter(t -> t.get("round").asInt() == n).count(), "rows of round " + n);
+        }
+        JsonNode medians = root.get("medians").get("throughput");
+        assertEquals(4, medians.size(), medians.toString());
+        medians.forEach(t -> {
+            assertEquals(2, t.get("rounds").asInt(), t.toString());
+            assertEquals(2, t.get("ratios").size(), t.toString());
+            double a = t.get("ratios").get(0).asDouble();
+            double b = t.get("ratios").get(1).asDouble();
+            assertEquals((a + b) / 2, t.get("ratioToPassThrough").asDouble(), 1e-9, t.toString());
+        });
+        assertEquals(4, root.get("medians").get("latency").size(), "score and pass-through, two rates");
+        root.get("medians").get("latency").forEach(l -> assertEquals(2, l.get("p99s").size(), l.toString()));
+        // 1,000 examples still publish a model, so scoring's latency rows have events to measure.
+        root.get("latency").forEach(l -> assertTrue(l.get("events").asLong() > 0, l.toString()));
+    }
 }
