@@ -7,9 +7,9 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
-/** Runs the command line in-process and captures what it prints. */
-final class Cli {
-    record Result(int exit, String out, String err) {
+/** Runs the command line in-process and captures what it prints. Shared by every test that runs a command in this JVM. */
+public final class Cli {
+    public record Result(int exit, String out, String err) {
         @Override
         public String toString() {
             return "exit " + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
@@ -19,11 +19,11 @@ final class Cli {
     private Cli() {
     }
 
-    static synchronized Result run(String... args) {
+    public static synchronized Result run(String... args) {
         return runWithInput(null, args);
     }
 
-    static synchronized Result runWithInput(String stdin, String... args) {
+    public static synchronized Result runWithInput(String stdin, String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         InputStream oldIn = System.in;

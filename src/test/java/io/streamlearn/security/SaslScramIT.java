@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamlearn.cli.Cli;
 import io.streamlearn.cli.Main;
 import io.streamlearn.kafka.EmbeddedKafkaBroker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -147,12 +146,12 @@ class SaslScramIT {
             }
             assertTrue(Files.readString(out).contains("streamlearn running on " + saslBootstrap), tail(out, err));
 
-            Captured produced = runInProcess("produce", "--generator", "blobs", "--count", "150", "--config", fileConfig.toString());
+            Cli.Result produced = Cli.run("produce", "--generator", "blobs", "--count", "150", "--config", fileConfig.toString());
             assertEquals(0, produced.exit(), produced.toString());
             assertTrue(produced.out().contains("produced 150 examples"), produced.toString());
             assertNoSecret(produced.toString());
 
-            Captured models = awaitPublished(fileConfig);
+            Cli.Result models = awaitPublished(fileConfig);
             assertNoSecret(models.toString());
         } finally {
             learner.destroy();
@@ -167,11 +166,11 @@ class SaslScramIT {
     }
 
     /** Polls `streamlearn models` until the default model has published a version trained on examples. */
-    private static Captured awaitPublished(Path config) throws InterruptedException {
+    private static Cli.Result awaitPublished(Path config) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        Captured models;
+        Cli.Result models;
         do {
-            models = runInProcess("models", "--config", config.toString());
+            models = Cli.run("models", "--config", config.toString());
             assertEquals(0, models.exit(), models.toString());
             for (String line : models.out().lines().toList()) {
                 String[] cols = line.trim().split("\\s+");
@@ -223,20 +222,20 @@ class SaslScramIT {
     @Test
     void aPasswordOnTheCommandLineIsNotEchoed() {
         String jaas = "kafka.sasl.jaas.config=" + jaas("\"" + USER + "\"", "\"" + WRONG_PASSWORD + "\"");
-        Captured refused = runInProcess("produce", "-g", "blobs", "-b", saslBootstrap, "--set", "kafka.security.protocol=SASL_PLAINTEXT",
+        Cli.Result refused = Cli.run("produce", "-g", "blobs", "-b", saslBootstrap, "--set", "kafka.security.protocol=SASL_PLAINTEXT",
                 "--set", "kafka.sasl.mechanism=" + MECHANISM, "--set", jaas);
         assertNotEquals(0, refused.exit(), refused.toString());
         assertTrue(refused.err().contains("authentication failed at " + saslBootstrap), refused.toString());
         assertFalse(refused.toString().contains(WRONG_PASSWORD), refused.toString());
 
-        Captured misspelt = runInProcess("run", "--sett", jaas);
+        Cli.Result misspelt = Cli.run("run", "--sett", jaas);
         assertNotEquals(0, misspelt.exit(), misspelt.toString());
         assertTrue(misspelt.err().startsWith("error: "), misspelt.toString());
         assertFalse(misspelt.toString().contains(WRONG_PASSWORD), misspelt.toString());
 
         for (String[] help : List.of(new String[] {"--help"}, new String[] {"run", "--help", "--set", jaas},
                 new String[] {"produce", "--help", "--set", jaas}, new String[] {"help", "tail"})) {
-            Captured h = runInProcess(help);
+            Cli.Result h = Cli.run(help);
             assertEquals(0, h.exit(), h.toString());
             assertTrue(h.out().contains("Usage: streamlearn"), h.toString());
             assertFalse(h.toString().contains(WRONG_PASSWORD), h.toString());
@@ -279,25 +278,23 @@ class SaslScramIT {
 
     /** The kafka section with credentials from the environment, as in config/secure-example.yaml. */
     private static String envProviderKafka() {
-        return """
-                  security.protocol: SASL_PLAINTEXT
-                  sasl.mechanism: %s
-                  sasl.jaas.config: '%s'
-                  config.providers: env
-                  config.providers.env.class: %s
-                """.formatted(MECHANISM, jaas("\"${env:" + ENV_USER + "}\"", "\"${env:" + ENV_PASSWORD + "}\""), ENV_PROVIDER);
+        return providerKafka("env", ENV_PROVIDER, "\"${env:" + ENV_USER + "}\"", "\"${env:" + ENV_PASSWORD + "}\"");
     }
 
     /** The kafka section with credentials from a properties file (the mTLS variant's way). */
     private static String fileProviderKafka(Path secrets) {
         String ref = "${file:" + secrets + ":";
+        return providerKafka("file", FILE_PROVIDER, "\"" + ref + "username}\"", "\"" + ref + "password}\"");
+    }
+
+    private static String providerKafka(String provider, String providerClass, String user, String password) {
         return """
                   security.protocol: SASL_PLAINTEXT
                   sasl.mechanism: %s
                   sasl.jaas.config: '%s'
-                  config.providers: file
-                  config.providers.file.class: %s
-                """.formatted(MECHANISM, jaas("\"" + ref + "username}\"", "\"" + ref + "password}\""), FILE_PROVIDER);
+                  config.providers: %s
+                  config.providers.%s.class: %s
+                """.formatted(MECHANISM, jaas(user, password), provider, provider, providerClass);
     }
 
     private static Path writeConfig(Path file, String run, Path dir, String kafkaSection) throws IOException {
@@ -324,13 +321,6 @@ class SaslScramIT {
 
     // --- running the command line ---
 
-    record Captured(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
-        }
-    }
-
     record Child(int exit, Duration elapsed, String out, String err) {
         @Override
         public String toString() {
@@ -338,25 +328,6 @@ class SaslScramIT {
         }
     }
 
-    /** In this JVM, capturing what the command and the clients' logs print. */
-    private static synchronized Captured runInProcess(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            var cl = Main.newCommandLine();
-            cl.setOut(new PrintWriter(System.out, true));
-            cl.setErr(new PrintWriter(System.err, true));
-            int exit = cl.execute(args);
-            return new Captured(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     /** In a new JVM with the given environment variables; the time runs from its start to its exit. */
     private static Child runChild(Map<String, String> env, String... args) throws Exception {
