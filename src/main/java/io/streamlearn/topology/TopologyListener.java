@@ -26,6 +26,13 @@ public interface TopologyListener {
     default void scored(String model, long version, double[] features, int label, long nanos) {
     }
 
+    /**
+     * A snapshot on the weights topic was refused (unreadable, or not the shape of the configured
+     * model); the previous weights stay in use.
+     */
+    default void snapshotRejected(String model, long version, String reason) {
+    }
+
     /** Tells every listener of the list, in order. */
     static TopologyListener all(TopologyListener... listeners) {
         return new TopologyListener() {
@@ -47,6 +54,13 @@ public interface TopologyListener {
             public void published(String model, long version, long streamTime) {
                 for (TopologyListener l : listeners) {
                     l.published(model, version, streamTime);
+                }
+            }
+
+            @Override
+            public void snapshotRejected(String model, long version, String reason) {
+                for (TopologyListener l : listeners) {
+                    l.snapshotRejected(model, version, reason);
                 }
             }
 
