@@ -102,6 +102,7 @@ final class Scorer implements Processor<byte[], byte[], byte[], byte[]> {
             Network copy = newest.network().copy();
             s = new Scoring(newest.version(), copy, new double[copy.outputSize()]);
             byModel.put(model, s);
+            listener.scoringLoaded(model, newest.version());
         }
         return s;
     }

@@ -22,6 +22,13 @@ public interface TopologyListener {
     default void published(String model, long version, long streamTime) {
     }
 
+    /**
+     * A scoring task took up {@code version} of {@code model}: it copied the network the global
+     * processor decoded once for that version. Happens once per version and task, never per event.
+     */
+    default void scoringLoaded(String model, long version) {
+    }
+
     /** An event was scored as {@code label}; {@code nanos} is the time spent scoring it. */
     default void scored(String model, long version, double[] features, int label, long nanos) {
     }
@@ -61,6 +68,13 @@ public interface TopologyListener {
             public void snapshotRejected(String model, long version, String reason) {
                 for (TopologyListener l : listeners) {
                     l.snapshotRejected(model, version, reason);
+                }
+            }
+
+            @Override
+            public void scoringLoaded(String model, long version) {
+                for (TopologyListener l : listeners) {
+                    l.scoringLoaded(model, version);
                 }
             }
 
