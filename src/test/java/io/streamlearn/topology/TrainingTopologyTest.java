@@ -111,8 +111,12 @@ class TrainingTopologyTest {
 
     /** The model's state as committed to its changelog-backed store. */
     static ModelCheckpoint checkpoint(TopologyFixture f) {
+        return checkpoint(f, "lin");
+    }
+
+    static ModelCheckpoint checkpoint(TopologyFixture f, String model) {
         KeyValueStore<String, byte[]> store = f.driver.getKeyValueStore(Names.MODEL_STORE);
-        return Codecs.checkpoints().decode(store.get("lin"));
+        return Codecs.checkpoints().decode(store.get(model));
     }
 
     @Test
