@@ -6,7 +6,6 @@ import io.streamlearn.codec.Codecs;
 import io.streamlearn.codec.DeadLetterReason;
 import io.streamlearn.codec.InvalidRecordException;
 import io.streamlearn.codec.Prediction;
-import io.streamlearn.codec.SnapshotMapper;
 import io.streamlearn.codec.UnlabeledEvent;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.model.Network;
@@ -103,19 +102,29 @@ final class Scorer implements Processor<byte[], byte[], byte[], byte[]> {
             Network copy = newest.network().copy();
             s = new Scoring(newest.version(), copy, new double[copy.outputSize()]);
             byModel.put(model, s);
+            listener.scoringLoaded(model, newest.version());
         }
         return s;
     }
 
-    /** After a restart the global store is restored without passing through the registry. */
+    /**
+     * After a restart the global store is restored without passing through the registry, nor
+     * through the check the weights processor makes: a stored snapshot that does not fit the
+     * configured model counts as no weights.
+     */
     private PublishedModel fromStore(String model) {
         byte[] bytes = weightsStore.get(model);
         if (bytes == null) {
             return null;
         }
         WeightSnapshot snap = snapshots.decode(bytes);
-        return registry.offer(new PublishedModel(model, snap.getVersion(), snap.getSource(),
-                SnapshotMapper.network(snap), snap));
+        try {
+            return registry.offer(SnapshotFit.admit(model, snap, config));
+        } catch (IllegalArgumentException unfit) {
+            throw new InvalidRecordException(DeadLetterReason.NO_WEIGHTS_YET, "model '" + model
+                    + "' has no usable weights: its stored snapshot version " + snap.getVersion()
+                    + " was refused (" + unfit.getMessage() + ")");
+        }
     }
 
     private void deadLetter(Record<byte[], byte[]> record, DeadLetterReason reason, String detail) {

@@ -64,7 +64,7 @@ public final class TopologyFactory {
 
         t.addGlobalStore(weightsStore(), Names.WEIGHTS_GLOBAL_SOURCE, new StringDeserializer(),
                 new ByteArrayDeserializer(), topics.weights(), Names.WEIGHTS_GLOBAL_UPDATE,
-                () -> new WeightsUpdater(config, registry));
+                () -> new WeightsUpdater(config, registry, listener));
         return t;
     }
 

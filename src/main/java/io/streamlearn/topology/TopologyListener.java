@@ -22,8 +22,22 @@ public interface TopologyListener {
     default void published(String model, long version, long streamTime) {
     }
 
+    /**
+     * A scoring task took up {@code version} of {@code model}: it copied the network the global
+     * processor decoded once for that version. Happens once per version and task, never per event.
+     */
+    default void scoringLoaded(String model, long version) {
+    }
+
     /** An event was scored as {@code label}; {@code nanos} is the time spent scoring it. */
     default void scored(String model, long version, double[] features, int label, long nanos) {
+    }
+
+    /**
+     * A snapshot on the weights topic was refused (unreadable, or not the shape of the configured
+     * model); the previous weights stay in use.
+     */
+    default void snapshotRejected(String model, long version, String reason) {
     }
 
     /** Tells every listener of the list, in order. */
@@ -47,6 +61,20 @@ public interface TopologyListener {
             public void published(String model, long version, long streamTime) {
                 for (TopologyListener l : listeners) {
                     l.published(model, version, streamTime);
+                }
+            }
+
+            @Override
+            public void snapshotRejected(String model, long version, String reason) {
+                for (TopologyListener l : listeners) {
+                    l.snapshotRejected(model, version, reason);
+                }
+            }
+
+            @Override
+            public void scoringLoaded(String model, long version) {
+                for (TopologyListener l : listeners) {
+                    l.scoringLoaded(model, version);
                 }
             }
 

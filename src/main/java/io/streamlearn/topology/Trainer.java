@@ -40,6 +40,9 @@ final class Trainer implements Processor<String, Example, String, byte[]> {
     /** Learners changed since the last flush, in first-change order (so writes are in a fixed order). */
     private final Set<OnlineLearner> dirty = new LinkedHashSet<>();
     private final FlushHooks hooks;
+    /** The RETRAIN version last refused per model, so a refusal is decided (and reported) once. */
+    private final Map<String, Long> refused = new HashMap<>();
+    private final SnapshotRejections rejections;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> store;
     private Codec<ModelCheckpoint> checkpoints;
@@ -51,6 +54,7 @@ final class Trainer implements Processor<String, Example, String, byte[]> {
         this.config = config;
         this.registry = registry;
         this.listener = listener;
+        this.rejections = new SnapshotRejections(listener);
     }
 
     @Override
@@ -127,12 +131,20 @@ final class Trainer implements Processor<String, Example, String, byte[]> {
     /**
      * A retrain publishes a newer version with source RETRAIN; the live trainer continues from
      * it. Which example it is adopted before depends on when the global thread saw it: adopting
-     * is an operator's intervention, not part of the replayable stream.
+     * is an operator's intervention, not part of the replayable stream. A version of another
+     * shape is refused (once) before anything is copied: adopting it would fail half-way through
+     * the copy, and failing the task would replay into the same version again.
      */
     private void adoptRetrained(OnlineLearner learner) {
         PublishedModel p = registry.get(learner.config().id());
         if (p != null && p.source() == SnapshotSource.RETRAIN && p.version() > learner.version()
-                && p.version() > learner.adoptedVersion()) {
+                && p.version() > learner.adoptedVersion() && p.version() != refused.getOrDefault(p.model(), -1L)) {
+            String problem = SnapshotFit.mismatch(learner.config().spec(), p.network().spec());
+            if (problem != null) {
+                refused.put(p.model(), p.version());
+                rejections.reject(p.model(), p.version(), problem, "for training");
+                return;
+            }
             learner.adopt(p.network(), p.version());
         }
     }

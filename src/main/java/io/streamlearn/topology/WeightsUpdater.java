@@ -4,30 +4,29 @@ import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
 import io.streamlearn.codec.InvalidRecordException;
-import io.streamlearn.codec.SnapshotMapper;
 import io.streamlearn.config.StreamlearnConfig;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs on the global thread of every instance: keeps the newest snapshot of every model in the
- * global store and decodes it once into the registry, so scoring never decodes per event.
+ * global store and decodes it once into the registry, so scoring never decodes per event. A
+ * snapshot that does not decode or does not fit the configured model is refused and the previous
+ * weights stay: an exception here would stop the global thread, and with it the whole instance.
  */
 final class WeightsUpdater implements Processor<String, byte[], Void, Void> {
-    private static final Logger LOG = LoggerFactory.getLogger(WeightsUpdater.class);
-
     private final StreamlearnConfig config;
     private final ModelRegistry registry;
+    private final SnapshotRejections rejections;
     private KeyValueStore<String, byte[]> store;
     private Codec<WeightSnapshot> snapshots;
 
-    WeightsUpdater(StreamlearnConfig config, ModelRegistry registry) {
+    WeightsUpdater(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener) {
         this.config = config;
         this.registry = registry;
+        this.rejections = new SnapshotRejections(listener);
     }
 
     @Override
@@ -45,15 +44,26 @@ final class WeightsUpdater implements Processor<String, byte[], Void, Void> {
         try {
             snap = snapshots.decode(record.value());
         } catch (InvalidRecordException e) {
-            LOG.warn("Ignoring an unreadable snapshot of model '{}' on the weights topic: {}", record.key(), e.detail());
+            rejections.reject(record.key(), -1, "unreadable: " + e.detail(), "on the weights topic");
+            return;
+        } catch (RuntimeException e) {
+            rejections.reject(record.key(), -1, "unreadable: " + e, "on the weights topic");
             return;
         }
         PublishedModel held = registry.get(record.key());
         if (held != null && held.version() >= snap.getVersion()) {
             return;
         }
+        PublishedModel admitted;
+        try {
+            admitted = SnapshotFit.admit(record.key(), snap, config);
+        } catch (RuntimeException e) {
+            rejections.reject(record.key(), snap.getVersion(), String.valueOf(e.getMessage()), "on the weights topic");
+            return;
+        }
+        // Stored only once admitted. A restore at start copies the topic as it is, without this
+        // check, which is why readers of the restored store check again.
         store.put(record.key(), record.value());
-        registry.offer(new PublishedModel(record.key(), snap.getVersion(), snap.getSource(),
-                SnapshotMapper.network(snap), snap));
+        registry.offer(admitted);
     }
 }

@@ -110,7 +110,6 @@ class FormatsAndPartitionsIT {
                 defaultModel: a
                 """, Map.of("topics.partitions", "4"));
         Codec<Example> codec = Codecs.examples(Format.JSON, 100);
-        List<Example> ofB = new ArrayList<>();
         try (StreamlearnApp app = StreamlearnApp.start(c, TopologyListener.NONE, Duration.ofSeconds(60));
              KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(TutorialDemo.producerProps(c))) {
             Random r = new Random(2);
@@ -118,9 +117,6 @@ class FormatsAndPartitionsIT {
             for (int i = 0; i < 2000; i++) {
                 String model = i % 4 == 0 ? "b" : "a";
                 Example e = Example.of("x" + i, model, new double[] {r.nextGaussian(), r.nextGaussian()}, r.nextInt(2));
-                if (model.equals("b")) {
-                    ofB.add(e);
-                }
                 // Keys spread every model over all four partitions.
                 p.send(new ProducerRecord<>(c.topics().examples(), ("key-" + i).getBytes(StandardCharsets.UTF_8), codec.encode(e)), delivered);
             }

@@ -3,9 +3,12 @@ package io.streamlearn.topology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamlearn.avro.ModelCheckpoint;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.codec.Codecs;
 import java.util.List;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -98,7 +101,22 @@ class TrainingTopologyTest {
             assertWeights(snaps.get(0), 0.05 + 0.045, 0.1 + 0.0925, 0.05 + 0.1375);
             assertEquals(2, snaps.get(0).getUpdatesApplied());
             assertEquals(5, snaps.get(0).getExamplesSeen());
+            // Two more late records (t < 2000 once stream time is 2100): three in all.
+            f.example("{\"features\": [1, 1], \"label\": 1}", 1500);
+            f.example("{\"features\": [1, 1], \"label\": 1}", 50);
+            assertEquals(3, checkpoint(f).getLateRecords(), "late records counted in the model's state");
+            assertEquals(7, checkpoint(f).getSnapshot().getExamplesSeen());
         }
+    }
+
+    /** The model's state as committed to its changelog-backed store. */
+    static ModelCheckpoint checkpoint(TopologyFixture f) {
+        return checkpoint(f, "lin");
+    }
+
+    static ModelCheckpoint checkpoint(TopologyFixture f, String model) {
+        KeyValueStore<String, byte[]> store = f.driver.getKeyValueStore(Names.MODEL_STORE);
+        return Codecs.checkpoints().decode(store.get(model));
     }
 
     @Test
@@ -157,6 +175,55 @@ class TrainingTopologyTest {
             assertEquals(0.75, last.getMetrics().getAccuracy(), 0);
             // The perceptron rule then moved the weights: w -= (1 - 0) * (1, 1), b -= 1.
             assertWeights(last, 0, 0, -2);
+        }
+    }
+
+    @Test
+    void prequentialLogLossIsTheMeanOfMinusLnPCorrectBeforeEachUpdate() {
+        String yaml = """
+                applicationId: ttd
+                models:
+                  - id: default
+                    inputSize: 2
+                    layers: [{units: 1, activation: sigmoid}]
+                    loss: binary_cross_entropy
+                    optimizer: {kind: sgd, learningRate: 0.5}
+                    initialWeights: [[0.5, -0.5]]
+                    initialBiases: [[0]]
+                    snapshot: {everyUpdates: 3}
+                """;
+        double[][] x = {{1, 2}, {2, 1}, {1, 1}};
+        int[] y = {1, 0, 1};
+        // By hand: p = σ(w·x + b) with the weights before the update; the loss counts
+        // -ln p for y = 1 and -ln(1 - p) for y = 0; then, sigmoid with BCE, dL/dz = p - y:
+        // w -= 0.5·(p - y)·x, b -= 0.5·(p - y).
+        double w0 = 0.5;
+        double w1 = -0.5;
+        double b = 0;
+        double sum = 0;
+        int correct = 0;
+        for (int i = 0; i < x.length; i++) {
+            double p = 1 / (1 + Math.exp(-(w0 * x[i][0] + w1 * x[i][1] + b)));
+            sum += y[i] == 1 ? -Math.log(p) : -Math.log(1 - p);
+            correct += (p >= 0.5 ? 1 : 0) == y[i] ? 1 : 0;
+            double dz = p - y[i];
+            w0 -= 0.5 * dz * x[i][0];
+            w1 -= 0.5 * dz * x[i][1];
+            b -= 0.5 * dz;
+        }
+        // Example 1: z = 0.5 - 1 = -0.5, p = σ(-0.5) ≈ 0.3775, loss ≈ 0.9741 (wrong: predicts 0).
+        try (TopologyFixture f = new TopologyFixture(yaml)) {
+            for (int i = 0; i < x.length; i++) {
+                f.example("{\"features\": [" + x[i][0] + ", " + x[i][1] + "], \"label\": " + y[i] + "}", i + 1);
+            }
+            List<WeightSnapshot> snaps = f.readWeights();
+            assertEquals(1, snaps.size());
+            var m = snaps.get(0).getMetrics();
+            assertEquals(3, m.getScored());
+            assertEquals(correct, m.getCorrect());
+            assertEquals(sum, m.getLogLossSum(), TOL);
+            assertEquals(sum / 3, m.getLogLoss(), TOL);
+            assertWeights(snaps.get(0), w0, w1, b);
         }
     }
 }

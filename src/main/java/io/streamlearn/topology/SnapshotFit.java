@@ -1,0 +1,84 @@
+package io.streamlearn.topology;
+
+import io.streamlearn.avro.LayerSpecRecord;
+import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.codec.SnapshotMapper;
+import io.streamlearn.config.ModelConfig;
+import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.model.Activation;
+import io.streamlearn.model.LayerSpec;
+import io.streamlearn.model.LossKind;
+import io.streamlearn.model.ModelSpec;
+import java.util.List;
+
+/**
+ * Whether a snapshot read from the weights topic fits the model this application is configured
+ * with. Anyone can write to that topic (an older deployment, a retrain run with another config, a
+ * hand-made record): a well-formed snapshot of another shape must be refused before it is
+ * decoded or adopted, or it fails the thread that touches it. The optimizer, its rates, L2 and
+ * the seed may differ (a retrain may override them); what the network computes may not.
+ */
+public final class SnapshotFit {
+    private SnapshotFit() {
+    }
+
+    /**
+     * The snapshot decoded for {@code key}, after checking it against the configured model.
+     *
+     * @throws IllegalArgumentException naming the first mismatch, when it does not fit or does not decode
+     */
+    public static PublishedModel admit(String key, WeightSnapshot snap, StreamlearnConfig config) {
+        ModelConfig configured = config.model(key);
+        if (configured == null) {
+            throw new IllegalArgumentException("model '" + key + "' is not configured here");
+        }
+        if (!key.equals(snap.getModel())) {
+            throw new IllegalArgumentException("keyed '" + key + "' but describes model '" + snap.getModel() + "'");
+        }
+        String problem = mismatch(configured.spec(), snap);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        // Decoding still checks every array against the spec: a record can agree on the spec and
+        // carry arrays of the wrong length.
+        return new PublishedModel(key, snap.getVersion(), snap.getSource(), SnapshotMapper.network(snap), snap);
+    }
+
+    /** The first difference between what the snapshot describes and the configured spec; null when none. */
+    static String mismatch(ModelSpec configured, WeightSnapshot snap) {
+        var spec = snap.getSpec();
+        if (spec.getInputSize() != configured.inputSize()) {
+            return "input size " + spec.getInputSize() + ", configured " + configured.inputSize();
+        }
+        List<LayerSpecRecord> layers = spec.getLayers();
+        if (layers.size() != configured.layers().size()) {
+            return layers.size() + " layers, configured " + configured.layers().size();
+        }
+        for (int i = 0; i < layers.size(); i++) {
+            LayerSpec want = configured.layers().get(i);
+            LayerSpecRecord got = layers.get(i);
+            if (got.getUnits() != want.units() || Activation.parse(got.getActivation()) != want.activation()) {
+                return "layer " + i + " is " + got.getUnits() + "×" + got.getActivation() + ", configured "
+                        + want.units() + "×" + want.activation().name().toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+        if (LossKind.parse(spec.getLoss()) != configured.loss()) {
+            return "loss " + spec.getLoss() + ", configured " + configured.loss().name().toLowerCase(java.util.Locale.ROOT);
+        }
+        return null;
+    }
+
+    /** Whether a decoded network can take the place of one built from {@code configured} (same as {@link #mismatch}). */
+    static String mismatch(ModelSpec configured, ModelSpec other) {
+        if (other.inputSize() != configured.inputSize()) {
+            return "input size " + other.inputSize() + ", configured " + configured.inputSize();
+        }
+        if (!other.layers().equals(configured.layers())) {
+            return "layers " + other.layers() + ", configured " + configured.layers();
+        }
+        if (other.loss() != configured.loss()) {
+            return "loss " + other.loss() + ", configured " + configured.loss();
+        }
+        return null;
+    }
+}
