@@ -16,8 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.SnapshotMapper;
-import io.streamlearn.topology.PublishedModel;
+import io.streamlearn.topology.SnapshotFit;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -137,9 +136,9 @@ public final class StreamlearnApp implements AutoCloseable {
                 KeyValue<String, byte[]> kv = it.next();
                 try {
                     WeightSnapshot s = codec.decode(kv.value);
-                    registry.offer(new PublishedModel(kv.key, s.getVersion(), s.getSource(), SnapshotMapper.network(s), s));
+                    registry.offer(SnapshotFit.admit(kv.key, s, config));
                 } catch (RuntimeException e) {
-                    LOG.warn("Ignoring an unreadable snapshot of model '{}' in the weights store: {}", kv.key, e.getMessage());
+                    LOG.warn("Ignoring an unreadable or unfit snapshot of model '{}' in the weights store: {}", kv.key, e.getMessage());
                 }
             }
         }
