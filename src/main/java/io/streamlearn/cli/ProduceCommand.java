@@ -129,6 +129,10 @@ final class ProduceCommand implements Callable<Integer> {
         if (dims < 1 || classes < 2) {
             throw new UserError("--dims must be at least 1 and --classes at least 2");
         }
+        if (source.file != null && !fileFormat().equals("csv") && (labelColumn != null || keyColumn != null || idColumn != null)) {
+            throw new UserError("--label-column, --key-column and --id-column apply to CSV; a JSON line names its fields"
+                    + " (\"features\", \"label\", \"id\", \"model\") and its id is the record key");
+        }
         StreamlearnConfig config = options.load();
         Format examplesFormat = format == null ? config.formats().examples() : parseFormat(format);
         Format eventsFormat = format == null ? config.formats().events() : parseFormat(format);
@@ -249,7 +253,8 @@ final class ProduceCommand implements Callable<Integer> {
                 if (learner.caughtUp() && WeightsReader.latest(p, config.topics().weights(), codec).containsKey(model)) {
                     return;
                 }
-                if (!told) {
+                // Catching up takes a moment after every run; only a longer wait is worth a word.
+                if (!told && System.nanoTime() > deadline - (waitForWeights - 3) * 1_000_000_000L) {
                     System.err.println("waiting for model '" + model + "' to train on the examples and publish weights"
                             + " before sending the held-out events (is 'streamlearn run' running?)");
                     told = true;
@@ -315,6 +320,13 @@ final class ProduceCommand implements Callable<Integer> {
         void close() throws IOException;
     }
 
+    /** csv, or jsonl/json for JSON lines: --input-format, else the file's extension; csv for stdin. */
+    private String fileFormat() {
+        boolean stdin = source.file.equals("-");
+        return inputFormat != null ? inputFormat.toLowerCase(Locale.ROOT)
+                : stdin || source.file.toLowerCase(Locale.ROOT).endsWith(".csv") ? "csv" : "jsonl";
+    }
+
     private Input open() throws IOException {
         if (source.generator != null) {
             Iterator<LabeledRow> it;
@@ -357,8 +369,7 @@ final class ProduceCommand implements Callable<Integer> {
             }
             reader = Files.newBufferedReader(p, StandardCharsets.UTF_8);
         }
-        String fmt = inputFormat != null ? inputFormat.toLowerCase(Locale.ROOT)
-                : stdin || source.file.toLowerCase(Locale.ROOT).endsWith(".csv") ? "csv" : "jsonl";
+        String fmt = fileFormat();
         if (fmt.equals("csv")) {
             CsvRows csv;
             try {
@@ -399,11 +410,6 @@ final class ProduceCommand implements Callable<Integer> {
         if (!fmt.equals("jsonl") && !fmt.equals("json")) {
             reader.close();
             throw new UserError("--input-format must be csv or jsonl, got '" + inputFormat + "'");
-        }
-        if (labelColumn != null || keyColumn != null || idColumn != null) {
-            reader.close();
-            throw new UserError("--label-column, --key-column and --id-column apply to CSV; a JSON line names its fields"
-                    + " (\"label\", \"id\", \"model\", \"features\") and its id is the record key");
         }
         JsonExampleCodec json = new JsonExampleCodec(Integer.MAX_VALUE - 8);
         return new Input() {
