@@ -65,7 +65,7 @@ final class ProduceCommand implements Callable<Integer> {
             description = "Format of --file (default: from its extension; csv for stdin).")
     String inputFormat;
 
-    @Option(names = "--label-column", paramLabel = "NAME|INDEX", description = "CSV column of the label (default: the last).")
+    @Option(names = "--label-column", paramLabel = "NAME|INDEX", description = "CSV column of the label (default: the last; JSON lines have a 'label' field).")
     String labelColumn;
 
     @Option(names = "--key-column", paramLabel = "NAME|INDEX", description = "CSV column used as the record key.")
@@ -81,7 +81,10 @@ final class ProduceCommand implements Callable<Integer> {
             description = "Records to produce (default: every row of the file or data set; 1000 for gaussian and hyperplane).")
     Long count;
 
-    @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "0", description = "Rate limit in records/s (0: as fast as possible).")
+    @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "0",
+            description = {"Rate limit in records/s (0: as fast as possible). With a rate, record i is also stamped",
+                    "with event time start + i/rate (start: the first whole second after connecting), so event-time",
+                    "windows see the same records whatever the machine's speed."})
     double rate;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of generators, shuffling and the holdout draw (default: ${DEFAULT-VALUE}).")
@@ -105,7 +108,8 @@ final class ProduceCommand implements Callable<Integer> {
 
     @Option(names = "--wait-for-weights", paramLabel = "SECONDS", defaultValue = "30",
             description = {"Held-out events are sent after the examples, once the model has published weights",
-                    "(an event for a model without weights is dead-lettered); wait at most this long, 0: don't wait (default: ${DEFAULT-VALUE})."})
+                    "and the running learner has trained on every example sent before them (so the newest weights score them);",
+                    "wait at most this long, 0: don't wait (default: ${DEFAULT-VALUE})."})
     int waitForWeights;
 
     @Option(names = "--progress", negatable = true, description = "Progress bar on stderr (default: when stderr is a terminal).")
@@ -124,6 +128,10 @@ final class ProduceCommand implements Callable<Integer> {
         }
         if (dims < 1 || classes < 2) {
             throw new UserError("--dims must be at least 1 and --classes at least 2");
+        }
+        if (source.file != null && !fileFormat().equals("csv") && (labelColumn != null || keyColumn != null || idColumn != null)) {
+            throw new UserError("--label-column, --key-column and --id-column apply to CSV; a JSON line names its fields"
+                    + " (\"features\", \"label\", \"id\", \"model\") and its id is the record key");
         }
         StreamlearnConfig config = options.load();
         Format examplesFormat = format == null ? config.formats().examples() : parseFormat(format);
@@ -144,6 +152,10 @@ final class ProduceCommand implements Callable<Integer> {
             if (labels != null) {
                 labels.println("id,label");
             }
+            producer.partitionsFor(config.topics().examples());
+            // The rate's clock starts once the producer is connected, not while the JVM and client start.
+            t0 = System.nanoTime();
+            Long stampBase = rate > 0 ? (System.currentTimeMillis() / 1000 + 1) * 1000 : null;
             long limit = count != null ? count : Long.MAX_VALUE;
             List<ProducerRecord<byte[], byte[]>> heldBack = new ArrayList<>();
             String eventModel = null;
@@ -158,7 +170,8 @@ final class ProduceCommand implements Callable<Integer> {
                     RecordHeaders h = new RecordHeaders();
                     String label = e.hasVectorLabel() ? java.util.Arrays.toString(e.labelVector()) : JsonExampleCodec.number(e.label());
                     h.add(HeaderNames.TRUE_LABEL, bytes(label));
-                    ProducerRecord<byte[], byte[]> event = new ProducerRecord<>(config.topics().events(), null, key,
+                    ProducerRecord<byte[], byte[]> event = new ProducerRecord<>(config.topics().events(), null,
+                            stamp(stampBase, produced), key,
                             eventCodec.encode(new UnlabeledEvent(id, m, e.features())), h);
                     eventModel = eventModel != null ? eventModel : m != null ? m : config.defaultModel();
                     if (heldBack.size() < MAX_HELD_BACK) {
@@ -171,7 +184,7 @@ final class ProduceCommand implements Callable<Integer> {
                     }
                     heldOut++;
                 } else {
-                    producer.send(new ProducerRecord<>(config.topics().examples(), key,
+                    producer.send(new ProducerRecord<>(config.topics().examples(), null, stamp(stampBase, produced), key,
                             exampleCodec.encode(new Example(id, m, e.features(), e.label(), e.labelVector()))), delivered);
                 }
                 produced++;
@@ -214,6 +227,14 @@ final class ProduceCommand implements Callable<Integer> {
         return chosen;
     }
 
+    /**
+     * Event time of record {@code i} under a rate limit: evenly spaced from a whole second, as if the
+     * records had been produced exactly on schedule (null without a rate: the producer's clock).
+     */
+    private Long stamp(Long base, long i) {
+        return base == null ? null : base + (long) Math.floor(i * 1000.0 / rate);
+    }
+
     /** Held-out events kept back until the examples are sent; beyond this many they go at once. */
     static final int MAX_HELD_BACK = 1_000_000;
 
@@ -226,19 +247,23 @@ final class ProduceCommand implements Callable<Integer> {
         var codec = Codecs.snapshots(config.formats().weights());
         long deadline = System.nanoTime() + waitForWeights * 1_000_000_000L;
         boolean told = false;
-        while (System.nanoTime() < deadline) {
-            if (WeightsReader.latest(p, config.topics().weights(), codec).containsKey(model)) {
-                return;
+        try (LearnerProgress learner = new LearnerProgress(p, config.applicationId(), config.topics().examples())) {
+            while (System.nanoTime() < deadline) {
+                // Caught up first: the weights read after it include the snapshot of the last example.
+                if (learner.caughtUp() && WeightsReader.latest(p, config.topics().weights(), codec).containsKey(model)) {
+                    return;
+                }
+                // Catching up takes a moment after every run; only a longer wait is worth a word.
+                if (!told && System.nanoTime() > deadline - (waitForWeights - 3) * 1_000_000_000L) {
+                    System.err.println("waiting for model '" + model + "' to train on the examples and publish weights"
+                            + " before sending the held-out events (is 'streamlearn run' running?)");
+                    told = true;
+                }
+                Thread.sleep(200);
             }
-            if (!told) {
-                System.err.println("waiting for model '" + model + "' to publish weights before sending the held-out events"
-                        + " (is 'streamlearn run' running?)");
-                told = true;
-            }
-            Thread.sleep(500);
         }
-        System.err.println("warning: model '" + model + "' published no weights within " + waitForWeights
-                + " s; sending the events anyway (they will be dead-lettered as NO_WEIGHTS_YET)");
+        System.err.println("warning: model '" + model + "' did not catch up and publish weights within " + waitForWeights
+                + " s; sending the events anyway (without weights they will be dead-lettered as NO_WEIGHTS_YET)");
     }
 
     private long total() {
@@ -295,6 +320,13 @@ final class ProduceCommand implements Callable<Integer> {
         void close() throws IOException;
     }
 
+    /** csv, or jsonl/json for JSON lines: --input-format, else the file's extension; csv for stdin. */
+    private String fileFormat() {
+        boolean stdin = source.file.equals("-");
+        return inputFormat != null ? inputFormat.toLowerCase(Locale.ROOT)
+                : stdin || source.file.toLowerCase(Locale.ROOT).endsWith(".csv") ? "csv" : "jsonl";
+    }
+
     private Input open() throws IOException {
         if (source.generator != null) {
             Iterator<LabeledRow> it;
@@ -337,8 +369,7 @@ final class ProduceCommand implements Callable<Integer> {
             }
             reader = Files.newBufferedReader(p, StandardCharsets.UTF_8);
         }
-        String fmt = inputFormat != null ? inputFormat.toLowerCase(Locale.ROOT)
-                : stdin || source.file.toLowerCase(Locale.ROOT).endsWith(".csv") ? "csv" : "jsonl";
+        String fmt = fileFormat();
         if (fmt.equals("csv")) {
             CsvRows csv;
             try {

@@ -1,6 +1,8 @@
 package io.streamlearn.cli;
 
 import io.streamlearn.app.KafkaProperties;
+import io.streamlearn.avro.DeadLetter;
+import io.streamlearn.avro.DeadLetterHeader;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.AvroJson;
 import io.streamlearn.codec.Codec;
@@ -11,6 +13,7 @@ import io.streamlearn.codec.Prediction;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.topology.DeadLetters;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -129,8 +132,13 @@ final class TailCommand implements Callable<Integer> {
             return 0;
         }
         if (accuracy) {
-            out.printf(Locale.ROOT, "accuracy %.4f (%d of %d scored events with a true label)%n",
-                    compared == 0 ? 0.0 : (double) correct / compared, correct, compared);
+            double acc = compared == 0 ? 0.0 : (double) correct / compared;
+            if (json) {
+                // With --json every line of stdout is a JSON document, the summary too.
+                out.printf(Locale.ROOT, "{\"accuracy\":%s,\"correct\":%d,\"compared\":%d}%n", acc, correct, compared);
+            } else {
+                out.printf(Locale.ROOT, "accuracy %.4f (%d of %d scored events with a true label)%n", acc, correct, compared);
+            }
         }
         return 0;
     }
@@ -175,7 +183,7 @@ final class TailCommand implements Callable<Integer> {
                     (double) correct / compared, correct, compared);
         }
         if (json) {
-            return new String(Codecs.predictions(io.streamlearn.codec.Format.JSON).encode(p), StandardCharsets.UTF_8) + verdict;
+            return new String(Codecs.predictions(io.streamlearn.codec.Format.JSON).encode(p), StandardCharsets.UTF_8);
         }
         return String.format(Locale.ROOT, "%s model=%s v%d id=%s label=%d output=%s%s",
                 Instant.ofEpochMilli(p.timestamp()), p.model(), p.version(), p.id(), p.label(), fmt(p.output()), verdict);
@@ -203,15 +211,49 @@ final class TailCommand implements Callable<Integer> {
         String reason = header(r, DeadLetters.REASON);
         String detail = header(r, DeadLetters.DETAIL);
         String from = header(r, DeadLetters.TOPIC) + "-" + header(r, DeadLetters.PARTITION) + "@" + header(r, DeadLetters.OFFSET);
-        String value = r.value() == null ? "null" : printable(r.value());
         if (json) {
-            var node = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().createObjectNode();
-            node.put("reason", reason).put("detail", detail).put("source", from).put("timestamp", r.timestamp());
-            node.put("value", r.value() == null ? null : java.util.Base64.getEncoder().encodeToString(r.value()));
-            return node.toString();
+            return new String(DEAD_LETTER_JSON.encode(deadLetter(r)), StandardCharsets.UTF_8);
         }
+        String value = r.value() == null ? "null" : printable(r.value());
         return String.format(Locale.ROOT, "%s %s from %s: %s | value=%s", Instant.ofEpochMilli(r.timestamp()), reason, from,
                 detail, value);
+    }
+
+    private static final AvroJson<DeadLetter> DEAD_LETTER_JSON = new AvroJson<>(DeadLetter.getClassSchema());
+
+    /** The record as the DeadLetter schema describes it: its JSON form is Avro's JSON of that schema. */
+    static DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> r) {
+        List<DeadLetterHeader> original = new ArrayList<>();
+        for (var h : r.headers()) {
+            if (!h.key().startsWith(DEAD_LETTER_HEADER_PREFIX)) {
+                original.add(new DeadLetterHeader(h.key(), h.value() == null ? null : ByteBuffer.wrap(h.value())));
+            }
+        }
+        return DeadLetter.newBuilder()
+                .setReason(orEmpty(header(r, DeadLetters.REASON)))
+                .setDetail(orEmpty(header(r, DeadLetters.DETAIL)))
+                .setSourceTopic(orEmpty(header(r, DeadLetters.TOPIC)))
+                .setPartition((int) parseOr(header(r, DeadLetters.PARTITION), -1))
+                .setOffset(parseOr(header(r, DeadLetters.OFFSET), -1))
+                .setTimestamp(r.timestamp())
+                .setKey(r.key() == null ? null : ByteBuffer.wrap(r.key()))
+                .setValue(r.value() == null ? null : ByteBuffer.wrap(r.value()))
+                .setHeaders(original)
+                .build();
+    }
+
+    private static final String DEAD_LETTER_HEADER_PREFIX = DeadLetters.REASON.substring(0, DeadLetters.REASON.lastIndexOf('.') + 1);
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static long parseOr(String s, long fallback) {
+        try {
+            return s == null ? fallback : Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
     }
 
     private static String printable(byte[] v) {

@@ -50,9 +50,10 @@ final class WeightsCommand implements Callable<Integer> {
             for (int r = 0; r < lw.getRows(); r++) {
                 StringBuilder row = new StringBuilder("  W[" + r + "] =");
                 for (int c = 0; c < lw.getCols(); c++) {
-                    row.append(String.format(Locale.ROOT, " %.17g", lw.getWeights().get(r * lw.getCols() + c)));
+                    row.append(' ').append(lw.getWeights().get(r * lw.getCols() + c));
                 }
-                row.append(String.format(Locale.ROOT, "   b[%d] = %.17g", r, lw.getBiases().get(r)));
+                // Double.toString: the shortest text that reads back as the same double, so 1.0 stays 1.0.
+                row.append("   b[").append(r).append("] = ").append(lw.getBiases().get(r));
                 System.out.println(row);
             }
         }

@@ -17,6 +17,14 @@ import org.apache.avro.specific.SpecificRecord;
  * schema itself (weight snapshots), so JSON readers and the schema never disagree.
  */
 public final class AvroJson<T extends SpecificRecord> {
+    static {
+        // As in AvroSingleObject: Avro refuses generated classes of packages it does not trust,
+        // and a JSON-only reader (tail dead-letters --json) may come here first.
+        org.apache.avro.util.ClassSecurityValidator.setGlobal(org.apache.avro.util.ClassSecurityValidator.composite(
+                org.apache.avro.util.ClassSecurityValidator.getGlobal(),
+                c -> c.getName().startsWith("io.streamlearn.avro.")));
+    }
+
     private final Schema schema;
     private final SpecificDatumWriter<T> writer;
     private final SpecificDatumReader<T> reader;

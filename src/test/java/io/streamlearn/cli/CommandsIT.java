@@ -89,7 +89,7 @@ class CommandsIT {
 
     @Test
     @Order(2)
-    void modelsAndWeightsShowWhatWasPublished() {
+    void modelsAndWeightsShowWhatWasPublished() throws Exception {
         Cli.Result m = run("models");
         assertEquals(0, m.exit(), m.toString());
         String blobs = m.out().lines().filter(l -> l.startsWith("blobs ")).findFirst().orElseThrow();
@@ -101,6 +101,18 @@ class CommandsIT {
         assertEquals(0, w.exit(), w.toString());
         assertTrue(w.out().contains("layer 0: 1 x 2, sigmoid"), w.toString());
         assertTrue(w.out().contains("examples 150"), w.toString());
+
+        Cli.Result v1 = run("weights", "blobs", "--version", "1");
+        assertEquals(0, v1.exit(), v1.toString());
+        assertTrue(v1.out().startsWith("model blobs version 1 (LIVE, parent none)"), v1.toString());
+        assertTrue(v1.out().contains("examples 10,"), "version 1 is the snapshot after 10 updates: " + v1);
+
+        Cli.Result json = run("weights", "blobs", "--json");
+        assertEquals(0, json.exit(), json.toString());
+        var snapshot = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+        assertEquals("blobs", snapshot.get("model").asText());
+        assertEquals(150, snapshot.get("examplesSeen").asLong());
+        assertEquals(2, snapshot.get("layers").get(0).get("weights").size(), json.toString());
 
         Cli.Result missing = run("weights", "blobs", "--version", "9999");
         assertEquals(2, missing.exit(), missing.toString());
@@ -138,6 +150,12 @@ class CommandsIT {
         assertEquals(2, fromTime.exit(), "nothing after that time: " + fromTime);
         assertTrue(fromTime.err().contains("no usable examples"), fromTime.toString());
 
+        Cli.Result lr = run("retrain", "--model", "blobs", "--epochs", "1", "--learning-rate", "0.25", "--no-publish");
+        assertEquals(0, lr.exit(), lr.toString());
+        assertTrue(lr.out().contains("adam lr 0.25"), "the config's optimizer with the given rate: " + lr);
+        Cli.Result sgd = run("retrain", "--model", "blobs", "--epochs", "1", "--optimizer", "sgd", "--lr", "0.5", "--no-publish");
+        assertTrue(sgd.out().contains("sgd lr 0.5"), sgd.toString());
+
         Cli.Result full = run("retrain", "--model", "blobs", "--epochs", "3", "--batch-size", "all", "--no-publish");
         assertEquals(0, full.exit(), full.toString());
         assertTrue(full.out().contains("full batch"), full.toString());
@@ -154,6 +172,20 @@ class CommandsIT {
             assertTrue(png.length > 5_000, f + " has a picture in it");
             assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(png, 4), f);
         }
+        Path csv = out.resolve("points.csv");
+        Files.writeString(csv, "x1,x2,y\n-2,-1,0\n-1.5,-2,0\n2,1.5,1\n1,2,1\n");
+        Cli.Result fromCsv = run("plot", "--csv", csv.toString(), "--model", "blobs", "--version", "1", "--out", out.toString(),
+                "--prefix", "c");
+        assertEquals(0, fromCsv.exit(), fromCsv.toString());
+        assertTrue(fromCsv.out().contains("c-data.png") && fromCsv.out().contains("c-predictions.png"), fromCsv.toString());
+        for (String f : List.of("c-data.png", "c-predictions.png")) {
+            assertTrue(javax.imageio.ImageIO.read(out.resolve(f).toFile()).getWidth() > 0, f + " is an image");
+        }
+        Cli.Result noSuchVersion = run("plot", "--csv", csv.toString(), "--model", "blobs", "--version", "9999", "--out",
+                out.toString(), "--prefix", "n");
+        assertEquals(2, noSuchVersion.exit(), "--version picks the snapshot: " + noSuchVersion);
+        assertTrue(noSuchVersion.err().contains("version 9999"), noSuchVersion.toString());
+
         Cli.Result fromTopic = run("plot", "--from-topic", "--model", "blobs", "--out", out.toString(), "--prefix", "k");
         assertEquals(0, fromTopic.exit(), fromTopic.toString());
         assertTrue(Files.size(out.resolve("k-predictions.png")) > 5_000);
@@ -174,6 +206,14 @@ class CommandsIT {
         assertEquals(0, d.exit(), d.toString());
         assertTrue(d.out().contains("UNDECODABLE from " + config.topics().examples()), d.toString());
         assertTrue(d.out().contains("value=not json"), d.toString());
+
+        Cli.Result dj = run("tail", "dead-letters", "--from-beginning", "--max", "1", "--json", "--timeout", "30");
+        assertEquals(0, dj.exit(), dj.toString());
+        var letter = new io.streamlearn.codec.AvroJson<io.streamlearn.avro.DeadLetter>(io.streamlearn.avro.DeadLetter.getClassSchema())
+                .decode(dj.out().strip().getBytes(StandardCharsets.UTF_8));
+        assertEquals("UNDECODABLE", letter.getReason());
+        assertEquals(config.topics().examples(), letter.getSourceTopic());
+        assertEquals("not json", StandardCharsets.UTF_8.decode(letter.getValue()).toString());
     }
 
     @Test
@@ -202,6 +242,27 @@ class CommandsIT {
 
     @Test
     @Order(7)
+    void theLiveTrainerContinuesFromARetrainedVersion() throws Exception {
+        Cli.Result r = run("retrain", "--model", "blobs", "--epochs", "5");
+        assertEquals(0, r.exit(), r.toString());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("published 'blobs' version (\\d+)").matcher(r.out());
+        assertTrue(m.find(), r.toString());
+        long retrained = Long.parseLong(m.group(1));
+        // blobs publishes every 10 updates: 10 more examples make the next live snapshot.
+        Cli.Result p = run("produce", "--generator", "blobs", "--model", "blobs", "--count", "10", "--seed", "5");
+        assertEquals(0, p.exit(), p.toString());
+        String expected = "model blobs version " + (retrained + 1) + " (LIVE, parent " + retrained + ")";
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Cli.Result w = run("weights", "blobs");
+        while (!w.out().startsWith(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            w = run("weights", "blobs");
+        }
+        assertTrue(w.out().startsWith(expected), "the live trainer adopted version " + retrained + ": " + w);
+    }
+
+    @Test
+    @Order(8)
     void anUnreachableBrokerIsReportedWithinSeconds() {
         long t0 = System.nanoTime();
         Cli.Result r = Cli.run("models", "-b", "127.0.0.1:1");
