@@ -5,6 +5,8 @@ import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
+import io.streamlearn.codec.Example;
+import io.streamlearn.codec.HeaderNames;
 import io.streamlearn.codec.SnapshotMapper;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;
@@ -29,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -72,6 +75,11 @@ final class RetrainCommand implements Callable<Integer> {
     @Option(names = "--holdout", paramLabel = "SHARE", defaultValue = "0",
             description = "Share of examples held out (by partition and offset, deterministic) and scored after every epoch.")
     double holdout;
+
+    @Option(names = "--test-events",
+            description = {"Also score, at every reported epoch, the events of the model that carry their true label",
+                    "(header " + HeaderNames.TRUE_LABEL + ", as 'produce --holdout' sends them): the test set the learner never trained on."})
+    boolean testEvents;
 
     @Option(names = "--from-timestamp", paramLabel = "TIME", description = "Start at this time (ISO-8601 or epoch ms) instead of the beginning.")
     String fromTimestamp;
@@ -120,12 +128,16 @@ final class RetrainCommand implements Callable<Integer> {
         KafkaEpochSource.StartAt startAt = new KafkaEpochSource.StartAt(timestamp(), offsets());
         long t0 = System.nanoTime();
         EpochStats last;
+        Prequential tested = null;
         long total;
+        Predicate<Example> fits = e -> e.features().length == spec.inputSize()
+                && java.util.Arrays.stream(e.features()).allMatch(Double::isFinite)
+                && (e.hasVectorLabel() ? e.labelVector().length == spec.outputSize() : checker.isValidLabel(e.label()));
         try (KafkaEpochSource source = new KafkaEpochSource(client, config.topics().examples(), startAt,
-                Codecs.examples(config.formats().examples(), config.maxFeatures()), new ModelResolver(config), id,
-                e -> e.features().length == spec.inputSize() && java.util.Arrays.stream(e.features()).allMatch(Double::isFinite)
-                        && (e.hasVectorLabel() ? e.labelVector().length == spec.outputSize() : checker.isValidLabel(e.label())),
-                buffer)) {
+                Codecs.examples(config.formats().examples(), config.maxFeatures()), new ModelResolver(config), id, fits, buffer);
+             KafkaEpochSource testSet = testEvents ? KafkaEpochSource.heldOutEvents(client, config.topics().events(),
+                     Codecs.events(config.formats().events(), config.maxFeatures()), new ModelResolver(config), id, fits, buffer)
+                     : null) {
             System.out.printf(Locale.ROOT, "Retraining '%s' on %d records of '%s': %d epochs, %s, %s%s, holdout %.0f%%%n",
                     id, source.rangeSize(), config.topics().examples(), plan.epochs(),
                     plan.fullBatch() ? "full batch" : plan.batchSize() == 1 ? "stochastic" : "batch size " + plan.batchSize(),
@@ -135,20 +147,29 @@ final class RetrainCommand implements Callable<Integer> {
             int every = Math.max(1, plan.epochs() / 10);
             ProduceCommand.Progress bar = new ProduceCommand.Progress(progress != null ? progress : System.console() != null,
                     plan.epochs());
+            Prequential[] test = {null};
             last = r.run(source, s -> {
                 bar.update(s.epoch());
                 if (s.epoch() == 1 || s.epoch() % every == 0 || s.epoch() == plan.epochs()) {
-                    System.out.printf(Locale.ROOT, "epoch %d/%d  loss %.6f  (%d examples, %d updates)%s%n", s.epoch(),
+                    test[0] = testSet == null ? null : r.test(testSet);
+                    System.out.printf(Locale.ROOT, "epoch %d/%d  loss %.6f  (%d examples, %d updates)%s%s%n", s.epoch(),
                             plan.epochs(), s.trainLoss(), s.trained(), s.updates(),
                             s.heldOut() > 0 ? String.format(Locale.ROOT, "  holdout accuracy %.3f log loss %.4f (%d)",
-                                    s.holdoutAccuracy(), s.holdoutLogLoss(), s.heldOut()) : "");
+                                    s.holdoutAccuracy(), s.holdoutLogLoss(), s.heldOut()) : "",
+                            test[0] == null ? "" : String.format(Locale.ROOT, "  test accuracy %.3f log loss %.4f (%d events)",
+                                    test[0].accuracy(), test[0].logLoss(), test[0].scored()));
                 }
             });
+            tested = test[0];
             bar.done();
             total = source.total();
             if (total == 0) {
                 throw new UserError("no usable examples of model '" + id + "' in the range ("
                         + source.skipped() + " records of other models or invalid)");
+            }
+            if (tested != null && tested.scored() == 0) {
+                throw new UserError("--test-events: no event of model '" + id + "' in '" + config.topics().events()
+                        + "' carries a true label (header " + HeaderNames.TRUE_LABEL + "; produce --holdout adds it)");
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
@@ -157,8 +178,10 @@ final class RetrainCommand implements Callable<Integer> {
             return 0;
         }
         long version = (latest == null ? 0 : latest.getVersion()) + 1;
-        Prequential m = new Prequential(last.heldOut(), Math.round(last.holdoutAccuracy() * last.heldOut()),
-                last.holdoutLogLoss() * last.heldOut());
+        // The snapshot's metrics: the holdout's, else the test set's when that is all there is.
+        Prequential m = last.heldOut() == 0 && tested != null ? tested
+                : new Prequential(last.heldOut(), Math.round(last.holdoutAccuracy() * last.heldOut()),
+                        last.holdoutLogLoss() * last.heldOut());
         UpdateMode mode = plan.fullBatch() ? new UpdateMode(UpdateMode.Kind.FULL_BATCH, 0, 0)
                 : plan.batchSize() == 1 ? UpdateMode.stochastic() : UpdateMode.count(plan.batchSize());
         WeightSnapshot s = SnapshotMapper.snapshot(id, version, network, mode, last.trained() * plan.epochs(), m,

@@ -2,8 +2,11 @@ package io.streamlearn.retrain;
 
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Example;
+import io.streamlearn.codec.HeaderNames;
+import io.streamlearn.codec.UnlabeledEvent;
 import io.streamlearn.codec.InvalidRecordException;
 import io.streamlearn.topology.ModelResolver;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,19 +17,22 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * The examples topic as an epoch source: a fixed range per partition, from given start offsets
- * up to the end offsets captured when it was opened, so examples arriving during a retrain are
- * not part of it. Small ranges are kept in memory after the first read; larger ones are read
- * from Kafka again every epoch, so memory stays bounded for a topic larger than the heap.
+ * A topic of labeled records as an epoch source: a fixed range per partition, from given start
+ * offsets up to the end offsets captured when it was opened, so records arriving during a
+ * retrain are not part of it. Small ranges are kept in memory after the first read; larger ones
+ * are read from Kafka again every epoch, so memory stays bounded for a topic larger than the heap.
+ * Reads the examples topic, or the events held out by {@code produce --holdout} with their true
+ * label in a header ({@link #heldOutEvents}).
  */
 public final class KafkaEpochSource implements EpochSource, AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<TopicPartition, Long> start;
     private final Map<TopicPartition, Long> end;
-    private final Codec<Example> codec;
+    private final RecordDecoder decoder;
     private final ModelResolver resolver;
     private final String model;
     private final java.util.function.Predicate<Example> valid;
@@ -38,6 +44,12 @@ public final class KafkaEpochSource implements EpochSource, AutoCloseable {
     private record Cached(double[] x, double label, double[] vector, long position) {
     }
 
+    /** Turns a record into a labeled example; null or {@link InvalidRecordException} when it has none. */
+    @FunctionalInterface
+    private interface RecordDecoder {
+        Example decode(ConsumerRecord<byte[], byte[]> r);
+    }
+
     /** Where to start reading: the beginning, a timestamp, or explicit offsets per partition. */
     public record StartAt(Long timestampMs, Map<Integer, Long> offsets) {
         public static StartAt beginning() {
@@ -47,13 +59,49 @@ public final class KafkaEpochSource implements EpochSource, AutoCloseable {
 
     public KafkaEpochSource(Properties clientProps, String topic, StartAt startAt, Codec<Example> codec,
                             ModelResolver resolver, String model, java.util.function.Predicate<Example> valid, int cacheLimit) {
+        this(clientProps, topic, startAt, r -> codec.decode(r.value()), resolver, model, valid, cacheLimit);
+    }
+
+    /**
+     * The events of {@code model} in {@code topic} (from the beginning) that carry their true
+     * label in header {@link HeaderNames#TRUE_LABEL}, as {@code produce --holdout} sends them: the
+     * test set of the tutorial's split, which the learner never trained on.
+     */
+    public static KafkaEpochSource heldOutEvents(Properties clientProps, String topic, Codec<UnlabeledEvent> codec,
+                                                 ModelResolver resolver, String model,
+                                                 java.util.function.Predicate<Example> valid, int cacheLimit) {
+        return new KafkaEpochSource(clientProps, topic, StartAt.beginning(), r -> {
+            Header truth = r.headers().lastHeader(HeaderNames.TRUE_LABEL);
+            if (truth == null || truth.value() == null) {
+                return null;
+            }
+            UnlabeledEvent e = codec.decode(r.value());
+            String label = new String(truth.value(), StandardCharsets.UTF_8).trim();
+            try {
+                return label.startsWith("[")
+                        ? new Example(e.id(), e.model(), e.features(), 0, vector(label))
+                        : new Example(e.id(), e.model(), e.features(), Double.parseDouble(label), null);
+            } catch (NumberFormatException notANumber) {
+                return null;
+            }
+        }, resolver, model, valid, cacheLimit);
+    }
+
+    private static double[] vector(String label) {
+        String inner = label.substring(1, label.endsWith("]") ? label.length() - 1 : label.length()).trim();
+        return inner.isEmpty() ? new double[0]
+                : java.util.Arrays.stream(inner.split(",")).mapToDouble(v -> Double.parseDouble(v.trim())).toArray();
+    }
+
+    private KafkaEpochSource(Properties clientProps, String topic, StartAt startAt, RecordDecoder decoder,
+                             ModelResolver resolver, String model, java.util.function.Predicate<Example> valid, int cacheLimit) {
         Properties p = new Properties();
         p.putAll(clientProps);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.codec = codec;
+        this.decoder = decoder;
         this.resolver = resolver;
         this.model = model;
         this.valid = valid;
@@ -149,8 +197,8 @@ public final class KafkaEpochSource implements EpochSource, AutoCloseable {
             return null;
         }
         try {
-            Example e = codec.decode(r.value());
-            return model.equals(resolver.resolve(e.model(), r.key())) && valid.test(e) ? e : null;
+            Example e = decoder.decode(r);
+            return e != null && model.equals(resolver.resolve(e.model(), r.key())) && valid.test(e) ? e : null;
         } catch (InvalidRecordException bad) {
             return null;
         }

@@ -92,16 +92,26 @@ public final class Retrainer {
     /** Scores the held-out examples with the weights as they are at the end of the epoch. */
     public Prequential evaluate(EpochSource source) {
         Prequential p = new Prequential();
-        if (plan.holdout() <= 0) {
-            return p;
+        if (plan.holdout() > 0) {
+            score(source, position -> Holdout.isHeldOut(position, plan.seed(), plan.holdout()), p);
         }
+        return p;
+    }
+
+    /** Scores every example of a test set the replay never trains on (the held-out events), as the weights are now. */
+    public Prequential test(EpochSource testSet) {
+        Prequential p = new Prequential();
+        score(testSet, position -> true, p);
+        return p;
+    }
+
+    private void score(EpochSource source, java.util.function.LongPredicate scored, Prequential p) {
         source.readAll((x, label, labelVector, position) -> {
-            if (labelVector == null && Holdout.isHeldOut(position, plan.seed(), plan.holdout())) {
+            if (labelVector == null && scored.test(position)) {
                 network.predict(x, output);
                 p.record(output, network.predictClass(output), (int) label, signedOutput);
             }
         });
-        return p;
     }
 
     /** The shuffle buffer: a fixed number of slots, examples swapped in and out at random. */

@@ -45,6 +45,37 @@ class RetrainerTest {
     }
 
     @Test
+    void aSeparateTestSetIsScoredWholeAndNeverTrainedOn() {
+        // The tutorial's split: 150 rows to train on, 50 to test with (here simply the last 50).
+        EpochSource train = sink -> {
+            for (int i = 0; i < 150; i++) {
+                sink.accept(BLOBS.get(i).features(), BLOBS.get(i).label(), null, i);
+            }
+        };
+        EpochSource test = sink -> {
+            for (int i = 150; i < 200; i++) {
+                sink.accept(BLOBS.get(i).features(), BLOBS.get(i).label(), null, i);
+            }
+        };
+        Network n = network();
+        Retrainer r = new Retrainer(n, new RetrainPlan(1000, 32, false, 42, 0, 10_000));
+        EpochStats last = r.run(train, s -> { });
+        long updates = n.updatesApplied();
+        var scored = r.test(test);
+        assertEquals(50, scored.scored(), "every test row, no holdout filter");
+        assertEquals(0, last.heldOut());
+        assertEquals(150, last.trained());
+        assertEquals(updates, n.updatesApplied(), "testing does not train");
+        int correct = 0;
+        double[] out = new double[1];
+        for (int i = 150; i < 200; i++) {
+            n.predict(BLOBS.get(i).features(), out);
+            correct += n.predictClass(out) == BLOBS.get(i).label() ? 1 : 0;
+        }
+        assertEquals(correct / 50.0, scored.accuracy(), 0.0);
+    }
+
+    @Test
     void fullBatchMakesOneUpdatePerEpochAndStochasticOnePerExample() {
         EpochStats full = new Retrainer(network(), new RetrainPlan(2, 0, false, 1, 0, 1)).run(SOURCE, s -> { });
         assertEquals(1, full.updates());
