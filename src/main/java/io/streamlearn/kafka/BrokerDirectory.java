@@ -34,6 +34,8 @@ final class BrokerDirectory {
     private static final String NODE_ID = "node.id";
     private static final String BROKER_PORT = "port";
     private static final String CONTROLLER_PORT = "controller.port";
+    /** In a temporary directory only: the pid of the JVM that made it, so a later run can tell it was orphaned. */
+    static final String OWNER_FILE = "streamlearn-owner.pid";
 
     private final Path path;
 
@@ -101,6 +103,67 @@ final class BrokerDirectory {
             Files.move(tmp, path.resolve(STATE_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write " + path.resolve(STATE_FILE), e);
+        }
+    }
+
+    /**
+     * A new temporary directory under {@code root}, marked with this JVM's pid. A shutdown hook
+     * removes it when the JVM exits normally; the mark lets {@link #sweepOrphans} remove it after
+     * a kill, which runs no hook.
+     */
+    static BrokerDirectory createTemporary(Path root, String prefix) {
+        try {
+            Path dir = Files.createTempDirectory(root, prefix);
+            Files.writeString(dir.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
+            return new BrokerDirectory(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not create a temporary Kafka log dir in " + root, e);
+        }
+    }
+
+    /**
+     * Deletes the temporary directories under {@code root} whose owning JVM is gone; returns how
+     * many. A directory without a mark (made by hand, or kept on purpose) or whose owner is alive
+     * is left alone; one that cannot be deleted now is left for the next sweep.
+     */
+    static int sweepOrphans(Path root, String prefix) {
+        int removed = 0;
+        try (var dirs = Files.newDirectoryStream(root, prefix + "*")) {
+            for (Path dir : dirs) {
+                Optional<Long> owner = owner(dir);
+                if (owner.isPresent() && !ProcessHandle.of(owner.get()).map(ProcessHandle::isAlive).orElse(false)) {
+                    try {
+                        Utils.delete(dir.toFile());
+                        removed++;
+                    } catch (IOException e) {
+                        // Still in use or not ours to delete: the next sweep tries again.
+                    }
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // Cleaning up after others must never stop a broker from starting.
+        }
+        return removed;
+    }
+
+    private static Optional<Long> owner(Path dir) {
+        Path mark = dir.resolve(OWNER_FILE);
+        if (!Files.isRegularFile(mark)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(Files.readString(mark).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Marks the directory as kept: it no longer names an owner, so no sweep will remove it. */
+    void unmark() {
+        try {
+            Files.deleteIfExists(path.resolve(OWNER_FILE));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write in " + path, e);
         }
     }
 

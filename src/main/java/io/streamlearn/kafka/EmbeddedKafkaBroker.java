@@ -1,8 +1,5 @@
 package io.streamlearn.kafka;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,6 +41,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final String clusterId;
     private final boolean deleteOnClose;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Closes a broker whose directory goes with it if the JVM exits first; null for a kept directory. */
+    private final Thread closeOnExit;
 
     private EmbeddedKafkaBroker(KafkaRaftServer server, BrokerDirectory directory, BrokerPorts ports,
                                 String clusterId, boolean deleteOnClose) {
@@ -52,6 +51,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.ports = ports;
         this.clusterId = clusterId;
         this.deleteOnClose = deleteOnClose;
+        this.closeOnExit = deleteOnClose ? new Thread(this::closeAtExit, "embedded-kafka-exit-" + ports.broker()) : null;
+        if (closeOnExit != null) {
+            Runtime.getRuntime().addShutdownHook(closeOnExit);
+        }
+    }
+
+    private void closeAtExit() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not remove the embedded broker's log dir {} at exit", directory.path(), e);
+        }
     }
 
     public static Builder builder() {
@@ -87,6 +98,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        if (closeOnExit != null && Thread.currentThread() != closeOnExit) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(closeOnExit);
+            } catch (IllegalStateException exiting) {
+                // The JVM is already shutting down; the hook finds the broker closed.
+            }
         }
         long start = System.nanoTime();
         stop(server);
@@ -154,7 +172,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             long begin = System.nanoTime();
             boolean temporary = logDir == null;
             boolean keep = keepLogDir != null ? keepLogDir : !temporary;
-            BrokerDirectory directory = new BrokerDirectory(temporary ? createTempDir() : logDir);
+            BrokerDirectory directory;
+            if (temporary) {
+                Path root = tempRoot();
+                int swept = BrokerDirectory.sweepOrphans(root, TEMP_DIR_PREFIX);
+                if (swept > 0) {
+                    LOG.info("Removed {} temporary Kafka log dir(s) left in {} by JVMs that were killed", swept, root);
+                }
+                directory = BrokerDirectory.createTemporary(root, TEMP_DIR_PREFIX);
+                if (keep) {
+                    directory.unmark();
+                }
+            } else {
+                directory = new BrokerDirectory(logDir);
+            }
             try {
                 EmbeddedKafkaBroker broker = startOn(directory, !keep);
                 LOG.info("Embedded KRaft broker started at {} (log dir {}) in {} ms", broker.bootstrapServers(),
@@ -215,12 +246,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
         }
 
-        private static Path createTempDir() {
-            try {
-                return Files.createTempDirectory(TEMP_DIR_PREFIX);
-            } catch (IOException e) {
-                throw new UncheckedIOException("Could not create a temporary Kafka log dir", e);
-            }
+        private static Path tempRoot() {
+            return Path.of(System.getProperty("java.io.tmpdir"));
         }
 
         private static int checkPort(int port) {

@@ -1,7 +1,9 @@
 package io.streamlearn.model;
 
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The loss L(a, y) of the output layer. Labels in {0, 1} become t = 2y − 1 for the losses that
@@ -35,6 +37,25 @@ public enum LossKind {
             case "perceptron" -> PERCEPTRON;
             default -> throw new IllegalArgumentException("unknown loss '" + name + "' (expected one of "
                     + Arrays.toString(values()).toLowerCase(Locale.ROOT) + ")");
+        };
+    }
+
+    /**
+     * The output activations this loss can train. Cross-entropies need the activation whose range
+     * is their probability (sigmoid per output, softmax over classes). Hinge aims at ±1, so the
+     * output must reach both signs and be differentiable: linear or tanh (sign's gradient is zero;
+     * relu, sigmoid and softmax never go below 0, where a 0 label's target lies). The perceptron
+     * reads z, not g(z), and predicts z ≥ 0: step, sign or linear, whose threshold is 0. Squared
+     * error fits any differentiable output.
+     */
+    public Set<Activation> outputActivations() {
+        return switch (this) {
+            case BINARY_CROSS_ENTROPY -> EnumSet.of(Activation.SIGMOID);
+            case CATEGORICAL_CROSS_ENTROPY -> EnumSet.of(Activation.SOFTMAX);
+            case SQUARED_ERROR -> EnumSet.of(Activation.LINEAR, Activation.RELU, Activation.SIGMOID, Activation.TANH,
+                    Activation.SOFTMAX);
+            case HINGE -> EnumSet.of(Activation.LINEAR, Activation.TANH);
+            case PERCEPTRON -> EnumSet.of(Activation.STEP, Activation.SIGN, Activation.LINEAR);
         };
     }
 

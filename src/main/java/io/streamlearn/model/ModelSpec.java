@@ -2,6 +2,8 @@ package io.streamlearn.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * What a network is: its input size, layers, loss, optimizer, L2 penalty and initialisation
@@ -49,6 +51,8 @@ public record ModelSpec(int inputSize, List<LayerSpec> layers, LossKind loss, Op
         }
         if (loss == null) {
             p.add("a loss is required");
+        } else if (layers != null && !layers.isEmpty() && layers.stream().allMatch(l -> l != null && l.activation() != null)) {
+            pairProblems(layers, loss, p);
         }
         if (o == null || o.kind() == null) {
             p.add("an optimizer is required");
@@ -70,5 +74,28 @@ public record ModelSpec(int inputSize, List<LayerSpec> layers, LossKind loss, Op
             p.add("l2 must be a finite number ≥ 0, got " + l2);
         }
         return p;
+    }
+
+    /** Activations the loss cannot train through: they would pass config checks and then never learn. */
+    private static void pairProblems(List<LayerSpec> layers, LossKind loss, List<String> p) {
+        int last = layers.size() - 1;
+        Activation out = layers.get(last).activation();
+        if (!loss.outputActivations().contains(out)) {
+            p.add("loss " + name(loss) + " cannot train a " + name(out) + " output layer (use "
+                    + loss.outputActivations().stream().map(ModelSpec::name).collect(Collectors.joining(", ")) + ")");
+        }
+        if (loss != LossKind.PERCEPTRON) {
+            for (int i = 0; i < last; i++) {
+                Activation g = layers.get(i).activation();
+                if (g == Activation.STEP || g == Activation.SIGN) {
+                    p.add("layer " + i + " is " + name(g) + ", whose gradient is zero: step and sign layers"
+                            + " train only with the perceptron loss");
+                }
+            }
+        }
+    }
+
+    private static String name(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -241,8 +241,9 @@ public final class Network {
     }
 
     /**
-     * One optimizer step on one parameter array; clears its gradient. Keras' formulas. One loop
-     * per optimizer (not a switch per element) so that each loop stays small enough to vectorise.
+     * One optimizer step on one parameter array; clears its gradient. Keras 3's formulas, epsilon
+     * included: AdaGrad and RMSProp divide by √(v + ε), Adam by √v̂ + ε (keras/src/optimizers/*.py).
+     * One loop per optimizer (not a switch per element) so that each loop stays small enough to vectorise.
      */
     private static void step(OptimizerSpec o, double lrT, double scale, double l2, double[] w, double[] grad, double[][] slots) {
         double lr = o.learningRate();
@@ -281,7 +282,7 @@ public final class Network {
                     }
                     grad[i] = 0.0;
                     acc[i] += g * g;
-                    w[i] -= lr * g / (Math.sqrt(acc[i]) + eps);
+                    w[i] -= lr * g / Math.sqrt(acc[i] + eps);
                 }
             }
             case RMSPROP -> {
@@ -295,7 +296,7 @@ public final class Network {
                     }
                     grad[i] = 0.0;
                     v[i] = rho * v[i] + (1 - rho) * g * g;
-                    w[i] -= lr * g / (Math.sqrt(v[i]) + eps);
+                    w[i] -= lr * g / Math.sqrt(v[i] + eps);
                 }
             }
             case ADAM -> {

@@ -53,7 +53,7 @@ public final class KafkaBroker implements ParameterResolver {
     @Override
     public KafkaCluster resolveParameter(ParameterContext parameter, ExtensionContext context) {
         return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(SharedCluster.class, key -> start(), SharedCluster.class)
+                .getOrComputeIfAbsent(SharedCluster.class, key -> startShared(), SharedCluster.class)
                 .cluster();
     }
 
@@ -71,7 +71,8 @@ public final class KafkaBroker implements ParameterResolver {
         return DockerClientFactory.instance().isDockerAvailable() ? KafkaCluster.TESTCONTAINERS : KafkaCluster.EMBEDDED;
     }
 
-    private static SharedCluster start() {
+    /** Starts the cluster {@link #chosenKind} names and logs which; package-private so a test can watch the log. */
+    static SharedCluster startShared() {
         return chosenKind().equals(KafkaCluster.TESTCONTAINERS) ? startContainer() : startEmbedded();
     }
 
@@ -97,7 +98,7 @@ public final class KafkaBroker implements ParameterResolver {
     }
 
     /** What the root store keeps: the address for tests and the handle JUnit closes at the end. */
-    private record SharedCluster(KafkaCluster cluster, Runnable stop) implements AutoCloseable {
+    record SharedCluster(KafkaCluster cluster, Runnable stop) implements AutoCloseable {
         @Override
         public void close() {
             stop.run();

@@ -2,6 +2,13 @@ package io.streamlearn.testing;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -12,6 +19,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
 
 @WithKafka
 class KafkaBrokerExtensionIT {
@@ -24,9 +33,51 @@ class KafkaBrokerExtensionIT {
     }
 
     @Test
-    void choosesTheClusterThatFitsTheMachine(KafkaCluster kafka) {
-        // Without Docker (as on the build machine) this is "embedded".
-        assertEquals(KafkaBroker.chosenKind(), kafka.kind());
+    void withoutDockerTheClusterIsTheEmbeddedBroker(KafkaCluster kafka) {
+        assumeTrue(System.getProperty(KafkaBroker.KIND_PROPERTY, "").isBlank(), "the kind is forced");
+        // Asked here, not through KafkaBroker, so that a wrong answer there shows.
+        boolean docker = DockerClientFactory.instance().isDockerAvailable();
+        assertEquals(docker ? KafkaCluster.TESTCONTAINERS : KafkaCluster.EMBEDDED, kafka.kind(),
+                "Docker engine available: " + docker);
+    }
+
+    @Test
+    void aForcedKindIsTheOneUsed(KafkaCluster kafka) {
+        String forced = System.getProperty(KafkaBroker.KIND_PROPERTY, "");
+        assumeTrue(!forced.isBlank(), "no kind forced");
+        assertEquals(forced.trim().toLowerCase(java.util.Locale.ROOT), kafka.kind());
+    }
+
+    /**
+     * The shared cluster logged its line before any test could listen (perhaps in another class),
+     * so this starts a second one the same way, with a list appender on the extension's logger.
+     */
+    @Test
+    void logsWhichBrokerItStarted() {
+        Logger logger = (Logger) LoggerFactory.getLogger(KafkaBroker.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        Level before = logger.getLevel();
+        logger.setLevel(Level.INFO);
+        try (KafkaBroker.SharedCluster started = KafkaBroker.startShared()) {
+            KafkaCluster cluster = started.cluster();
+            List<String> lines = appender.list.stream().map(ILoggingEvent::getFormattedMessage)
+                    .filter(m -> m.startsWith("Integration tests use ")).toList();
+            assertEquals(1, lines.size(), "one line naming the broker: " + appender.list);
+            String line = lines.get(0);
+            assertTrue(line.contains(cluster.bootstrapServers()), line);
+            if (cluster.kind().equals(KafkaCluster.EMBEDDED)) {
+                assertTrue(line.startsWith("Integration tests use the embedded KRaft broker at "), line);
+                boolean forced = !System.getProperty(KafkaBroker.KIND_PROPERTY, "").isBlank();
+                assertTrue(line.endsWith(forced ? "(chosen with -D" + KafkaBroker.KIND_PROPERTY + ")" : "(no Docker engine found)"), line);
+            } else {
+                assertTrue(line.startsWith("Integration tests use Testcontainers Kafka (" + KafkaContainers.IMAGE + ")"), line);
+            }
+        } finally {
+            logger.detachAppender(appender);
+            logger.setLevel(before);
+        }
     }
 
     @Test

@@ -1,0 +1,84 @@
+package io.streamlearn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The jar a user runs, as a user runs it: {@code java -jar target/streamlearn.jar} in a fresh
+ * JVM, so a missing main class, a shading mistake or a command left out of {@link Main} shows
+ * here and not only in the in-process command tests. Failsafe runs after {@code package}, so the
+ * jar is there.
+ */
+class JarIT {
+
+    private static final List<String> COMMANDS =
+            List.of("demo", "broker", "run", "produce", "tail", "retrain", "models", "weights", "plot", "bench");
+
+    private record Result(int exit, String output) {
+    }
+
+    private static Path jar() {
+        Path jar = Path.of(System.getProperty("basedir", ".")).resolve("target").resolve("streamlearn.jar");
+        assertTrue(Files.isRegularFile(jar), jar + " exists (mvn package builds it)");
+        return jar;
+    }
+
+    /** The same java as this JVM, so the jar is tested on the Java the build uses. */
+    private static String java() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    private static Result run(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(java(), "-jar", jar().toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exits: " + command);
+        } finally {
+            p.destroyForcibly();
+        }
+        return new Result(p.exitValue(), out);
+    }
+
+    @Test
+    void helpListsEveryCommand() throws Exception {
+        Result r = run("--help");
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().startsWith("Usage: streamlearn"), r.output());
+        int listing = r.output().indexOf("Commands:");
+        assertTrue(listing >= 0, "a command listing:\n" + r.output());
+        String commands = r.output().substring(listing);
+        for (String name : COMMANDS) {
+            // A listed command starts its own line, followed by its description.
+            assertTrue(Pattern.compile("(?m)^\\s+" + name + "\\s").matcher(commands).find(),
+                    name + " is listed:\n" + r.output());
+        }
+    }
+
+    @Test
+    void versionNamesTheProgram() throws Exception {
+        Result r = run("--version");
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(Pattern.compile("^streamlearn \\S+\\R?$").matcher(r.output()).matches(), r.output());
+    }
+
+    @Test
+    void anUnknownCommandFailsWithoutAStackTrace() throws Exception {
+        Result r = run("no-such-command");
+        assertTrue(r.exit() != 0, r.output());
+        assertTrue(!r.output().contains("\tat "), "no stack trace:\n" + r.output());
+    }
+}
