@@ -27,20 +27,10 @@ class JarIT {
     private record Result(int exit, String output) {
     }
 
-    private static Path jar() {
-        Path jar = Path.of(System.getProperty("basedir", ".")).resolve("target").resolve("streamlearn.jar");
-        assertTrue(Files.isRegularFile(jar), jar + " exists (mvn package builds it)");
-        return jar;
-    }
 
-    /** The same java as this JVM, so the jar is tested on the Java the build uses. */
-    private static String java() {
-        return ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
 
     private static Result run(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(java(), "-jar", jar().toString()));
+        List<String> command = new ArrayList<>(List.of(TheJar.java(), "-jar", TheJar.path().toString()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().close();
