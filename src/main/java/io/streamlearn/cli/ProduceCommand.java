@@ -466,7 +466,10 @@ final class ProduceCommand implements Callable<Integer> {
             this.total = total;
         }
 
+        private long last;
+
         void update(long n) {
+            last = n;
             if (!on) {
                 return;
             }
@@ -474,6 +477,10 @@ final class ProduceCommand implements Callable<Integer> {
             if (now - lastDraw < 200_000_000L) {
                 return;
             }
+            draw(n, now);
+        }
+
+        private void draw(long n, long now) {
             lastDraw = now;
             double rate = n / Math.max(1e-9, (now - t0) / 1e9);
             if (total > 0) {
@@ -486,8 +493,10 @@ final class ProduceCommand implements Callable<Integer> {
             }
         }
 
+        /** Draws the final count (the last update may have fallen between two draws) and ends the line. */
         void done() {
             if (on && lastDraw != 0) {
+                draw(last, System.nanoTime());
                 System.err.println();
             }
         }

@@ -82,6 +82,14 @@ class ProduceAndTailIT {
     }
 
     @Test
+    void theProgressBarGoesToStderrAndEndsAtTheTotal() {
+        Cli.Result r = run("produce", "--generator", "blobs", "--count", "200", "--model", "blobs", "--progress");
+        assertTrue(r.err().contains("] 100% 200/200"), "a bar ending at the total on stderr:\n" + r.err());
+        assertFalse(r.out().contains("200/200"), "the bar stays off stdout:\n" + r.out());
+        examples(200, Format.JSON);
+    }
+
+    @Test
     void gaussianClassesHaveTheAskedDimensionsAndClasses() {
         run("produce", "--generator", "gaussian", "--dims", "3", "--classes", "3", "--count", "60", "--model", "g");
         List<Example> got = examples(60, Format.JSON);
