@@ -3,12 +3,7 @@ package io.streamlearn.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
@@ -24,28 +19,13 @@ class JarIT {
     private static final List<String> COMMANDS =
             List.of("demo", "broker", "run", "produce", "tail", "retrain", "models", "weights", "plot", "bench");
 
-    private record Result(int exit, String output) {
-    }
-
-
-
-    private static Result run(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(TheJar.java(), "-jar", TheJar.path().toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exits: " + command);
-        } finally {
-            p.destroyForcibly();
-        }
-        return new Result(p.exitValue(), out);
+    private static TheJar.Result run(String... args) throws Exception {
+        return TheJar.run(List.of(), 60, List.of(args));
     }
 
     @Test
     void helpListsEveryCommand() throws Exception {
-        Result r = run("--help");
+        TheJar.Result r = run("--help");
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().startsWith("Usage: streamlearn"), r.output());
         int listing = r.output().indexOf("Commands:");
@@ -61,14 +41,14 @@ class JarIT {
     @Test
     void versionNamesTheProgramAndItsBuild() throws Exception {
         // The jar's manifest carries the project version; without it picocli would print 'dev'.
-        Result r = run("--version");
+        TheJar.Result r = run("--version");
         assertEquals(0, r.exit(), r.output());
         assertTrue(Pattern.compile("^streamlearn \\d+\\.\\d+\\.\\d+\\S*\\R?$").matcher(r.output()).matches(), r.output());
     }
 
     @Test
     void anUnknownCommandFailsWithoutAStackTrace() throws Exception {
-        Result r = run("no-such-command");
+        TheJar.Result r = run("no-such-command");
         assertTrue(r.exit() != 0, r.output());
         assertTrue(!r.output().contains("\tat "), "no stack trace:\n" + r.output());
     }

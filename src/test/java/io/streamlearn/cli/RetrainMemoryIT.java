@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlearn.testing.KafkaCluster;
 import io.streamlearn.testing.WithKafka;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.LogDirDescription;
@@ -62,18 +60,12 @@ class RetrainMemoryIT {
         assertTrue(topicBytes > 2L * HEAP_MB * 1024 * 1024,
                 "the examples topic (" + topicBytes + " bytes) is over twice the retrain's " + HEAP_MB + " MB heap");
 
-        List<String> retrain = new ArrayList<>(List.of(TheJar.java(), "-Xmx" + HEAP_MB + "m", "-jar", TheJar.path().toString(),
-                "retrain", "--epochs", "2", "--batch-size", "100", "--shuffle", "--buffer", "1000", "--no-publish", "--no-progress"));
+        List<String> retrain = new ArrayList<>(List.of("retrain", "--epochs", "2", "--batch-size", "100", "--shuffle",
+                "--buffer", "1000", "--no-publish", "--no-progress"));
         retrain.addAll(connection);
-        Process p = new ProcessBuilder(retrain).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            assertTrue(p.waitFor(180, TimeUnit.SECONDS), "retrain exits:\n" + out);
-        } finally {
-            p.destroyForcibly();
-        }
-        assertEquals(0, p.exitValue(), out);
+        TheJar.Result r = TheJar.run(List.of("-Xmx" + HEAP_MB + "m"), 180, retrain);
+        String out = r.output();
+        assertEquals(0, r.exit(), out);
         assertTrue(out.contains("epoch 2/2"), out);
         assertTrue(out.contains("(" + EXAMPLES + " examples, " + EXAMPLES / 100 + " updates)"), out);
         assertTrue(!out.contains("OutOfMemoryError"), out);

@@ -2,23 +2,48 @@ package io.streamlearn.cli;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
-/** The shaded jar a user runs, and the java to run it with, for tests that start it as a child JVM. */
+/** The shaded jar a user runs, started in a child JVM with the java of the build. */
 final class TheJar {
+    /** Exit code, and stdout and stderr together as a terminal would show them. */
+    record Result(int exit, String output) {
+    }
+
     private TheJar() {
     }
 
+    /** {@code java [jvmOptions] -jar target/streamlearn.jar args...}, given {@code seconds} to exit. */
+    static Result run(List<String> jvmOptions, long seconds, List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", path().toString()));
+        command.addAll(args);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            assertTrue(p.waitFor(seconds, TimeUnit.SECONDS), "exits: " + command + "\n" + out);
+        } finally {
+            p.destroyForcibly();
+        }
+        return new Result(p.exitValue(), out);
+    }
+
     /** {@code target/streamlearn.jar}: failsafe runs after {@code package}, so it is there. */
-    static Path path() {
+    private static Path path() {
         Path jar = Path.of(System.getProperty("basedir", ".")).resolve("target").resolve("streamlearn.jar");
         assertTrue(Files.isRegularFile(jar), jar + " exists (mvn package builds it)");
         return jar;
     }
 
     /** The same java as this JVM, so the jar is tested on the Java the build uses. */
-    static String java() {
+    private static String java() {
         return ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
