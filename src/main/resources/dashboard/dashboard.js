@@ -142,7 +142,7 @@ function panel(model) {
   if (panels[model]) { return panels[model]; }
   const stats = el("div", {class: "stats"});
   const acc = chart("accuracy-" + model, "prequential accuracy: since the start, and over the last 1000 examples", 380, 170);
-  const loss = chart("loss-" + model, "prequential log loss (since the start)", 380, 170);
+  const loss = chart("loss-" + model, "prequential log loss: since the start, and over the last 1000 examples", 380, 170);
   const thr = chart("throughput-" + model, "throughput: examples trained and events scored per second", 380, 170);
   const ver = chart("version-" + model, "published model version", 380, 170);
   const bnd = chart("boundary-" + model, "recent scored events (newest darkest) over the decision regions", 360, 360);
@@ -185,13 +185,15 @@ async function refresh() {
         stat("accuracy", fmt(last && last[1], 4), "accuracy"),
         stat("last 1000", fmt(last && last[2], 4), "window-accuracy"),
         stat("log loss", fmt(last && last[3], 4), "log-loss"),
+        stat("last 1000", fmt(last && last[7], 4), "window-log-loss"),
         stat("trained", (last ? fmt(last[5], 0) : "–") + "/s", "trained-rate"),
         stat("scored", (last ? fmt(last[6], 0) : "–") + "/s", "scored-rate"),
         stat("dead letters", String(h.deadLetters), "dead-letters"));
       p.stats.dataset.version = String(m.version);
       lineChart(p.acc, xs, [{name: "since start", values: m.samples.map(s => s[1])},
                             {name: "last 1000", values: m.samples.map(s => s[2])}], {max: 1, floor: 0.1});
-      lineChart(p.loss, xs, [{name: "log loss", values: m.samples.map(s => s[3])}], {min: 0, digits: 3});
+      lineChart(p.loss, xs, [{name: "since start", values: m.samples.map(s => s[3])},
+                             {name: "last 1000", values: m.samples.map(s => s[7])}], {min: 0, digits: 3});
       lineChart(p.thr, xs, [{name: "trained/s", values: m.samples.map(s => s[5])},
                             {name: "scored/s", values: m.samples.map(s => s[6])}], {min: 0, digits: 0});
       lineChart(p.ver, xs, [{name: "version", values: m.samples.map(s => s[4])}], {digits: 0});

@@ -15,11 +15,15 @@ import io.streamlearn.http.HttpApi;
 import io.streamlearn.metrics.LearnerMetrics;
 import io.streamlearn.topology.ModelRegistry;
 import io.streamlearn.topology.TopologyListener;
+import io.streamlearn.config.StreamlearnConfig;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 
 /**
  * Metrics, the HTTP API and the dashboard around a running learner. Created before the
- * application (the topology reports to its listener), attached once it runs.
+ * application (the topology reports to its listener); its HTTP server is attached before Kafka
+ * Streams starts ({@link #start}) or once it runs ({@link #attach}).
  */
 public final class Observability implements AutoCloseable {
     private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -53,8 +57,26 @@ public final class Observability implements AutoCloseable {
         return history;
     }
 
+    /**
+     * Starts the learner with the HTTP server up before Kafka Streams starts, so that during
+     * start-up /health answers (live, not ready: 503) instead of refusing connections.
+     */
+    public StreamlearnApp start(StreamlearnConfig config, ModelRegistry registry, String host, int port, Duration timeout)
+            throws IOException {
+        try {
+            return StreamlearnApp.start(config, registry, listener(registry), timeout, app -> attach(app, host, port));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** The HTTP server, once attached (null before). */
+    public synchronized HttpApi http() {
+        return http;
+    }
+
     /** Binds Kafka Streams' own client metrics and starts the HTTP server (port 0: any free port). */
-    public HttpApi attach(StreamlearnApp app, String host, int port) throws IOException {
+    public synchronized HttpApi attach(StreamlearnApp app, String host, int port) throws IOException {
         streamsMetrics = new KafkaStreamsMetrics(app.streams());
         streamsMetrics.bindTo(prometheus);
         http = new HttpApi(host, port, app.registry(), app.streams()::state, prometheus, metrics, history(app.registry()));

@@ -48,8 +48,8 @@ public final class ServedDemo implements AutoCloseable {
         StreamlearnApp app = null;
         DemoFeed feed = null;
         try {
-            app = StreamlearnApp.start(config, registry, obs.listener(registry), timeout);
-            HttpApi http = obs.attach(app, options.host(), options.port());
+            app = obs.start(config, registry, options.host(), options.port(), timeout);
+            HttpApi http = obs.http();
             URI url = URI.create("http://" + hostForUrl(options.host()) + ":" + http.port() + "/");
             out.println("Dashboard: " + url);
             TutorialDemo.Result result = TutorialDemo.run(app, out, timeout);

@@ -56,6 +56,21 @@ public final class StreamlearnApp implements AutoCloseable {
     /** Starts with a registry made beforehand (listeners such as the dashboard read it too). */
     public static StreamlearnApp start(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener,
                                        Duration timeout) {
+        return start(config, registry, listener, timeout, app -> { });
+    }
+
+    /** What runs on the application before Kafka Streams starts (the HTTP server, so /health answers during start-up). */
+    @FunctionalInterface
+    public interface BeforeStart {
+        void accept(StreamlearnApp app) throws java.io.IOException;
+    }
+
+    /**
+     * Starts with {@code beforeStart} run on the application once it exists and before Kafka
+     * Streams starts; if it fails, nothing is started and its exception is rethrown (unchecked).
+     */
+    public static StreamlearnApp start(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener,
+                                       Duration timeout, BeforeStart beforeStart) {
         ensureTopics(config, Duration.ofSeconds(5));
         InitialWeights.publishMissing(config);
         KafkaStreams streams = new KafkaStreams(TopologyFactory.build(config, registry, listener),
@@ -77,6 +92,12 @@ public final class StreamlearnApp implements AutoCloseable {
             app.failure.compareAndSet(null, e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+        try {
+            beforeStart.accept(app);
+        } catch (java.io.IOException | RuntimeException e) {
+            streams.close(Duration.ofSeconds(5));
+            throw e instanceof RuntimeException r ? r : new java.io.UncheckedIOException((java.io.IOException) e);
+        }
         streams.start();
         try {
             if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -30,6 +30,9 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StreamlearnConfig config = options.load();
+        if (httpPort != null && httpPort < 0) {
+            throw new UserError("--http-port must be between 0 and 65535");
+        }
         int port = httpPort != null ? httpPort : config.httpPort();
         if (port < -1 || port > 65535) {
             throw new UserError("--http-port must be between 0 and 65535");
@@ -38,13 +41,14 @@ final class RunCommand implements Callable<Integer> {
         ModelRegistry registry = new ModelRegistry();
         StreamlearnApp app;
         try {
-            app = StreamlearnApp.start(config, registry, obs.listener(registry), Duration.ofSeconds(60));
+            app = port >= 0 ? obs.start(config, registry, httpHost, port, Duration.ofSeconds(60))
+                    : StreamlearnApp.start(config, registry, obs.listener(registry), Duration.ofSeconds(60));
         } catch (BrokerUnavailableException e) {
             obs.close();
             throw new UserError(e.getMessage());
         }
         if (port >= 0) {
-            HttpApi http = obs.attach(app, httpHost, port);
+            HttpApi http = obs.http();
             System.out.println("HTTP API and dashboard at http://" + httpHost + ":" + http.port() + "/");
         }
         System.out.println("streamlearn running on " + config.bootstrapServers() + "; Ctrl-C to stop.");

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * points of two-feature models. Bounded in memory whatever the traffic.
  *
  * <p>A sample is {@code [time ms, running accuracy, window accuracy, log loss, version,
- * examples trained per second, events scored per second]}; figures not known yet are null.
+ * examples trained per second, events scored per second, window log loss]}; figures not known
+ * yet are null.
  */
 public final class DashboardHistory implements TopologyListener, AutoCloseable {
     static final int SAMPLES = 600;
@@ -91,12 +92,13 @@ public final class DashboardHistory implements TopologyListener, AutoCloseable {
             double acc = ((Number) live.getOrDefault("accuracy", p.snapshot().getMetrics().getAccuracy())).doubleValue();
             double win = ((Number) live.getOrDefault("windowAccuracy", Double.NaN)).doubleValue();
             double loss = ((Number) live.getOrDefault("logLoss", p.snapshot().getMetrics().getLogLoss())).doubleValue();
+            double winLoss = ((Number) live.getOrDefault("windowLogLoss", Double.NaN)).doubleValue();
             Deque<double[]> d = samples.computeIfAbsent(p.model(), k -> new ArrayDeque<>());
             synchronized (d) {
                 if (d.size() == SAMPLES) {
                     d.removeFirst();
                 }
-                d.addLast(new double[] {now, acc, win, loss, p.version(), trained - before, scored - scoredBefore});
+                d.addLast(new double[] {now, acc, win, loss, p.version(), trained - before, scored - scoredBefore, winLoss});
             }
         }
     }

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code streamlearn.examples.trained}, {@code streamlearn.updates.applied}: counters per model</li>
  *   <li>{@code streamlearn.prequential.accuracy}, {@code streamlearn.prequential.log.loss}: running, per model</li>
- *   <li>{@code streamlearn.prequential.window.accuracy}: over the last {@value #WINDOW} examples</li>
+ *   <li>{@code streamlearn.prequential.window.accuracy}, {@code streamlearn.prequential.window.log.loss}: over
+ *       the last {@value #WINDOW} examples</li>
  *   <li>{@code streamlearn.model.version}, {@code streamlearn.snapshot.age}: newest published version and its age</li>
  *   <li>{@code streamlearn.late.records}: window mode, records older than the open window</li>
  *   <li>{@code streamlearn.dead.letters}: counter by topic and reason</li>
@@ -54,6 +55,7 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
         final Counter trained;
         final Counter updates;
         final RecentAccuracy recent = new RecentAccuracy(WINDOW);
+        final RecentMean recentLoss = new RecentMean(WINDOW);
         volatile double accuracy;
         volatile double logLoss;
         volatile long version;
@@ -61,6 +63,7 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
         volatile long publishedAtMillis;
         long lastCorrect;
         long lastScored;
+        double lastLossSum;
 
         ModelMeters(String model) {
             MeterRegistry r = registry();
@@ -74,6 +77,8 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
                     .description("Test-then-train log loss since the start").register(r);
             Gauge.builder("streamlearn.prequential.window.accuracy", recent, RecentAccuracy::accuracy).tag("model", model)
                     .description("Test-then-train accuracy over the last " + WINDOW + " examples").register(r);
+            Gauge.builder("streamlearn.prequential.window.log.loss", recentLoss, RecentMean::mean).tag("model", model)
+                    .description("Test-then-train log loss over the last " + WINDOW + " examples").register(r);
             Gauge.builder("streamlearn.model.version", this, m -> m.version).tag("model", model)
                     .description("Newest version published by this instance").register(r);
             Gauge.builder("streamlearn.snapshot.age", this,
@@ -97,12 +102,15 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
         }
         var p = learner.metrics();
         if (p.scored() > m.lastScored) {
-            // After a restart the learner's counters jump: only a step of one is one example's verdict.
+            // After a restart the learner's counters jump: only a step of one is one example's verdict,
+            // and the growth of the loss sum over that step is its loss.
             if (p.scored() == m.lastScored + 1) {
                 m.recent.record(p.correct() > m.lastCorrect);
+                m.recentLoss.record(p.logLossSum() - m.lastLossSum);
             }
             m.lastScored = p.scored();
             m.lastCorrect = p.correct();
+            m.lastLossSum = p.logLossSum();
         }
         m.accuracy = p.accuracy();
         m.logLoss = p.logLoss();
@@ -143,6 +151,7 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
         }
         return Map.of("examplesTrained", (long) m.trained.count(), "updatesApplied", (long) m.updates.count(),
                 "accuracy", m.accuracy, "logLoss", m.logLoss, "windowAccuracy", m.recent.accuracy(),
+                "windowLogLoss", m.recentLoss.mean(),
                 "version", m.version, "lateRecords", m.lateRecords);
     }
 
@@ -174,6 +183,44 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
 
         synchronized double accuracy() {
             return size == 0 ? Double.NaN : (double) correct / size;
+        }
+    }
+
+    /**
+     * Mean of the last N values, in a ring of doubles (no allocation per value). The sum is
+     * recomputed from the ring each time it wraps so that rounding from adding and removing
+     * values does not accumulate over a long stream.
+     */
+    static final class RecentMean {
+        private final double[] ring;
+        private int next;
+        private int size;
+        private double sum;
+
+        RecentMean(int n) {
+            ring = new double[n];
+        }
+
+        synchronized void record(double v) {
+            if (size == ring.length) {
+                sum -= ring[next];
+            } else {
+                size++;
+            }
+            ring[next] = v;
+            sum += v;
+            next = (next + 1) % ring.length;
+            if (next == 0) {
+                double exact = 0;
+                for (int i = 0; i < size; i++) {
+                    exact += ring[i];
+                }
+                sum = exact;
+            }
+        }
+
+        synchronized double mean() {
+            return size == 0 ? Double.NaN : sum / size;
         }
     }
 }

@@ -230,6 +230,7 @@ class HttpApiIT {
         assertEquals(EXAMPLES, live.path("examplesTrained").asLong());
         assertEquals(EXAMPLES / 25, live.path("version").asLong());
         assertTrue(live.path("windowAccuracy").isNumber(), live.toString());
+        assertTrue(live.path("windowLogLoss").asDouble() > 0, live.toString());
         assertError(get("/models/nope"), 404, "nope");
         assertError(get("/models/default/extra"), 404, "no such resource");
     }
@@ -304,6 +305,7 @@ class HttpApiIT {
         Set<String> streamlearn = text.families("streamlearn_");
         assertTrue(streamlearn.containsAll(Set.of("streamlearn_examples_trained_total", "streamlearn_updates_applied_total",
                 "streamlearn_prequential_accuracy", "streamlearn_prequential_log_loss", "streamlearn_prequential_window_accuracy",
+                "streamlearn_prequential_window_log_loss",
                 "streamlearn_model_version", "streamlearn_snapshot_age_seconds", "streamlearn_late_records",
                 "streamlearn_dead_letters_total", "streamlearn_scoring_seconds", "streamlearn_scoring_seconds_max")), streamlearn.toString());
         assertFalse(text.families("jvm_").isEmpty());
@@ -344,8 +346,9 @@ class HttpApiIT {
         JsonNode point = m.path("points").get(0);
         assertEquals(3, point.size());
         JsonNode sample = m.path("samples").get(m.path("samples").size() - 1);
-        assertEquals(7, sample.size(), sample.toString());
+        assertEquals(8, sample.size(), sample.toString());
         assertTrue(sample.get(1).asDouble() > 0.85, "running accuracy " + sample);
+        assertTrue(sample.get(7).asDouble() > 0, "window log loss " + sample);
         assertEquals(EXAMPLES / 25, sample.get(4).asLong());
     }
 

@@ -121,7 +121,8 @@ class HttpApiTest {
         assertEquals(10 * DashboardHistory.POINTS, h.path("scored").asInt());
         assertEquals(1, h.path("deadLetterReasons").path("WRONG_DIMENSION").asInt());
         JsonNode sample = m.path("samples").get(0);
-        assertEquals(7, sample.size());
+        assertEquals(8, sample.size());
         assertTrue(sample.get(2).isNull(), "no window accuracy without examples: null, not NaN: " + sample);
+        assertTrue(sample.get(7).isNull(), "no window log loss without examples: null, not NaN: " + sample);
     }
 }

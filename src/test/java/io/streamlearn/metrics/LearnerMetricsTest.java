@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class LearnerMetricsTest {
     private static final Set<String> MODEL_METERS = Set.of("streamlearn.examples.trained", "streamlearn.updates.applied",
             "streamlearn.prequential.accuracy", "streamlearn.prequential.log.loss",
-            "streamlearn.prequential.window.accuracy", "streamlearn.model.version", "streamlearn.snapshot.age",
+            "streamlearn.prequential.window.accuracy", "streamlearn.prequential.window.log.loss", "streamlearn.model.version", "streamlearn.snapshot.age",
             "streamlearn.late.records");
 
     private final StreamlearnConfig config = ConfigLoader.fromYaml("""
@@ -114,6 +114,43 @@ class LearnerMetricsTest {
     }
 
     @Test
+    void theWindowLogLossForgetsOldLosses() {
+        OnlineLearner learner = OnlineLearner.fresh(config.model("default"));
+        train(learner, LearnerMetrics.WINDOW + 2000, 12);
+        double running = gauge("streamlearn.prequential.log.loss", "default");
+        double window = gauge("streamlearn.prequential.window.log.loss", "default");
+        assertTrue(window < running, "the last " + LearnerMetrics.WINDOW + " examples (" + window
+                + ") cost less than the whole stream (" + running + ")");
+
+        LearnerMetrics.RecentMean ring = new LearnerMetrics.RecentMean(4);
+        assertTrue(Double.isNaN(ring.mean()));
+        for (double loss : new double[] {9, 7, 0.5, 0.25, 1, 2}) {
+            ring.record(loss);
+        }
+        assertEquals((0.5 + 0.25 + 1 + 2) / 4, ring.mean(), 1e-15, "9 and 7 fell out of a window of 4");
+        ring.record(4);
+        assertEquals((0.25 + 1 + 2 + 4) / 4, ring.mean(), 1e-15);
+    }
+
+    @Test
+    void theWindowLogLossIsTheMeanOfEachExamplesOwnLoss() {
+        OnlineLearner learner = OnlineLearner.fresh(config.model("default"));
+        double[][] xs = {{1, 0}, {-1, 0.5}, {0.3, 2}, {-2, -1}, {0.5, -0.5}};
+        int[] labels = {1, 0, 1, 0, 1};
+        double expected = 0;
+        for (int i = 0; i < xs.length; i++) {
+            double[] out = new double[1];
+            learner.network().predict(xs[i], out);
+            double p = out[0];
+            expected += -Math.log(labels[i] == 1 ? p : 1 - p);
+            metrics.trained(learner, learner.learn(xs[i], labels[i], null, i, i));
+        }
+        assertEquals(expected / xs.length, gauge("streamlearn.prequential.window.log.loss", "default"), 1e-12,
+                "each example scored before it is learned, by the model as it was");
+        assertEquals(expected / xs.length, (double) metrics.snapshot("default").get("windowLogLoss"), 1e-12);
+    }
+
+    @Test
     void publishingSetsTheVersionAndStartsTheSnapshotAge() throws Exception {
         OnlineLearner learner = OnlineLearner.fresh(config.model("default"));
         train(learner, 3, 3);
@@ -143,6 +180,8 @@ class LearnerMetricsTest {
         assertEquals(1, registry.get("streamlearn.examples.trained").counter().count());
         assertTrue(Double.isNaN(gauge("streamlearn.prequential.window.accuracy", "default")),
                 "a jump of 51 verdicts is not one example's verdict");
+        assertTrue(Double.isNaN(gauge("streamlearn.prequential.window.log.loss", "default")),
+                "nor is the growth of the loss sum over 51 examples one example's loss");
         train(before, 1, 6);
         assertTrue(Double.isFinite(gauge("streamlearn.prequential.window.accuracy", "default")));
     }
@@ -205,7 +244,7 @@ class LearnerMetricsTest {
         }
         train(learner, 1000, 9);
         assertEquals(meters, registry.getMeters().size(), "no tag takes values from the data");
-        // 8 per model, the timer and its 3 percentile gauges, 2 topics x the reasons
+        // 9 per model, the timer and its 3 percentile gauges, 2 topics x the reasons
         assertEquals(MODEL_METERS.size() + 1 + 3 + 2 * DeadLetterReason.values().length, meters);
         for (Meter m : registry.getMeters()) {
             for (var tag : m.getId().getTags()) {
@@ -246,6 +285,7 @@ class LearnerMetricsTest {
         assertEquals(learner.metrics().accuracy(), text.value("streamlearn_prequential_accuracy", model), 1e-9);
         assertEquals(learner.metrics().logLoss(), text.value("streamlearn_prequential_log_loss", model), 1e-9);
         assertNotNull(text.value("streamlearn_prequential_window_accuracy", model));
+        assertTrue(text.value("streamlearn_prequential_window_log_loss", model) > 0);
         assertEquals(1, text.value("streamlearn_model_version", model));
         assertTrue(text.value("streamlearn_snapshot_age_seconds", model) >= 0);
         assertEquals(0, text.value("streamlearn_late_records", model));
