@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code streamlearn.late.records}: window mode, records older than the open window</li>
  *   <li>{@code streamlearn.dead.letters}: counter by topic and reason</li>
  *   <li>{@code streamlearn.scoring}: timer of scoring one event, with percentiles</li>
+ *   <li>{@code streamlearn.snapshots.rejected}: snapshots on the weights topic that do not fit the configured
+ *       model (untagged: their keys are not a bounded set)</li>
  * </ul>
  */
 public final class LearnerMetrics implements TopologyListener, MeterBinder {
@@ -36,6 +38,7 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
     private final Map<String, Timer> scoring = new ConcurrentHashMap<>();
     private volatile MeterRegistry registry;
+    private volatile Counter rejectedSnapshots;
 
     @Override
     public void bindTo(MeterRegistry registry) {
@@ -133,6 +136,19 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
         deadLetters.computeIfAbsent(sourceTopic + "/" + reason, k -> Counter.builder("streamlearn.dead.letters")
                 .tag("topic", sourceTopic).tag("reason", reason.name())
                 .description("Records sent to the dead-letter topic").register(registry())).increment();
+    }
+
+    @Override
+    public void snapshotRejected(String model, long version, String reason) {
+        // Untagged: the weights topic's keys are whatever its writers chose, not a bounded set of model ids.
+        Counter c = rejectedSnapshots;
+        if (c == null) {
+            c = Counter.builder("streamlearn.snapshots.rejected")
+                    .description("Snapshots on the weights topic refused because they do not fit the configured model")
+                    .register(registry());
+            rejectedSnapshots = c;
+        }
+        c.increment();
     }
 
     @Override

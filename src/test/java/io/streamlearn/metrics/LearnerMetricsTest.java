@@ -211,6 +211,19 @@ class LearnerMetricsTest {
     }
 
     @Test
+    void refusedSnapshotsAreCountedWithoutTagsFromTheirKeys() {
+        assertNull(registry.find("streamlearn.snapshots.rejected").counter(), "nothing before the first refusal");
+        for (int i = 0; i < 50; i++) {
+            metrics.snapshotRejected("stranger-" + i, i, "model 'stranger-" + i + "' is not configured here");
+        }
+        metrics.snapshotRejected("default", 3, "2 layers, configured 1");
+        Counter rejected = registry.get("streamlearn.snapshots.rejected").counter();
+        assertEquals(51, rejected.count());
+        assertEquals(1, registry.find("streamlearn.snapshots.rejected").counters().size(), "one counter, whatever the keys");
+        assertTrue(rejected.getId().getTags().isEmpty(), rejected.getId().toString());
+    }
+
+    @Test
     void scoringIsTimedWithPercentiles() {
         for (int i = 1; i <= 100; i++) {
             metrics.scored("default", 3, new double[] {i, -i}, i % 2, i * 1_000L);
