@@ -71,7 +71,7 @@ public final class StreamlearnApp implements AutoCloseable {
      */
     public static StreamlearnApp start(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener,
                                        Duration timeout, BeforeStart beforeStart) {
-        ensureTopics(config, Duration.ofSeconds(5));
+        prepare(config, Duration.ofSeconds(5));
         InitialWeights.publishMissing(config);
         KafkaStreams streams = new KafkaStreams(TopologyFactory.build(config, registry, listener),
                 StreamsSettings.from(config));
@@ -124,23 +124,35 @@ public final class StreamlearnApp implements AutoCloseable {
     /** Creates the five topics (weights compacted) and, with several partitions, the repartition topic. */
     public static void ensureTopics(StreamlearnConfig config, Duration timeout) {
         try (TopicAdmin admin = new TopicAdmin(KafkaProperties.common(config), timeout)) {
-            admin.checkReachable(config.bootstrapServers());
-            var t = config.topics();
-            int p = config.partitions();
-            short r = config.replicationFactor();
-            List<TopicSpec> specs = new ArrayList<>(List.of(
-                    new TopicSpec(t.examples(), p, r, false),
-                    new TopicSpec(t.events(), p, r, false),
-                    new TopicSpec(t.scoredEvents(), p, r, false),
-                    new TopicSpec(t.weights(), 1, r, true),
-                    new TopicSpec(t.deadLetters(), 1, r, false)));
-            if (TopologyFactory.needsRepartition(config)) {
-                specs.add(new TopicSpec(Names.repartitionTopic(config.applicationId()), p, r, false));
-            }
-            List<String> created = admin.ensure(specs);
-            if (!created.isEmpty()) {
-                LOG.info("Created topics {}", created);
-            }
+            ensureTopics(config, admin);
+        }
+    }
+
+    /** What the learner needs before Kafka Streams starts: its topics, and no local state ahead of them. */
+    private static void prepare(StreamlearnConfig config, Duration timeout) {
+        try (TopicAdmin admin = new TopicAdmin(KafkaProperties.common(config), timeout)) {
+            ensureTopics(config, admin);
+            StaleGlobalState.dropIfAheadOfTopic(config, admin.admin());
+        }
+    }
+
+    private static void ensureTopics(StreamlearnConfig config, TopicAdmin admin) {
+        admin.checkReachable(config.bootstrapServers());
+        var t = config.topics();
+        int p = config.partitions();
+        short r = config.replicationFactor();
+        List<TopicSpec> specs = new ArrayList<>(List.of(
+                new TopicSpec(t.examples(), p, r, false),
+                new TopicSpec(t.events(), p, r, false),
+                new TopicSpec(t.scoredEvents(), p, r, false),
+                new TopicSpec(t.weights(), 1, r, true),
+                new TopicSpec(t.deadLetters(), 1, r, false)));
+        if (TopologyFactory.needsRepartition(config)) {
+            specs.add(new TopicSpec(Names.repartitionTopic(config.applicationId()), p, r, false));
+        }
+        List<String> created = admin.ensure(specs);
+        if (!created.isEmpty()) {
+            LOG.info("Created topics {}", created);
         }
     }
 
