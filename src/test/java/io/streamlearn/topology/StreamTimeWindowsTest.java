@@ -17,20 +17,9 @@ import org.junit.jupiter.api.Test;
  * task's stream time). Wall-clock time passing closes nothing and publishes nothing.
  */
 class StreamTimeWindowsTest {
-    private static final String YAML = """
-            applicationId: ttd
-            defaultModel: a
-            models:
-              - id: a
-                inputSize: 2
-                layers: [{units: 1, activation: linear}]
-                loss: squared_error
-                optimizer: {kind: sgd, learningRate: 0.1}
-                initialWeights: [[0, 0]]
-                initialBiases: [[0]]
-                update: {mode: window, windowMs: 1000}
-                snapshot: {everyUpdates: 1, everyMs: 100000000}
-              - id: b
+    /** Two models alike but for their id: a linear unit from zero weights, 1-second windows, a snapshot per update. */
+    private static final String MODEL = """
+              - id: %s
                 inputSize: 2
                 layers: [{units: 1, activation: linear}]
                 loss: squared_error
@@ -40,6 +29,7 @@ class StreamTimeWindowsTest {
                 update: {mode: window, windowMs: 1000}
                 snapshot: {everyUpdates: 1, everyMs: 100000000}
             """;
+    private static final String YAML = "applicationId: ttd\ndefaultModel: a\nmodels:\n" + MODEL.formatted("a") + MODEL.formatted("b");
 
     private static void example(TopologyFixture f, String model, long timestamp) {
         f.example("{\"model\": \"" + model + "\", \"features\": [1, 2], \"label\": 1}", timestamp);
