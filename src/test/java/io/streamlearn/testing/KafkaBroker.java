@@ -59,7 +59,12 @@ public final class KafkaBroker implements ParameterResolver {
 
     /** The kind of cluster this run uses: the property if set, else whether Docker answers. */
     static String chosenKind() {
-        String forced = System.getProperty(KIND_PROPERTY, "");
+        return chooseKind(System.getProperty(KIND_PROPERTY, ""),
+                () -> DockerClientFactory.instance().isDockerAvailable());
+    }
+
+    /** The choice itself: a forced kind wins (Docker is then not asked), else Docker decides. */
+    static String chooseKind(String forced, java.util.function.BooleanSupplier dockerAvailable) {
         if (!forced.isBlank()) {
             String kind = forced.trim().toLowerCase(Locale.ROOT);
             if (!kind.equals(KafkaCluster.EMBEDDED) && !kind.equals(KafkaCluster.TESTCONTAINERS)) {
@@ -68,7 +73,7 @@ public final class KafkaBroker implements ParameterResolver {
             }
             return kind;
         }
-        return DockerClientFactory.instance().isDockerAvailable() ? KafkaCluster.TESTCONTAINERS : KafkaCluster.EMBEDDED;
+        return dockerAvailable.getAsBoolean() ? KafkaCluster.TESTCONTAINERS : KafkaCluster.EMBEDDED;
     }
 
     /** Starts the cluster {@link #chosenKind} names and logs which; package-private so a test can watch the log. */

@@ -3,7 +3,6 @@ package io.streamlearn.testing;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -33,19 +32,14 @@ class KafkaBrokerExtensionIT {
     }
 
     @Test
-    void withoutDockerTheClusterIsTheEmbeddedBroker(KafkaCluster kafka) {
-        assumeTrue(System.getProperty(KafkaBroker.KIND_PROPERTY, "").isBlank(), "the kind is forced");
-        // Asked here, not through KafkaBroker, so that a wrong answer there shows.
+    void theClusterIsTheKindThisMachineCalledFor(KafkaCluster kafka) {
+        // Docker asked here, not through KafkaBroker, so that a wrong answer there shows:
+        // without a forced kind and without Docker, this is the embedded broker.
         boolean docker = DockerClientFactory.instance().isDockerAvailable();
-        assertEquals(docker ? KafkaCluster.TESTCONTAINERS : KafkaCluster.EMBEDDED, kafka.kind(),
-                "Docker engine available: " + docker);
-    }
-
-    @Test
-    void aForcedKindIsTheOneUsed(KafkaCluster kafka) {
         String forced = System.getProperty(KafkaBroker.KIND_PROPERTY, "");
-        assumeTrue(!forced.isBlank(), "no kind forced");
-        assertEquals(forced.trim().toLowerCase(java.util.Locale.ROOT), kafka.kind());
+        String expected = !forced.isBlank() ? forced.trim().toLowerCase(java.util.Locale.ROOT)
+                : docker ? KafkaCluster.TESTCONTAINERS : KafkaCluster.EMBEDDED;
+        assertEquals(expected, kafka.kind(), "Docker engine available: " + docker + ", forced: '" + forced + "'");
     }
 
     /**
