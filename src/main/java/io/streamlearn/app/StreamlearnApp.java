@@ -128,15 +128,17 @@ public final class StreamlearnApp implements AutoCloseable {
         }
     }
 
-    /** What the learner needs before Kafka Streams starts: its topics, and no local state ahead of them. */
+    /** What the learner needs before Kafka Streams starts: its topics, and no local state of topics that are gone. */
     private static void prepare(StreamlearnConfig config, Duration timeout) {
         try (TopicAdmin admin = new TopicAdmin(KafkaProperties.common(config), timeout)) {
-            ensureTopics(config, admin);
-            StaleGlobalState.dropIfAheadOfTopic(config, admin.admin());
+            if (ensureTopics(config, admin).contains(config.topics().weights())) {
+                StaleGlobalState.dropForNewWeightsTopic(config);
+            }
         }
     }
 
-    private static void ensureTopics(StreamlearnConfig config, TopicAdmin admin) {
+    /** The topics this call created. */
+    private static List<String> ensureTopics(StreamlearnConfig config, TopicAdmin admin) {
         admin.checkReachable(config.bootstrapServers());
         var t = config.topics();
         int p = config.partitions();
@@ -154,6 +156,7 @@ public final class StreamlearnApp implements AutoCloseable {
         if (!created.isEmpty()) {
             LOG.info("Created topics {}", created);
         }
+        return created;
     }
 
     /**
