@@ -18,11 +18,8 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class AvroJson<T extends SpecificRecord> {
     static {
-        // As in AvroSingleObject: Avro refuses generated classes of packages it does not trust,
-        // and a JSON-only reader (tail dead-letters --json) may come here first.
-        org.apache.avro.util.ClassSecurityValidator.setGlobal(org.apache.avro.util.ClassSecurityValidator.composite(
-                org.apache.avro.util.ClassSecurityValidator.getGlobal(),
-                c -> c.getName().startsWith("io.streamlearn.avro.")));
+        // A JSON-only reader (tail dead-letters --json) may be the first codec loaded.
+        AvroTrust.ourGeneratedClasses();
     }
 
     private final Schema schema;

@@ -16,7 +16,6 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.avro.util.ClassSecurityValidator;
 
 /**
  * Avro single-object encoding of one generated record class: C3 01, the schema's 8-byte
@@ -26,10 +25,7 @@ import org.apache.avro.util.ClassSecurityValidator;
 public final class AvroSingleObject<T extends SpecificRecord> {
 
     static {
-        // Avro 1.12.2 refuses to instantiate generated classes from packages it does not trust.
-        ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(
-                ClassSecurityValidator.getGlobal(),
-                c -> c.getName().startsWith("io.streamlearn.avro.")));
+        AvroTrust.ourGeneratedClasses();
     }
 
     /** Avro's own message decoder, for bytes without our header: it says what is wrong with them. */
