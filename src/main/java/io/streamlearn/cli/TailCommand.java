@@ -225,7 +225,7 @@ final class TailCommand implements Callable<Integer> {
     static DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> r) {
         List<DeadLetterHeader> original = new ArrayList<>();
         for (var h : r.headers()) {
-            if (!h.key().startsWith(DEAD_LETTER_HEADER_PREFIX)) {
+            if (!h.key().startsWith(DeadLetters.HEADER_PREFIX)) {
                 original.add(new DeadLetterHeader(h.key(), h.value() == null ? null : ByteBuffer.wrap(h.value())));
             }
         }
@@ -241,8 +241,6 @@ final class TailCommand implements Callable<Integer> {
                 .setHeaders(original)
                 .build();
     }
-
-    private static final String DEAD_LETTER_HEADER_PREFIX = DeadLetters.REASON.substring(0, DeadLetters.REASON.lastIndexOf('.') + 1);
 
     private static String orEmpty(String s) {
         return s == null ? "" : s;

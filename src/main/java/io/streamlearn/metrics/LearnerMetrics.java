@@ -57,7 +57,8 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
     private final class ModelMeters {
         final Counter trained;
         final Counter updates;
-        final RecentAccuracy recent = new RecentAccuracy(WINDOW);
+        /** Verdicts as 1 (right) and 0 (wrong): their mean is the window's accuracy. */
+        final RecentMean recent = new RecentMean(WINDOW);
         final RecentMean recentLoss = new RecentMean(WINDOW);
         volatile double accuracy;
         volatile double logLoss;
@@ -78,7 +79,7 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
                     .description("Test-then-train accuracy since the start").register(r);
             Gauge.builder("streamlearn.prequential.log.loss", this, m -> m.logLoss).tag("model", model)
                     .description("Test-then-train log loss since the start").register(r);
-            Gauge.builder("streamlearn.prequential.window.accuracy", recent, RecentAccuracy::accuracy).tag("model", model)
+            Gauge.builder("streamlearn.prequential.window.accuracy", recent, RecentMean::mean).tag("model", model)
                     .description("Test-then-train accuracy over the last " + WINDOW + " examples").register(r);
             Gauge.builder("streamlearn.prequential.window.log.loss", recentLoss, RecentMean::mean).tag("model", model)
                     .description("Test-then-train log loss over the last " + WINDOW + " examples").register(r);
@@ -108,7 +109,7 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
             // After a restart the learner's counters jump: only a step of one is one example's verdict,
             // and the growth of the loss sum over that step is its loss.
             if (p.scored() == m.lastScored + 1) {
-                m.recent.record(p.correct() > m.lastCorrect);
+                m.recent.record(p.correct() > m.lastCorrect ? 1 : 0);
                 m.recentLoss.record(p.logLossSum() - m.lastLossSum);
             }
             m.lastScored = p.scored();
@@ -166,40 +167,9 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
             return Map.of();
         }
         return Map.of("examplesTrained", (long) m.trained.count(), "updatesApplied", (long) m.updates.count(),
-                "accuracy", m.accuracy, "logLoss", m.logLoss, "windowAccuracy", m.recent.accuracy(),
+                "accuracy", m.accuracy, "logLoss", m.logLoss, "windowAccuracy", m.recent.mean(),
                 "windowLogLoss", m.recentLoss.mean(),
                 "version", m.version, "lateRecords", m.lateRecords);
-    }
-
-    /** Accuracy over the last N verdicts, in a ring buffer. */
-    static final class RecentAccuracy {
-        private final boolean[] ring;
-        private int next;
-        private int size;
-        private int correct;
-
-        RecentAccuracy(int n) {
-            ring = new boolean[n];
-        }
-
-        synchronized void record(boolean ok) {
-            if (size == ring.length) {
-                if (ring[next]) {
-                    correct--;
-                }
-            } else {
-                size++;
-            }
-            ring[next] = ok;
-            if (ok) {
-                correct++;
-            }
-            next = (next + 1) % ring.length;
-        }
-
-        synchronized double accuracy() {
-            return size == 0 ? Double.NaN : (double) correct / size;
-        }
     }
 
     /**

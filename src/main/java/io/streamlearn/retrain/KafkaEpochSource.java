@@ -65,7 +65,8 @@ public final class KafkaEpochSource implements EpochSource, AutoCloseable {
     /**
      * The events of {@code model} in {@code topic} (from the beginning) that carry their true
      * label in header {@link HeaderNames#TRUE_LABEL}, as {@code produce --holdout} sends them: the
-     * test set of the tutorial's split, which the learner never trained on.
+     * test set of the tutorial's split, which the learner never trained on. Class labels only, as
+     * for the holdout: an event whose label is a vector (or unreadable) is left out.
      */
     public static KafkaEpochSource heldOutEvents(Properties clientProps, String topic, Codec<UnlabeledEvent> codec,
                                                  ModelResolver resolver, String model,
@@ -75,22 +76,15 @@ public final class KafkaEpochSource implements EpochSource, AutoCloseable {
             if (truth == null || truth.value() == null) {
                 return null;
             }
-            UnlabeledEvent e = codec.decode(r.value());
-            String label = new String(truth.value(), StandardCharsets.UTF_8).trim();
+            double label;
             try {
-                return label.startsWith("[")
-                        ? new Example(e.id(), e.model(), e.features(), 0, vector(label))
-                        : new Example(e.id(), e.model(), e.features(), Double.parseDouble(label), null);
-            } catch (NumberFormatException notANumber) {
+                label = Double.parseDouble(new String(truth.value(), StandardCharsets.UTF_8).trim());
+            } catch (NumberFormatException notAClass) {
                 return null;
             }
+            UnlabeledEvent e = codec.decode(r.value());
+            return new Example(e.id(), e.model(), e.features(), label, null);
         }, resolver, model, valid, cacheLimit);
-    }
-
-    private static double[] vector(String label) {
-        String inner = label.substring(1, label.endsWith("]") ? label.length() - 1 : label.length()).trim();
-        return inner.isEmpty() ? new double[0]
-                : java.util.Arrays.stream(inner.split(",")).mapToDouble(v -> Double.parseDouble(v.trim())).toArray();
     }
 
     private KafkaEpochSource(Properties clientProps, String topic, StartAt startAt, RecordDecoder decoder,

@@ -13,11 +13,13 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * untouched, plus headers saying why and where it came from. Consumers can replay it after a fix.
  */
 public final class DeadLetters {
-    public static final String REASON = "streamlearn.dlq.reason";
-    public static final String DETAIL = "streamlearn.dlq.detail";
-    public static final String TOPIC = "streamlearn.dlq.topic";
-    public static final String PARTITION = "streamlearn.dlq.partition";
-    public static final String OFFSET = "streamlearn.dlq.offset";
+    /** What every header this class adds starts with; the original record's headers do not. */
+    public static final String HEADER_PREFIX = "streamlearn.dlq.";
+    public static final String REASON = HEADER_PREFIX + "reason";
+    public static final String DETAIL = HEADER_PREFIX + "detail";
+    public static final String TOPIC = HEADER_PREFIX + "topic";
+    public static final String PARTITION = HEADER_PREFIX + "partition";
+    public static final String OFFSET = HEADER_PREFIX + "offset";
 
     private static final int MAX_DETAIL = 500;
 

@@ -1,15 +1,12 @@
 package io.streamlearn.topology;
 
-import io.streamlearn.avro.LayerSpecRecord;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.SnapshotMapper;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;
-import io.streamlearn.model.Activation;
 import io.streamlearn.model.LayerSpec;
-import io.streamlearn.model.LossKind;
 import io.streamlearn.model.ModelSpec;
-import java.util.List;
+import java.util.Locale;
 
 /**
  * Whether a snapshot read from the weights topic fits the model this application is configured
@@ -35,7 +32,7 @@ public final class SnapshotFit {
         if (!key.equals(snap.getModel())) {
             throw new IllegalArgumentException("keyed '" + key + "' but describes model '" + snap.getModel() + "'");
         }
-        String problem = mismatch(configured.spec(), snap);
+        String problem = mismatch(configured.spec(), SnapshotMapper.spec(snap.getSpec()));
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
@@ -44,41 +41,32 @@ public final class SnapshotFit {
         return new PublishedModel(key, snap.getVersion(), snap.getSource(), SnapshotMapper.network(snap), snap);
     }
 
-    /** The first difference between what the snapshot describes and the configured spec; null when none. */
-    static String mismatch(ModelSpec configured, WeightSnapshot snap) {
-        var spec = snap.getSpec();
-        if (spec.getInputSize() != configured.inputSize()) {
-            return "input size " + spec.getInputSize() + ", configured " + configured.inputSize();
-        }
-        List<LayerSpecRecord> layers = spec.getLayers();
-        if (layers.size() != configured.layers().size()) {
-            return layers.size() + " layers, configured " + configured.layers().size();
-        }
-        for (int i = 0; i < layers.size(); i++) {
-            LayerSpec want = configured.layers().get(i);
-            LayerSpecRecord got = layers.get(i);
-            if (got.getUnits() != want.units() || Activation.parse(got.getActivation()) != want.activation()) {
-                return "layer " + i + " is " + got.getUnits() + "×" + got.getActivation() + ", configured "
-                        + want.units() + "×" + want.activation().name().toLowerCase(java.util.Locale.ROOT);
-            }
-        }
-        if (LossKind.parse(spec.getLoss()) != configured.loss()) {
-            return "loss " + spec.getLoss() + ", configured " + configured.loss().name().toLowerCase(java.util.Locale.ROOT);
-        }
-        return null;
-    }
-
-    /** Whether a decoded network can take the place of one built from {@code configured} (same as {@link #mismatch}). */
+    /**
+     * The first difference between what a snapshot (or a network decoded from one) computes and
+     * the configured spec; null when none.
+     */
     static String mismatch(ModelSpec configured, ModelSpec other) {
         if (other.inputSize() != configured.inputSize()) {
             return "input size " + other.inputSize() + ", configured " + configured.inputSize();
         }
-        if (!other.layers().equals(configured.layers())) {
-            return "layers " + other.layers() + ", configured " + configured.layers();
+        if (other.layers().size() != configured.layers().size()) {
+            return other.layers().size() + " layers, configured " + configured.layers().size();
+        }
+        for (int i = 0; i < other.layers().size(); i++) {
+            LayerSpec want = configured.layers().get(i);
+            LayerSpec got = other.layers().get(i);
+            if (!got.equals(want)) {
+                return "layer " + i + " is " + got.units() + "×" + name(got.activation()) + ", configured "
+                        + want.units() + "×" + name(want.activation());
+            }
         }
         if (other.loss() != configured.loss()) {
-            return "loss " + other.loss() + ", configured " + configured.loss();
+            return "loss " + name(other.loss()) + ", configured " + name(configured.loss());
         }
         return null;
+    }
+
+    private static String name(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -103,14 +103,15 @@ class LearnerMetricsTest {
         assertTrue(window > running, "the last " + LearnerMetrics.WINDOW + " examples (" + window
                 + ") are predicted better than the whole stream (" + running + ")");
 
-        LearnerMetrics.RecentAccuracy ring = new LearnerMetrics.RecentAccuracy(4);
-        assertTrue(Double.isNaN(ring.accuracy()));
+        // The window's accuracy is the mean of its verdicts, 1 for right and 0 for wrong.
+        LearnerMetrics.RecentMean ring = new LearnerMetrics.RecentMean(4);
+        assertTrue(Double.isNaN(ring.mean()));
         for (boolean ok : new boolean[] {false, false, true, true, true, true}) {
-            ring.record(ok);
+            ring.record(ok ? 1 : 0);
         }
-        assertEquals(1.0, ring.accuracy(), "the two misses fell out of a window of 4");
-        ring.record(false);
-        assertEquals(0.75, ring.accuracy());
+        assertEquals(1.0, ring.mean(), "the two misses fell out of a window of 4");
+        ring.record(0);
+        assertEquals(0.75, ring.mean());
     }
 
     @Test
