@@ -8,6 +8,7 @@ import io.streamlearn.codec.UnlabeledEvent;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.data.Generators;
 import io.streamlearn.data.LabeledRow;
+import io.streamlearn.lifecycle.ShutdownSequence;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
@@ -43,6 +44,8 @@ public final class DemoFeed implements AutoCloseable {
     private final double perTick;
     private final AtomicLong examplesSent = new AtomicLong();
     private final AtomicLong eventsSent = new AtomicLong();
+    /** Started last, so at exit it stops first: nothing is sent to a learner that is closing. */
+    private final ShutdownSequence.Registration exit;
     private double owed;
 
     private DemoFeed(StreamlearnConfig config, String kind, double perSecond, long seed) {
@@ -57,6 +60,7 @@ public final class DemoFeed implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.exit = ShutdownSequence.onExit("the demo feed", this::stop);
     }
 
     /**
@@ -113,8 +117,13 @@ public final class DemoFeed implements AutoCloseable {
         return eventsSent.get();
     }
 
+    /** Stops sending; safe to call more than once. */
     @Override
     public void close() {
+        exit.run();
+    }
+
+    private void stop() {
         ticker.shutdownNow();
         try {
             ticker.awaitTermination(5, TimeUnit.SECONDS);

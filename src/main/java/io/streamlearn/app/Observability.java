@@ -16,6 +16,7 @@ import io.streamlearn.metrics.LearnerMetrics;
 import io.streamlearn.topology.ModelRegistry;
 import io.streamlearn.topology.TopologyListener;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.lifecycle.ShutdownSequence;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -32,6 +33,11 @@ public final class Observability implements AutoCloseable {
     private HttpApi http;
     private KafkaStreamsMetrics streamsMetrics;
     private JvmGcMetrics gc;
+    /**
+     * Made before the learner, so at exit the HTTP server stops after it: /health answers (not
+     * ready) while the learner commits and leaves its group.
+     */
+    private final ShutdownSequence.Registration exit = ShutdownSequence.onExit("the HTTP server", this::stop);
 
     public Observability() {
         metrics.bindTo(prometheus);
@@ -87,8 +93,13 @@ public final class Observability implements AutoCloseable {
         return prometheus;
     }
 
+    /** Stops the HTTP server and the meters; safe to call more than once. */
     @Override
     public void close() {
+        exit.run();
+    }
+
+    private synchronized void stop() {
         if (http != null) {
             http.close();
         }

@@ -10,9 +10,13 @@ import io.streamlearn.topology.TopologyListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import io.streamlearn.lifecycle.ShutdownSequence;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
@@ -35,17 +39,33 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamlearnApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamlearnApp.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /** Learners of this JVM whose Kafka Streams threads may still die (see {@link #watchUncaughtExceptions}). */
+    private static final Set<StreamlearnApp> LIVE = ConcurrentHashMap.newKeySet();
+    private static final AtomicBoolean WATCHING_UNCAUGHT = new AtomicBoolean();
 
     private final StreamlearnConfig config;
     private final ModelRegistry registry;
     private final KafkaStreams streams;
+    private final ShutdownSequence.Registration exit;
+    /** Kafka Streams has stopped or is failing. */
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** {@link #close} has finished. */
+    private final CountDownLatch closed = new CountDownLatch(1);
+    /** The first error that stopped Kafka Streams before anyone asked it to stop. */
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    /** An error while closing on request: the stop was not clean, but nothing failed before it. */
+    private final AtomicReference<Throwable> failureWhileStopping = new AtomicReference<>();
+    /** Kafka Streams went to PENDING_ERROR or ERROR by itself (not every way there passes the handler). */
+    private volatile boolean failed;
+    private volatile boolean closeRequested;
+    private volatile boolean started;
 
     private StreamlearnApp(StreamlearnConfig config, ModelRegistry registry, KafkaStreams streams) {
         this.config = config;
         this.registry = registry;
         this.streams = streams;
+        this.exit = ShutdownSequence.onExit("the learner " + config.applicationId(), this::stop);
     }
 
     /** Starts the learner and returns once it is RUNNING; fails clearly if the broker is not there. */
@@ -71,6 +91,7 @@ public final class StreamlearnApp implements AutoCloseable {
      */
     public static StreamlearnApp start(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener,
                                        Duration timeout, BeforeStart beforeStart) {
+        RocksDbLibrary.load();
         prepare(config, Duration.ofSeconds(5));
         InitialWeights.publishMissing(config);
         KafkaStreams streams = new KafkaStreams(TopologyFactory.build(config, registry, listener),
@@ -81,40 +102,56 @@ public final class StreamlearnApp implements AutoCloseable {
             if (now == KafkaStreams.State.RUNNING) {
                 running.countDown();
             }
-            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING
-                    || now == KafkaStreams.State.PENDING_SHUTDOWN) {
+            if (now == KafkaStreams.State.PENDING_ERROR || now == KafkaStreams.State.ERROR) {
+                if (!app.closeRequested) {
+                    app.failed = true;
+                }
                 running.countDown();
+                app.stopped.countDown();
+            }
+            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.PENDING_SHUTDOWN) {
+                running.countDown();
+            }
+            if (now == KafkaStreams.State.NOT_RUNNING) {
                 app.stopped.countDown();
             }
         });
         streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("streamlearn stopped by an unexpected error", e);
-            app.failure.compareAndSet(null, e);
+            app.recordFailure(e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+        watchUncaughtExceptions();
+        LIVE.add(app);
         try {
             beforeStart.accept(app);
         } catch (java.io.IOException | RuntimeException e) {
-            streams.close(Duration.ofSeconds(5));
+            app.close();
             throw e instanceof RuntimeException r ? r : new java.io.UncheckedIOException((java.io.IOException) e);
         }
-        streams.start();
+        try {
+            streams.start();
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
         try {
             if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                streams.close(Duration.ofSeconds(5));
+                app.close();
                 throw new IllegalStateException("Kafka Streams did not reach RUNNING within " + timeout.toSeconds() + " s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            streams.close(Duration.ofSeconds(5));
+            app.close();
             throw new IllegalStateException("interrupted while starting", e);
         }
         if (streams.state() != KafkaStreams.State.RUNNING && streams.state() != KafkaStreams.State.REBALANCING) {
+            KafkaStreams.State state = streams.state();
+            app.close();
             Throwable f = app.failure.get();
-            streams.close(Duration.ofSeconds(5));
-            throw new IllegalStateException("Kafka Streams failed to start (state " + streams.state() + ")"
-                    + (f == null ? "" : ": " + f.getMessage()), f);
+            throw new IllegalStateException("Kafka Streams failed to start (state " + state + ")"
+                    + (f == null ? "" : ": " + LearnerFailure.summary(f)), f);
         }
+        app.started = true;
         app.loadRestoredWeights();
         LOG.info("streamlearn running: application {} on {}, models {}, {}", config.applicationId(),
                 config.bootstrapServers(), config.models().keySet(), config.guarantee().streamsValue());
@@ -192,25 +229,108 @@ public final class StreamlearnApp implements AutoCloseable {
         return config;
     }
 
-    /** Blocks until Kafka Streams stops (closed, or failed); returns the failure if any. */
+    /**
+     * Blocks until Kafka Streams stops. Returns null if it was closed (on request: {@link #close},
+     * a shutdown hook); if it stopped by itself, closes what is left and returns the cause.
+     */
     public Throwable awaitStop() throws InterruptedException {
         stopped.await();
-        return failure.get();
+        if (!failedByItself()) {
+            // Closing on request: what the caller closes next (the HTTP server, the broker) waits for it.
+            if (closeRequested) {
+                closed.await();
+            }
+            return null;
+        }
+        // Once closed, Kafka Streams' threads have ended: a cause only the JVM's uncaught-exception
+        // handler saw (a global thread that died of an Error) has been recorded by then.
+        close();
+        return cause();
     }
 
     /**
-     * Stops cleanly: commits, and leaves the consumer group so that a successor (a restart, a
-     * retrain, another instance) is assigned the tasks at once instead of after the session timeout.
+     * Stops: commits, and leaves the consumer group so that a successor (a restart, a retrain,
+     * another instance) is assigned the tasks at once instead of after the session timeout. After
+     * a failure it only releases what is left, and says so. Safe to call more than once and from
+     * any thread; a call while another is closing returns when that one is done.
      */
     @Override
     public void close() {
-        boolean clean = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30)));
-        if (clean) {
-            LOG.info("streamlearn stopped cleanly (state committed, group left)");
-        } else {
-            LOG.warn("streamlearn did not stop within 30 s");
+        exit.run();
+    }
+
+    private void stop() {
+        try {
+            if (!started) {
+                closeRequested = true;
+                streams.close(Duration.ofSeconds(5));
+            } else if (failedByItself()) {
+                LOG.warn("streamlearn is closing after a failure (Kafka Streams state {})", streams.state());
+                streams.close(CLOSE_TIMEOUT);
+                LOG.warn("streamlearn closed after a failure: {}", LearnerFailure.summary(cause()));
+            } else {
+                closeRequested = true;
+                boolean closed = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                        .withTimeout(CLOSE_TIMEOUT));
+                Throwable whileStopping = failureWhileStopping.get();
+                if (!closed) {
+                    LOG.warn("streamlearn did not stop within {} s; the next start resumes from the last commit",
+                            CLOSE_TIMEOUT.toSeconds());
+                } else if (whileStopping != null || streams.state() == KafkaStreams.State.ERROR) {
+                    LOG.warn("streamlearn stopped, but not cleanly: {}; the next start resumes from the last commit",
+                            whileStopping == null ? "state " + streams.state() : LearnerFailure.summary(whileStopping));
+                } else {
+                    LOG.info("streamlearn stopped cleanly (state committed, group left)");
+                }
+            }
+        } finally {
+            LIVE.remove(this);
+            stopped.countDown();
+            closed.countDown();
         }
-        stopped.countDown();
+    }
+
+    private boolean failedByItself() {
+        return !closeRequested && (failed || failure.get() != null);
+    }
+
+    private void recordFailure(Throwable e) {
+        if (closeRequested) {
+            failureWhileStopping.compareAndSet(null, e);
+        } else {
+            failure.compareAndSet(null, e);
+        }
+    }
+
+    private Throwable cause() {
+        Throwable f = failure.get();
+        return f != null ? f : new IllegalStateException("Kafka Streams stopped in state " + streams.state()
+                + " without handing over an exception");
+    }
+
+    /**
+     * Kafka Streams passes a stream thread's exception to its handler, but a global thread that
+     * dies of an Error (or a thread that dies some other way) only reaches the JVM's handler and
+     * the state goes to ERROR without a cause. This one records it for the learner whose thread it
+     * was (its names start with the application id), then does what the previous handler did.
+     */
+    private static void watchUncaughtExceptions() {
+        if (!WATCHING_UNCAUGHT.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            for (StreamlearnApp app : LIVE) {
+                if (thread.getName().startsWith(app.config.applicationId() + "-") && thread.getName().contains("StreamThread")) {
+                    app.recordFailure(e);
+                }
+            }
+            if (previous != null) {
+                previous.uncaughtException(thread, e);
+            } else {
+                System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+                e.printStackTrace(System.err);
+            }
+        });
     }
 }

@@ -1,6 +1,7 @@
 package io.streamlearn.cli;
 
 import io.streamlearn.kafka.EmbeddedKafkaBroker;
+import io.streamlearn.lifecycle.ShutdownSequence;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -35,11 +36,11 @@ final class BrokerCommand implements Callable<Integer> {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
                 .port(port).controllerPort(controllerPort).logDir(dataDir.toAbsolutePath()).keepLogDir(true).start();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        ShutdownSequence.onExit("the broker command", () -> {
             System.out.println("Stopping the broker...");
             broker.close();
             stopped.countDown();
-        }, "broker-shutdown"));
+        });
         System.out.println("Kafka broker ready at " + broker.bootstrapServers() + " (data in " + dataDir.toAbsolutePath()
                 + "); Ctrl-C to stop.");
         System.out.flush();

@@ -1,11 +1,13 @@
 package io.streamlearn.cli;
 
 import io.streamlearn.app.DemoFeed;
+import io.streamlearn.app.LearnerFailure;
 import io.streamlearn.app.ServedDemo;
 import io.streamlearn.app.TutorialDemo;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.EmbeddedKafkaBroker;
+import io.streamlearn.lifecycle.ShutdownSequence;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -17,9 +19,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -80,6 +79,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         PrintStream out = System.out;
         Path state = Files.createTempDirectory("streamlearn-demo-state");
+        // Registered before the broker and the learner, so at exit it runs after both have stopped.
+        ShutdownSequence.Registration removeState = ShutdownSequence.onExit("the demo's state directory",
+                () -> deleteRecursively(state));
         out.println("Starting an embedded Kafka broker (KRaft, single node)...");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().start()) {
             out.println("Broker ready at " + broker.bootstrapServers());
@@ -92,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("Done in %.1f s.%n", r.took().toMillis() / 1000.0);
             return 0;
         } finally {
-            deleteRecursively(state);
+            removeState.run();
         }
     }
 
@@ -117,26 +119,26 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** The tutorial, then the dashboard fed by a generator until Ctrl-C / SIGTERM. */
+    /**
+     * The tutorial, then the dashboard fed by a generator until Ctrl-C / SIGTERM. A stop on request
+     * is the JVM's exit: {@link ShutdownSequence} closes the feed, the learner, the HTTP server and
+     * the broker, in that order, then removes the state directory; this thread only waits.
+     */
     private int serve() throws Exception {
         PrintStream out = System.out;
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch closed = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                closed.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "streamlearn-demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         Path state = Files.createTempDirectory("streamlearn-demo-state");
+        ShutdownSequence.Registration removeState = ShutdownSequence.onExit("the demo's state directory", () -> {
+            deleteRecursively(state);
+            out.println("Stopped.");
+            out.flush();
+        });
+        StreamlearnConfig config = null;
+        Throwable failure;
         try {
             out.println("Starting an embedded Kafka broker (KRaft, single node)...");
             try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().start()) {
                 out.println("Broker ready at " + broker.bootstrapServers());
-                StreamlearnConfig config = TutorialDemo.configure(ConfigLoader.load(null, Map.of(
+                config = TutorialDemo.configure(ConfigLoader.load(null, Map.of(
                         "applicationId", "streamlearn-demo",
                         "bootstrapServers", broker.bootstrapServers(),
                         "stateDir", state.toString())));
@@ -148,36 +150,23 @@ final class DemoCommand implements Callable<Integer> {
                     out.printf("Feeding '%s' at %s examples and as many events a second. Ctrl-C to stop.%n",
                             feed, rate == Math.rint(rate) ? String.valueOf((long) rate) : String.valueOf(rate));
                     out.flush();
-                    AtomicReference<Throwable> failure = new AtomicReference<>();
-                    Thread watcher = new Thread(() -> {
-                        try {
-                            failure.set(demo.awaitStop());
-                        } catch (InterruptedException ignored) {
-                            Thread.currentThread().interrupt();
-                        }
-                        stop.countDown();
-                    }, "streamlearn-demo-watch");
-                    watcher.setDaemon(true);
-                    watcher.start();
-                    stop.await();
-                    out.println("Stopping...");
-                    if (failure.get() != null) {
-                        System.err.println("error: the learner stopped: " + failure.get().getMessage());
-                        return ErrorHandler.FAILED;
-                    }
+                    // Registered last: the first thing a stop on request does.
+                    ShutdownSequence.Registration notice = ShutdownSequence.onExit("the demo's notice", () -> {
+                        out.println("Stopping...");
+                        out.flush();
+                    });
+                    failure = demo.awaitStop();
+                    notice.run();
                 }
             }
-            out.println("Stopped.");
-            return 0;
         } finally {
-            deleteRecursively(state);
-            closed.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running: it waits for closed, counted down above
-            }
+            removeState.run();
         }
+        if (failure != null) {
+            System.err.println("error: the learner stopped: " + LearnerFailure.describe(failure, config));
+            return ErrorHandler.FAILED;
+        }
+        return 0;
     }
 
     private static void printResult(PrintStream out, StreamlearnConfig config, TutorialDemo.Result r) {

@@ -1,6 +1,7 @@
 package io.streamlearn.cli;
 
 import io.streamlearn.config.Secrets;
+import io.streamlearn.lifecycle.ShutdownSequence;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;
@@ -25,6 +26,11 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
+        if (ShutdownSequence.stopping()) {
+            // Ctrl-C or SIGTERM is closing the learner and the broker under the command, which
+            // then fails on them: the stop was asked for, and is no error to report.
+            return FAILED;
+        }
         if (ex instanceof UserError) {
             cmd.getErr().println("error: " + Secrets.redact(ex.getMessage()));
             return USAGE;

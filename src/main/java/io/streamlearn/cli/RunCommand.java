@@ -1,7 +1,7 @@
 package io.streamlearn.cli;
 
+import io.streamlearn.app.LearnerFailure;
 import io.streamlearn.app.StreamlearnApp;
-import io.streamlearn.config.Secrets;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.BrokerUnavailableException;
 import io.streamlearn.app.Observability;
@@ -13,7 +13,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** Runs the learner against a Kafka cluster until stopped (Ctrl-C or SIGTERM close it cleanly). */
+/**
+ * Runs the learner against a Kafka cluster until stopped. Ctrl-C or SIGTERM close it cleanly
+ * (the learner commits and leaves its group, then the HTTP server stops) and the JVM exits with
+ * 130 or 143; if the learner fails, one line on stderr says why and the exit code is 1.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the learner on a Kafka cluster until stopped: train on 'examples', publish 'weights', score 'events'.")
 final class RunCommand implements Callable<Integer> {
@@ -52,14 +56,12 @@ final class RunCommand implements Callable<Integer> {
             System.out.println("HTTP API and dashboard at http://" + httpHost + ":" + http.port() + "/");
         }
         System.out.println("streamlearn running on " + config.bootstrapServers() + "; Ctrl-C to stop.");
-        Thread hook = new Thread(() -> {
-            app.close();
-            obs.close();
-        }, "streamlearn-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        // A stop on request is the JVM's exit closing the learner, then the HTTP server (both are
+        // registered with ShutdownSequence): awaitStop returns null and the exit goes on.
         Throwable failure = app.awaitStop();
+        obs.close();
         if (failure != null) {
-            System.err.println("error: the learner stopped: " + Secrets.redact(failure.getMessage()));
+            System.err.println("error: the learner stopped: " + LearnerFailure.describe(failure, config));
             return ErrorHandler.FAILED;
         }
         return 0;

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.streamlearn.lifecycle.ShutdownSequence;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.config.ConfigException;
@@ -40,9 +40,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final BrokerPorts ports;
     private final String clusterId;
     private final boolean deleteOnClose;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    /** Closes a broker whose directory goes with it if the JVM exits first; null for a kept directory. */
-    private final Thread closeOnExit;
+    /**
+     * Stops the broker (and removes a temporary directory) if the JVM exits first. It is the last
+     * step of {@link ShutdownSequence}, after the clients that were started on this broker.
+     */
+    private final ShutdownSequence.Registration exit;
 
     private EmbeddedKafkaBroker(KafkaRaftServer server, BrokerDirectory directory, BrokerPorts ports,
                                 String clusterId, boolean deleteOnClose) {
@@ -51,18 +53,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.ports = ports;
         this.clusterId = clusterId;
         this.deleteOnClose = deleteOnClose;
-        this.closeOnExit = deleteOnClose ? new Thread(this::closeAtExit, "embedded-kafka-exit-" + ports.broker()) : null;
-        if (closeOnExit != null) {
-            Runtime.getRuntime().addShutdownHook(closeOnExit);
-        }
-    }
-
-    private void closeAtExit() {
-        try {
-            close();
-        } catch (RuntimeException e) {
-            LOG.warn("Could not remove the embedded broker's log dir {} at exit", directory.path(), e);
-        }
+        this.exit = ShutdownSequence.onExit("the embedded Kafka broker at " + bootstrapServers(), this::stop);
     }
 
     public static Builder builder() {
@@ -92,20 +83,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /**
      * Stops the broker and waits until it has let go of its ports and files, then deletes the log
-     * directory unless it is kept. Safe to call more than once and from a shutdown hook.
+     * directory unless it is kept. Safe to call more than once; a call while the JVM's exit is
+     * closing the broker returns once it is stopped.
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        if (closeOnExit != null && Thread.currentThread() != closeOnExit) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(closeOnExit);
-            } catch (IllegalStateException exiting) {
-                // The JVM is already shutting down; the hook finds the broker closed.
-            }
-        }
+        exit.run();
+    }
+
+    private void stop() {
         long start = System.nanoTime();
         stop(server);
         if (deleteOnClose) {
