@@ -84,7 +84,8 @@ public final class LearnerFailure {
         return r;
     }
 
+    /** Joined into one line, without a final full stop (the advice follows after a semicolon). */
     private static String oneLine(String s) {
-        return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", " ").replaceAll("\\s{2,}", " ");
+        return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", " ").replaceAll("\\s{2,}", " ").replaceAll("\\.$", "");
     }
 }

@@ -1,5 +1,6 @@
 package io.streamlearn.cli;
 
+import io.streamlearn.testing.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,10 +22,11 @@ class BrokerAndDemoCommandsIT {
     }
 
     private static Process broker(int port, int controller, Path data, Path out) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), "io.streamlearn.cli.Main",
+        List<String> command = new java.util.ArrayList<>(ChildJvm.java("-cp", System.getProperty("java.class.path")));
+        command.addAll(List.of("io.streamlearn.cli.Main",
                 "broker", "--port", Integer.toString(port), "--controller-port", Integer.toString(controller),
-                "--data-dir", data.toString()))
+                "--data-dir", data.toString()));
+        return new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
     }
 

@@ -1,5 +1,6 @@
 package io.streamlearn.cli;
 
+import io.streamlearn.testing.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,9 +35,9 @@ class DemoServeIT {
 
     @Test
     void servesTheDashboardFedByAGeneratorUntilStopped() throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(java.toString(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "demo", "--serve", "--http-port", "0", "--rate", "10", "--feed", "blobs")
+        List<String> command = new java.util.ArrayList<>(ChildJvm.java("-Xmx512m", "-cp", System.getProperty("java.class.path")));
+        command.addAll(List.of(Main.class.getName(), "demo", "--serve", "--http-port", "0", "--rate", "10", "--feed", "blobs"));
+        Process child = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();

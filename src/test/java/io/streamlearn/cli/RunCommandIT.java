@@ -1,5 +1,6 @@
 package io.streamlearn.cli;
 
+import io.streamlearn.testing.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,9 +38,8 @@ class RunCommandIT {
         String run = "runcmd-" + UUID.randomUUID().toString().substring(0, 8);
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "io.streamlearn.cli.Main", "run", "-b", kafka.bootstrapServers(), "--topic-prefix", run + "-",
+        List<String> command = new ArrayList<>(ChildJvm.java("-cp", System.getProperty("java.class.path")));
+        command.addAll(List.of("io.streamlearn.cli.Main", "run", "-b", kafka.bootstrapServers(), "--topic-prefix", run + "-",
                 "--set", "applicationId=" + run, "--set", "stateDir=" + dir.resolve("state")));
         command.addAll(List.of(extra));
         Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();

@@ -2,6 +2,8 @@ package io.streamlearn.cli;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamlearn.testing.ChildJvm;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +22,7 @@ final class TheJar {
 
     /** {@code java [jvmOptions] -jar target/streamlearn.jar args...}, given {@code seconds} to exit. */
     static Result run(List<String> jvmOptions, long seconds, List<String> args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(java()));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", path().toString()));
-        command.addAll(args);
+        List<String> command = command(jvmOptions, args);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -35,16 +34,22 @@ final class TheJar {
         return new Result(p.exitValue(), out);
     }
 
+    /** Starts {@code java [jvmOptions] -jar target/streamlearn.jar args...}, stdout and stderr to the given files. */
+    static Process start(List<String> jvmOptions, List<String> args, Path out, Path err) throws IOException {
+        return new ProcessBuilder(command(jvmOptions, args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    }
+
+    private static List<String> command(List<String> jvmOptions, List<String> args) {
+        List<String> command = new ArrayList<>(ChildJvm.java(jvmOptions.toArray(String[]::new)));
+        command.addAll(List.of("-jar", path().toString()));
+        command.addAll(args);
+        return command;
+    }
+
     /** {@code target/streamlearn.jar}: failsafe runs after {@code package}, so it is there. */
     private static Path path() {
         Path jar = Path.of(System.getProperty("basedir", ".")).resolve("target").resolve("streamlearn.jar");
         assertTrue(Files.isRegularFile(jar), jar + " exists (mvn package builds it)");
         return jar;
-    }
-
-    /** The same java as this JVM, so the jar is tested on the Java the build uses. */
-    private static String java() {
-        return ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 }

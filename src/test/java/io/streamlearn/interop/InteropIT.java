@@ -1,5 +1,6 @@
 package io.streamlearn.interop;
 
+import io.streamlearn.testing.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -33,7 +34,7 @@ class InteropIT {
     private static final String PYTHON = "/usr/bin/python3";
 
     private static String exec(List<String> cmd, String stdin, int timeoutSeconds) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+        Process p = ChildJvm.withTmpdir(new ProcessBuilder(cmd)).redirectErrorStream(false).start();
         if (stdin != null) {
             p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         }

@@ -1,5 +1,6 @@
 package io.streamlearn.reliability;
 
+import io.streamlearn.testing.ChildJvm;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -32,11 +33,11 @@ final class ChildBroker {
     }
 
     ChildBroker start() throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path out = logDir.resolve("broker-" + (starts++) + ".log");
-        process = new ProcessBuilder(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                "io.streamlearn.cli.Main", "broker", "--port", Integer.toString(port),
-                "--controller-port", Integer.toString(controllerPort), "--data-dir", dataDir.toString()))
+        List<String> cmd = new java.util.ArrayList<>(ChildJvm.java("-Xmx1g", "-cp", System.getProperty("java.class.path")));
+        cmd.addAll(List.of("io.streamlearn.cli.Main", "broker", "--port", Integer.toString(port),
+                "--controller-port", Integer.toString(controllerPort), "--data-dir", dataDir.toString()));
+        process = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!Files.readString(out).contains("Kafka broker ready")) {

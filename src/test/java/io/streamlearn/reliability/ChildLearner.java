@@ -1,5 +1,6 @@
 package io.streamlearn.reliability;
 
+import io.streamlearn.testing.ChildJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +20,7 @@ final class ChildLearner {
 
     static ChildLearner start(Path config, String bootstrap, Path stateDir, Path logDir, int n, List<String> extra)
             throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path")));
+        List<String> cmd = new ArrayList<>(ChildJvm.java("-Xmx512m", "-cp", System.getProperty("java.class.path")));
         // -Dstreamlearn.crash.childLogback=FILE: the children log with that logback configuration (to debug them).
         String logback = System.getProperty("streamlearn.crash.childLogback");
         if (logback != null) {

@@ -1,5 +1,6 @@
 package io.streamlearn.security;
 
+import io.streamlearn.testing.ChildJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -360,8 +361,7 @@ class SaslScramIT {
     }
 
     private static List<String> javaCommand(String jvmOption, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m"));
+        List<String> cmd = new ArrayList<>(ChildJvm.java("-Xmx512m"));
         if (jvmOption != null) {
             cmd.add(jvmOption);
         }

@@ -61,12 +61,12 @@ public final class Chromium implements AutoCloseable {
     public static Chromium launch(Path workDir, int width, int height) throws IOException, InterruptedException {
         Path profile = Files.createTempDirectory(Files.createDirectories(workDir), "chromium-profile-");
         Path log = workDir.resolve(profile.getFileName() + ".log");
-        Process p = new ProcessBuilder(BINARY.toString(),
+        Process p = ChildJvm.withTmpdir(new ProcessBuilder(BINARY.toString(),
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-default-apps", "--disable-extensions", "--mute-audio", "--hide-scrollbars",
                 "--user-data-dir=" + profile, "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
-                "--window-size=" + width + "," + height, "about:blank")
+                "--window-size=" + width + "," + height, "about:blank"))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();

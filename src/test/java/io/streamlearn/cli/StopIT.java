@@ -1,0 +1,241 @@
+package io.streamlearn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamlearn.app.DemoFeed;
+import io.streamlearn.config.ConfigLoader;
+import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.testing.KafkaCluster;
+import io.streamlearn.testing.WithKafka;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How the jar stops, as a user or a supervisor stops it: SIGTERM while it is busy, at a moment
+ * drawn from its progress, several times over, must close it cleanly and soon (the feed, the
+ * learner committing, the HTTP server, the embedded broker last) and leave state a restart picks
+ * up; a learner that fails for real must say so on one line and exit with 1.
+ *
+ * <p>The JVM's answer to SIGTERM is exit code 143 (128 + 15; Ctrl-C, SIGINT, gives 130).
+ */
+@WithKafka
+class StopIT {
+    private static final int SIGTERM_EXIT = 143;
+    /** A liveness bound, not a timing claim: a clean stop takes a few seconds, a hung one 30 s or more. */
+    private static final long STOP_BOUND_SECONDS = 15;
+    private static final Pattern ERROR_LOG_LINE = Pattern.compile("(?m)^\\S+ ERROR ");
+    private static final Pattern SERVING = Pattern.compile("Serving: the dashboard is at (http://\\S+/) ");
+    private static final Pattern HTTP = Pattern.compile("HTTP API and dashboard at (http://\\S+/)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+    /** One start of the jar, its stdout and stderr in files. */
+    private record Jar(Process process, Path outFile, Path errFile) {
+        static Jar start(Path dir, String name, List<String> args) throws Exception {
+            Path out = dir.resolve(name + ".out");
+            Path err = dir.resolve(name + ".err");
+            return new Jar(TheJar.start(List.of("-Xmx512m"), args, out, err), out, err);
+        }
+
+        String out() throws Exception {
+            return Files.readString(outFile);
+        }
+
+        String err() throws Exception {
+            return Files.readString(errFile);
+        }
+
+        String printed() throws Exception {
+            return "--- stdout\n" + out() + "--- stderr\n" + err();
+        }
+
+        /** The first match of {@code p} in stdout, once printed; fails if the jar exits or does not print it. */
+        URI await(Pattern p) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (System.nanoTime() < deadline && process.isAlive()) {
+                Matcher m = p.matcher(out());
+                if (m.find()) {
+                    return URI.create(m.group(1));
+                }
+                Thread.sleep(100);
+            }
+            throw new AssertionError("no " + p + " (exited: " + !process.isAlive() + ")\n" + printed());
+        }
+
+        void awaitAtLeast(String what, LongSupplier progress, long target) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            long now = progress.getAsLong();
+            while (now < target && System.nanoTime() < deadline && process.isAlive()) {
+                Thread.sleep(100);
+                now = progress.getAsLong();
+            }
+            assertTrue(now >= target, what + " reached " + now + ", not " + target + "\n" + printed());
+        }
+
+        /** SIGTERM, and what a clean stop looks like from outside. */
+        void stopCleanly(String when) throws Exception {
+            process.destroy();
+            assertTrue(process.waitFor(STOP_BOUND_SECONDS, TimeUnit.SECONDS),
+                    "stopped within " + STOP_BOUND_SECONDS + " s of SIGTERM " + when + "\n" + printed());
+            String all = printed();
+            assertEquals(SIGTERM_EXIT, process.exitValue(), when + "\n" + all);
+            assertTrue(err().contains("streamlearn stopped cleanly (state committed, group left)"), when + "\n" + all);
+            assertFalse(all.contains("did not stop"), when + "\n" + all);
+            assertFalse(ERROR_LOG_LINE.matcher(all).find(), "no ERROR logged " + when + "\n" + all);
+            assertFalse(err().lines().anyMatch(l -> l.startsWith("error:")), "a requested stop is no error " + when + "\n" + all);
+        }
+
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void demoServeStopsCleanlyOnSigtermWhileFedEveryTime(@TempDir Path dir) throws Exception {
+        for (int run = 1; run <= 3; run++) {
+            Jar demo = Jar.start(dir, "demo-" + run, List.of("demo", "--serve", "--http-port", "0", "--rate", "300"));
+            try {
+                URI url = demo.await(SERVING);
+                long tutorial = trained(url);
+                long target = tutorial + ThreadLocalRandom.current().nextLong(50, 1500);
+                demo.awaitAtLeast("examples trained", () -> trained(url), target);
+                demo.stopCleanly("in run " + run + " after " + target + " examples trained");
+                assertTrue(demo.out().contains("Stopping...") && demo.out().contains("Stopped."), demo.printed());
+            } finally {
+                demo.kill();
+            }
+        }
+    }
+
+    @Test
+    void runStopsCleanlyOnSigtermUnderLoadAndRestartsFromWhatItCommitted(KafkaCluster kafka, @TempDir Path dir) throws Exception {
+        String app = "stop-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> args = List.of("run", "-b", kafka.bootstrapServers(), "--topic-prefix", app + "-",
+                "--set", "applicationId=" + app, "--set", "stateDir=" + dir.resolve("state"), "--http-port", "0");
+        StreamlearnConfig config = ConfigLoader.load(null, Map.of("bootstrapServers", kafka.bootstrapServers(),
+                "topics.prefix", app + "-", "applicationId", app));
+        DemoFeed feed = null;
+        long committed = 0;
+        long seen = 0;
+        try (Admin admin = Admin.create(kafka.clientConfig())) {
+            // Three stops under load, then a fourth start that must pick up where the third left off.
+            for (int start = 1; start <= 4; start++) {
+                Jar learner = Jar.start(dir, "run-" + start, args);
+                try {
+                    URI url = learner.await(HTTP);
+                    long restored = examplesSeen(url);
+                    assertTrue(restored >= seen, "start " + start + " restored the model trained on " + restored
+                            + " examples, less than the " + seen + " published before the stop\n" + learner.printed());
+                    if (feed == null) {
+                        feed = DemoFeed.start(config, "blobs", 500, 11);
+                    }
+                    long target = committed + ThreadLocalRandom.current().nextLong(50, 1500);
+                    String examples = config.topics().examples();
+                    learner.awaitAtLeast("the committed offset of " + examples, () -> committedOffset(admin, app, examples), target);
+                    seen = examplesSeen(url);
+                    learner.stopCleanly("at start " + start + " after offset " + target + " was committed");
+                    committed = committedOffset(admin, app, examples);
+                    assertTrue(committed >= target, "the stop kept the commits: " + committed + " < " + target);
+                } finally {
+                    learner.kill();
+                }
+            }
+        } finally {
+            if (feed != null) {
+                feed.close();
+            }
+        }
+    }
+
+    @Test
+    void aLearnerThatFailsSaysWhyOnOneLineAndExitsWithOne(KafkaCluster kafka, @TempDir Path dir) throws Exception {
+        String app = "fatal-" + UUID.randomUUID().toString().substring(0, 8);
+        // Every change-log record of the model is larger than this: the first commit fails with a
+        // RecordTooLargeException, which Kafka Streams treats as fatal.
+        Jar learner = Jar.start(dir, "fatal", List.of("run", "-b", kafka.bootstrapServers(), "--topic-prefix", app + "-",
+                "--set", "applicationId=" + app, "--set", "stateDir=" + dir.resolve("state"),
+                "--set", "kafka.producer.max.request.size=64"));
+        StreamlearnConfig config = ConfigLoader.load(null, Map.of("bootstrapServers", kafka.bootstrapServers(),
+                "topics.prefix", app + "-", "applicationId", app));
+        try {
+            learner.await(Pattern.compile("(streamlearn running) on"));
+            try (DemoFeed feed = DemoFeed.start(config, "blobs", 20, 3)) {
+                assertTrue(learner.process().waitFor(60, TimeUnit.SECONDS), "the learner stops by itself\n" + learner.printed());
+            }
+            String all = learner.printed();
+            assertEquals(1, learner.process().exitValue(), all);
+            List<String> errorLines = new ArrayList<>(learner.err().lines().filter(l -> l.startsWith("error:")).toList());
+            assertEquals(1, errorLines.size(), all);
+            String line = errorLines.get(0);
+            assertTrue(line.startsWith("error: the learner stopped: ") && line.contains("RecordTooLargeException: The message is ")
+                    && line.contains("; raise the limit"), line);
+            assertTrue(learner.err().contains("streamlearn is closing after a failure"), all);
+            assertFalse(all.contains("stopped cleanly"), all);
+        } finally {
+            learner.kill();
+        }
+    }
+
+    private static JsonNode get(URI url, String path) {
+        try {
+            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(url.resolve(path)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            return JSON.readTree(r.body());
+        } catch (Exception e) {
+            throw new AssertionError(url.resolve(path) + ": " + e, e);
+        }
+    }
+
+    /** Examples trained by this process so far. */
+    private static long trained(URI url) {
+        return get(url, "/models/default").path("live").path("examplesTrained").asLong();
+    }
+
+    /** Examples behind the model's latest published weights (0 before any). */
+    private static long examplesSeen(URI url) {
+        HttpResponse<String> r;
+        try {
+            r = CLIENT.send(HttpRequest.newBuilder(url.resolve("/models/default")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 404 ? 0 : JSON.readTree(r.body()).path("examplesSeen").asLong();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static long committedOffset(Admin admin, String group, String topic) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS);
+            return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset()).sum();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
