@@ -55,9 +55,14 @@ public final class ShutdownSequence {
         return stopping;
     }
 
+    /**
+     * Runs every step, last registered first. A step leaves the sequence only once it has run, so
+     * one that the program is closing at this moment is waited for (in {@link Registration#run})
+     * instead of skipped: the JVM halts when this hook returns, and would cut that close short.
+     */
     private static void runAll() {
         stopping = true;
-        for (Registration r = next(); r != null; r = next()) {
+        for (Registration r = last(); r != null; r = last()) {
             try {
                 r.run();
             } catch (RuntimeException | Error e) {
@@ -66,8 +71,8 @@ public final class ShutdownSequence {
         }
     }
 
-    private static synchronized Registration next() {
-        return STEPS.pollLast();
+    private static synchronized Registration last() {
+        return STEPS.peekLast();
     }
 
     private static synchronized void remove(Registration r) {
@@ -91,12 +96,14 @@ public final class ShutdownSequence {
          * broker after the learner) never starts while the previous step is still closing.
          */
         public synchronized void run() {
-            ShutdownSequence.remove(this);
-            if (done) {
-                return;
+            try {
+                if (!done) {
+                    done = true;
+                    close.run();
+                }
+            } finally {
+                ShutdownSequence.remove(this);
             }
-            done = true;
-            close.run();
         }
 
         @Override

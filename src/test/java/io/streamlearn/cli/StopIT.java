@@ -54,10 +54,12 @@ class StopIT {
 
     /** One start of the jar, its stdout and stderr in files. */
     private record Jar(Process process, Path outFile, Path errFile) {
-        static Jar start(Path dir, String name, List<String> args) throws Exception {
+        /** The jar, with {@code tmp} as its java.io.tmpdir so that what it leaves there can be looked at. */
+        static Jar start(Path dir, String name, Path tmp, List<String> args) throws Exception {
             Path out = dir.resolve(name + ".out");
             Path err = dir.resolve(name + ".err");
-            return new Jar(TheJar.start(List.of("-Xmx512m"), args, out, err), out, err);
+            Files.createDirectories(tmp);
+            return new Jar(TheJar.start(List.of("-Xmx512m", "-Djava.io.tmpdir=" + tmp), args, out, err), out, err);
         }
 
         String out() throws Exception {
@@ -72,13 +74,13 @@ class StopIT {
             return "--- stdout\n" + out() + "--- stderr\n" + err();
         }
 
-        /** The first match of {@code p} in stdout, once printed; fails if the jar exits or does not print it. */
-        URI await(Pattern p) throws Exception {
+        /** The first group of {@code p} in stdout, once printed; fails if the jar exits or does not print it. */
+        String await(Pattern p) throws Exception {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (System.nanoTime() < deadline && process.isAlive()) {
                 Matcher m = p.matcher(out());
                 if (m.find()) {
-                    return URI.create(m.group(1));
+                    return m.group(1);
                 }
                 Thread.sleep(100);
             }
@@ -97,9 +99,13 @@ class StopIT {
 
         /** SIGTERM, and what a clean stop looks like from outside. */
         void stopCleanly(String when) throws Exception {
+            long t0 = System.nanoTime();
             process.destroy();
             assertTrue(process.waitFor(STOP_BOUND_SECONDS, TimeUnit.SECONDS),
                     "stopped within " + STOP_BOUND_SECONDS + " s of SIGTERM " + when + "\n" + printed());
+            // For the record (the report), not asserted: how long the stop took.
+            System.out.printf("StopIT: SIGTERM %s: exit %d after %d ms%n", when, process.exitValue(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             String all = printed();
             assertEquals(SIGTERM_EXIT, process.exitValue(), when + "\n" + all);
             assertTrue(err().contains("streamlearn stopped cleanly (state committed, group left)"), when + "\n" + all);
@@ -117,14 +123,17 @@ class StopIT {
     @Test
     void demoServeStopsCleanlyOnSigtermWhileFedEveryTime(@TempDir Path dir) throws Exception {
         for (int run = 1; run <= 3; run++) {
-            Jar demo = Jar.start(dir, "demo-" + run, List.of("demo", "--serve", "--http-port", "0", "--rate", "300"));
+            Path tmp = dir.resolve("tmp-" + run);
+            Jar demo = Jar.start(dir, "demo-" + run, tmp, List.of("demo", "--serve", "--http-port", "0", "--rate", "300"));
             try {
-                URI url = demo.await(SERVING);
+                URI url = URI.create(demo.await(SERVING));
                 long tutorial = trained(url);
                 long target = tutorial + ThreadLocalRandom.current().nextLong(50, 1500);
                 demo.awaitAtLeast("examples trained", () -> trained(url), target);
                 demo.stopCleanly("in run " + run + " after " + target + " examples trained");
                 assertTrue(demo.out().contains("Stopping...") && demo.out().contains("Stopped."), demo.printed());
+                // The broker's log dir and the learner's state dir went with the stop.
+                assertEquals(List.of(), leftIn(tmp), "left in the demo's temporary directory");
             } finally {
                 demo.kill();
             }
@@ -144,9 +153,9 @@ class StopIT {
         try (Admin admin = Admin.create(kafka.clientConfig())) {
             // Three stops under load, then a fourth start that must pick up where the third left off.
             for (int start = 1; start <= 4; start++) {
-                Jar learner = Jar.start(dir, "run-" + start, args);
+                Jar learner = Jar.start(dir, "run-" + start, dir.resolve("tmp"), args);
                 try {
-                    URI url = learner.await(HTTP);
+                    URI url = URI.create(learner.await(HTTP));
                     long restored = examplesSeen(url);
                     assertTrue(restored >= seen, "start " + start + " restored the model trained on " + restored
                             + " examples, less than the " + seen + " published before the stop\n" + learner.printed());
@@ -160,6 +169,7 @@ class StopIT {
                     learner.stopCleanly("at start " + start + " after offset " + target + " was committed");
                     committed = committedOffset(admin, app, examples);
                     assertTrue(committed >= target, "the stop kept the commits: " + committed + " < " + target);
+                    assertEquals(List.of(), leftIn(dir.resolve("tmp")), "left in the learner's temporary directory");
                 } finally {
                     learner.kill();
                 }
@@ -176,7 +186,7 @@ class StopIT {
         String app = "fatal-" + UUID.randomUUID().toString().substring(0, 8);
         // Every change-log record of the model is larger than this: the first commit fails with a
         // RecordTooLargeException, which Kafka Streams treats as fatal.
-        Jar learner = Jar.start(dir, "fatal", List.of("run", "-b", kafka.bootstrapServers(), "--topic-prefix", app + "-",
+        Jar learner = Jar.start(dir, "fatal", dir.resolve("tmp"), List.of("run", "-b", kafka.bootstrapServers(), "--topic-prefix", app + "-",
                 "--set", "applicationId=" + app, "--set", "stateDir=" + dir.resolve("state"),
                 "--set", "kafka.producer.max.request.size=64"));
         StreamlearnConfig config = ConfigLoader.load(null, Map.of("bootstrapServers", kafka.bootstrapServers(),
@@ -197,6 +207,13 @@ class StopIT {
             assertFalse(all.contains("stopped cleanly"), all);
         } finally {
             learner.kill();
+        }
+    }
+
+    /** What is in a JVM's temporary directory besides the one copy of RocksDB's library that every start shares. */
+    private static List<String> leftIn(Path tmp) throws Exception {
+        try (var files = Files.list(tmp)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith("streamlearn-rocksdb-")).sorted().toList();
         }
     }
 

@@ -39,14 +39,52 @@ class ShutdownSequenceTest {
         }
     }
 
-    @Test
-    void atExitWhatStartedLastStopsFirstAndEachStepEndsBeforeTheNext() throws Exception {
-        List<String> cmd = new ArrayList<>(ChildJvm.java("-cp", System.getProperty("java.class.path"), Exiting.class.getName()));
+    /**
+     * The child: the program is closing the broker itself (as the demo does once its learner has
+     * stopped) when the exit comes; the JVM must not halt before that close is done.
+     */
+    public static final class ExitingWhileTheProgramCloses {
+        public static void main(String[] args) throws InterruptedException {
+            CountDownLatch closing = new CountDownLatch(1);
+            ShutdownSequence.Registration broker = ShutdownSequence.onExit("broker", () -> {
+                closing.countDown();
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                System.out.println("broker closed by the program");
+            });
+            new Thread(() -> {
+                try {
+                    closing.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                System.exit(0);
+            }).start();
+            broker.run();
+            Thread.sleep(60_000);
+        }
+    }
+
+    private static String runChild(Class<?> main) throws Exception {
+        List<String> cmd = new ArrayList<>(ChildJvm.java("-cp", System.getProperty("java.class.path"), main.getName()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
         assertEquals(0, p.exitValue(), out);
-        assertEquals("broker after [twice feed learner http ]", out.strip());
+        return out.strip();
+    }
+
+    @Test
+    void atExitWhatStartedLastStopsFirstAndEachStepEndsBeforeTheNext() throws Exception {
+        assertEquals("broker after [twice feed learner http ]", runChild(Exiting.class));
+    }
+
+    @Test
+    void theExitWaitsForACloseTheProgramIsInTheMiddleOf() throws Exception {
+        assertEquals("broker closed by the program", runChild(ExitingWhileTheProgramCloses.class));
     }
 
     @Test
