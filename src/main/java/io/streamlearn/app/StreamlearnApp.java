@@ -3,6 +3,7 @@ package io.streamlearn.app;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.TopicAdmin;
 import io.streamlearn.kafka.TopicAdmin.TopicSpec;
+import io.streamlearn.topology.ModelRecordSizes;
 import io.streamlearn.topology.ModelRegistry;
 import io.streamlearn.topology.Names;
 import io.streamlearn.topology.TopologyFactory;
@@ -130,11 +131,13 @@ public final class StreamlearnApp implements AutoCloseable {
 
     /** What the learner needs before Kafka Streams starts: its topics, and no local state of topics that are gone. */
     private static void prepare(StreamlearnConfig config, Duration timeout) {
+        int recordLimit = ModelRecordSizes.recordLimit(config);
         try (TopicAdmin admin = new TopicAdmin(KafkaProperties.common(config), timeout)) {
-            if (ensureTopics(config, admin).contains(config.topics().weights())) {
-                StaleGlobalState.dropForNewWeightsTopic(config);
-            }
+            ensureTopics(config, admin);
+            admin.ensureRecordLimit(List.of(config.topics().weights(), Names.modelStoreChangelog(config.applicationId())),
+                    recordLimit, "the largest declared model's checkpoint and snapshot");
         }
+        GlobalStateDirectory.clear(config);
     }
 
     /** The topics this call created. */
