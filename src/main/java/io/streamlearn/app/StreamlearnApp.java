@@ -77,6 +77,7 @@ public final class StreamlearnApp implements AutoCloseable {
         KafkaStreams streams = new KafkaStreams(TopologyFactory.build(config, registry, listener),
                 StreamsSettings.from(config));
         StreamlearnApp app = new StreamlearnApp(config, registry, streams);
+        streams.setGlobalStateRestoreListener(new RestoreLog());
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
