@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  *       the last {@value #WINDOW} examples</li>
  *   <li>{@code streamlearn.model.version}, {@code streamlearn.snapshot.age}: newest published version and its age</li>
  *   <li>{@code streamlearn.late.records}: window mode, records older than the open window</li>
- *   <li>{@code streamlearn.dead.letters}: counter by topic and reason</li>
+ *   <li>{@code streamlearn.dead.letters}: counter by source topic and the reason the dead letter carries (TOO_LARGE
+ *       for one cut to fit, whatever it was refused for first)</li>
  *   <li>{@code streamlearn.scoring}: timer of scoring one event, with percentiles</li>
  *   <li>{@code streamlearn.snapshots.rejected}: snapshots on the weights topic that do not fit the configured
  *       model (untagged: their keys are not a bounded set)</li>

@@ -150,6 +150,11 @@ public final class DeadLetters {
         }
     }
 
+    /** The reason a dead letter made by {@link #of} carries. */
+    public static DeadLetterReason reason(Record<byte[], byte[]> deadLetter) {
+        return DeadLetterReason.valueOf(header(deadLetter.headers(), REASON));
+    }
+
     public static String header(Headers headers, String name) {
         var h = headers.lastHeader(name);
         return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);

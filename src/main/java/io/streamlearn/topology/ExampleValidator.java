@@ -65,10 +65,12 @@ final class ExampleValidator implements Processor<byte[], byte[], Object, Object
     }
 
     private void deadLetter(Record<byte[], byte[]> record, DeadLetterReason reason, String detail) {
-        listener.deadLetter(config.topics().examples(), reason);
+        Record<byte[], byte[]> dl = DeadLetters.of(record, context, reason, detail, limits.deadLetters());
+        // Counted under the reason the dead letter carries: TOO_LARGE when it had to be cut.
+        listener.deadLetter(config.topics().examples(), DeadLetters.reason(dl));
         @SuppressWarnings({"unchecked", "rawtypes"})
-        Record<Object, Object> dl = (Record) DeadLetters.of(record, context, reason, detail, limits.deadLetters());
-        context.forward(dl, Names.EXAMPLES_DEAD_LETTERS);
+        Record<Object, Object> out = (Record) dl;
+        context.forward(out, Names.EXAMPLES_DEAD_LETTERS);
     }
 
     private void validate(Example e, ModelConfig model) {

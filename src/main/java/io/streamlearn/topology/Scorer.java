@@ -138,7 +138,8 @@ final class Scorer implements Processor<byte[], byte[], byte[], byte[]> {
     }
 
     private void deadLetter(Record<byte[], byte[]> record, DeadLetterReason reason, String detail) {
-        listener.deadLetter(config.topics().events(), reason);
-        context.forward(DeadLetters.of(record, context, reason, detail, limits.deadLetters()), Names.EVENTS_DEAD_LETTERS);
+        Record<byte[], byte[]> dl = DeadLetters.of(record, context, reason, detail, limits.deadLetters());
+        listener.deadLetter(config.topics().events(), DeadLetters.reason(dl));
+        context.forward(dl, Names.EVENTS_DEAD_LETTERS);
     }
 }

@@ -10,7 +10,7 @@ import io.streamlearn.learn.OnlineLearner;
 public interface TopologyListener {
     TopologyListener NONE = new TopologyListener() { };
 
-    /** A record went to the dead-letter topic. */
+    /** A record went to the dead-letter topic; {@code reason} is the one its reason header carries. */
     default void deadLetter(String sourceTopic, DeadLetterReason reason) {
     }
 

@@ -94,7 +94,7 @@ class LargeRecordsTopologyTest {
             assertEquals("big", header(d, "trace"), "small headers are kept");
             assertEquals(f.config.topics().examples(), header(d, DeadLetters.TOPIC));
             assertEquals("1", header(d, DeadLetters.OFFSET));
-            assertEquals(List.of(DeadLetterReason.UNDECODABLE), counted, "counted under the reason it was refused for");
+            assertEquals(List.of(DeadLetterReason.TOO_LARGE), counted, "counted under the reason the dead letter carries");
             List<Long> seen = f.readWeights().stream().map(s -> s.getExamplesSeen()).toList();
             assertEquals(List.of(1L, 2L), seen, "the examples on either side were trained on");
         }
