@@ -93,6 +93,7 @@ public final class UnwritableRecords implements ProductionExceptionHandler {
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // the interface's own signature
     public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
                                              SerializationExceptionOrigin origin) {
         // Every sink serializes bytes it made itself: a failure is a defect, not an input to skip.
