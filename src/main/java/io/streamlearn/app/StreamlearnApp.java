@@ -3,6 +3,7 @@ package io.streamlearn.app;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.TopicAdmin;
 import io.streamlearn.kafka.TopicAdmin.TopicSpec;
+import io.streamlearn.topology.ModelRecordSizes;
 import io.streamlearn.topology.ModelRegistry;
 import io.streamlearn.topology.Names;
 import io.streamlearn.topology.RecordLimits;
@@ -78,6 +79,7 @@ public final class StreamlearnApp implements AutoCloseable {
         KafkaStreams streams = new KafkaStreams(TopologyFactory.build(config, limits, registry, listener),
                 StreamsSettings.from(config, listener));
         StreamlearnApp app = new StreamlearnApp(config, registry, streams);
+        streams.setGlobalStateRestoreListener(new RestoreLog());
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
@@ -135,12 +137,16 @@ public final class StreamlearnApp implements AutoCloseable {
      * are gone, and the largest records it may write.
      */
     private static RecordLimits prepare(StreamlearnConfig config, Duration timeout) {
+        int recordLimit = ModelRecordSizes.recordLimit(config);
+        RecordLimits limits;
         try (TopicAdmin admin = new TopicAdmin(KafkaProperties.common(config), timeout)) {
-            if (ensureTopics(config, admin).contains(config.topics().weights())) {
-                StaleGlobalState.dropForNewWeightsTopic(config);
-            }
-            return recordLimits(config, admin);
+            ensureTopics(config, admin);
+            admin.ensureRecordLimit(List.of(config.topics().weights(), Names.modelStoreChangelog(config.applicationId())),
+                    recordLimit, "the largest declared model's checkpoint and snapshot");
+            limits = recordLimits(config, admin);
         }
+        GlobalStateDirectory.clear(config);
+        return limits;
     }
 
     /**

@@ -54,6 +54,8 @@ public final class StreamsSettings {
             p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
         }
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(config.replicationFactor()));
+        // A checkpoint larger than the producer's limit would fail every commit, at every restart.
+        p.putAll(KafkaProperties.modelProducerLimits(config, StreamsConfig.PRODUCER_PREFIX));
         return p;
     }
 

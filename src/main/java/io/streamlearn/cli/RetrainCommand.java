@@ -9,6 +9,7 @@ import io.streamlearn.codec.Example;
 import io.streamlearn.codec.HeaderNames;
 import io.streamlearn.codec.SnapshotMapper;
 import io.streamlearn.config.ModelConfig;
+import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.config.UpdateMode;
 import io.streamlearn.eval.Prequential;
@@ -188,6 +189,7 @@ final class RetrainCommand implements Callable<Integer> {
                 System.currentTimeMillis(), SnapshotSource.RETRAIN, latest == null ? null : latest.getVersion());
         Properties p = new Properties();
         p.putAll(client);
+        p.putAll(KafkaProperties.modelProducerLimits(config, ""));
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {

@@ -1,5 +1,10 @@
 package io.streamlearn.kafka;
 
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,15 +18,12 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import io.streamlearn.config.Secrets;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -187,6 +189,49 @@ public final class TopicAdmin implements AutoCloseable {
             return created;
         } catch (TimeoutException | ExecutionException e) {
             throw new BrokerUnavailableException("could not list or create topics: " + rootMessage(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * Makes every listed topic that exists take records of {@code limit} bytes: raises a lower
+     * {@code max.message.bytes}, never lowers one. A topic that cannot be changed (no permission)
+     * stops the start with what to run instead: a record it refuses would fail every commit.
+     */
+    public void ensureRecordLimit(List<String> topics, int limit, String why) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<ConfigResource> resources = topics.stream().filter(existing::contains)
+                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+            if (resources.isEmpty()) {
+                return;
+            }
+            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Map<ConfigResource, java.util.Collection<AlterConfigOp>> raise = new HashMap<>();
+            for (var e : configs.entrySet()) {
+                ConfigEntry current = e.getValue().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                if (current == null || current.value() == null || Long.parseLong(current.value()) < limit) {
+                    raise.put(e.getKey(), List.of(new AlterConfigOp(
+                            new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(limit)), AlterConfigOp.OpType.SET)));
+                }
+            }
+            if (raise.isEmpty()) {
+                return;
+            }
+            try {
+                admin.incrementalAlterConfigs(raise).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                String names = raise.keySet().stream().map(ConfigResource::name).toList().toString();
+                throw new IllegalStateException("topics " + names + " must take records of " + limit + " bytes (" + why
+                        + ") and could not be changed (" + rootMessage(e) + "); raise their max.message.bytes, e.g. "
+                        + "kafka-configs.sh --alter --entity-type topics --entity-name TOPIC --add-config max.message.bytes="
+                        + limit, e);
+            }
+        } catch (TimeoutException | ExecutionException e) {
+            throw new BrokerUnavailableException("could not read or change topic configs: " + rootMessage(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

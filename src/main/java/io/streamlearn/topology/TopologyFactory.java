@@ -1,6 +1,7 @@
 package io.streamlearn.topology;
 
 import io.streamlearn.config.StreamlearnConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -57,7 +58,7 @@ public final class TopologyFactory {
         } else {
             t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener, hooks), Names.EXAMPLES_VALIDATE);
         }
-        t.addStateStore(modelStore(hooks), Names.TRAIN);
+        t.addStateStore(modelStore(hooks, ModelRecordSizes.recordLimit(config)), Names.TRAIN);
         t.addSink(Names.WEIGHTS_SINK, topics.weights(), new StringSerializer(), new ByteArraySerializer(), Names.TRAIN);
 
         t.addSource(Names.EVENTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events());
@@ -78,16 +79,24 @@ public final class TopologyFactory {
         return config.partitions() > 1;
     }
 
-    private static StoreBuilder<KeyValueStore<String, byte[]>> modelStore(FlushHooks hooks) {
+    private static StoreBuilder<KeyValueStore<String, byte[]>> modelStore(FlushHooks hooks, int recordLimit) {
         // No caching layer: the trainer already keeps learners decoded and writes each changed one
-        // once per commit, from the flush hook.
+        // once per commit, from the flush hook. The changelog takes the largest model's checkpoint.
         return new DeferredWriteStoreBuilder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.MODEL_STORE),
-                Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(java.util.Map.of()).withCachingDisabled(), hooks);
+                Serdes.String(), Serdes.ByteArray())
+                .withLoggingEnabled(java.util.Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(recordLimit)))
+                .withCachingDisabled(), hooks);
     }
 
+    /**
+     * In memory, rebuilt from the compacted weights topic at every start. A persistent global
+     * store is left "open" on disk by a SIGKILL; under exactly-once Kafka Streams 4.4 then refuses
+     * it (TaskCorruptedException) and, unlike a task's store, never wipes it, so every later start
+     * failed (KAFKA-21034). The store holds one snapshot per model, which the topic has anyway.
+     */
     private static StoreBuilder<KeyValueStore<String, byte[]>> weightsStore() {
         // A global store's changelog is its source topic.
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.WEIGHTS_GLOBAL_STORE),
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.WEIGHTS_GLOBAL_STORE),
                 Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().withCachingDisabled();
     }
 }

@@ -2,11 +2,13 @@ package io.streamlearn.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.metrics.LearnerMetrics;
+import io.streamlearn.topology.ModelRecordSizes;
 import io.streamlearn.topology.TopologyListener;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -197,13 +199,14 @@ class UnwritableRecordsTest {
                     inputSize: 2
                 """, Map.of());
         assertEquals(4_194_304, StreamsSettings.largestProducerRecord(raised), "the producer. prefix wins");
-        StreamlearnConfig buffered = ConfigLoader.fromYaml("""
+        // A large model raises the producer's limits (KafkaProperties.modelProducerLimits): the bound follows.
+        StreamlearnConfig large = ConfigLoader.fromYaml("""
                 applicationId: u
-                kafka: {max.request.size: 67108864, buffer.memory: 2097152}
                 models:
                   - id: default
-                    inputSize: 2
+                    inputSize: 300000
                 """, Map.of());
-        assertEquals(2_097_152, StreamsSettings.largestProducerRecord(buffered), "a record must fit the buffer too");
+        assertEquals(ModelRecordSizes.recordLimit(large), StreamsSettings.largestProducerRecord(large));
+        assertTrue(StreamsSettings.largestProducerRecord(large) > 2 * 1_048_576);
     }
 }
