@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the guarantee is at_least_once. Under exactly-once the producer has already made the
  *       transaction abortable when it refused the record ({@code KafkaProducer.send} calls
  *       {@code TransactionManager.maybeTransitionToErrorState}), so going on only moves the failure
- *       to the commit, where Kafka Streams stops with a vaguer error. The learner stops at once
+ *       to the commit, where Kafka Streams stops anyway ("Error encountered trying to add offsets to a
+ *       transaction", seen on the embedded broker with a 2 MB dead letter). The learner stops at once
  *       instead; the limits are read again at the next start and the record is then bounded by
  *       them, so it does not stop it twice.</li>
  * </ul>
