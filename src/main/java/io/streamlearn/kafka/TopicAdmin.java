@@ -25,7 +25,10 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates the topics an application needs when they are missing, and answers "is the broker
@@ -36,6 +39,10 @@ public final class TopicAdmin implements AutoCloseable {
     /** A topic to ensure: compacted ones hold the newest value per key (weights). */
     public record TopicSpec(String name, int partitions, short replicationFactor, boolean compacted) {
     }
+
+    /** Kafka's default {@code message.max.bytes}. */
+    private static final int DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024 + 12;
+    private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
 
     /** How long a plaintext client waits for an answer before it asks the listener what it wants. */
     private static final long PROBE_AFTER_MS = 1000;
@@ -262,6 +269,38 @@ public final class TopicAdmin implements AutoCloseable {
             }
             Thread.sleep(20);
         }
+    }
+
+    /**
+     * The largest record batch each topic takes: its {@code max.message.bytes}, which falls back to
+     * the broker's {@code message.max.bytes} when the topic does not set it. A principal without
+     * DescribeConfigs on a topic gets Kafka's default for it, with a warning.
+     */
+    public Map<String, Integer> maxMessageBytes(List<String> topics) {
+        Map<String, Integer> out = new HashMap<>();
+        List<ConfigResource> resources = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        var result = admin.describeConfigs(resources).values();
+        for (ConfigResource r : resources) {
+            try {
+                ConfigEntry e = result.get(r).get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                out.put(r.name(), e == null || e.value() == null ? DEFAULT_MAX_MESSAGE_BYTES : Integer.parseInt(e.value()));
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof AuthorizationException)) {
+                    throw new BrokerUnavailableException("could not read the configuration of topic " + r.name() + ": "
+                            + rootMessage(e), e);
+                }
+                LOG.warn("Not allowed to read the configuration of topic '{}' (DescribeConfigs): assuming Kafka's default "
+                        + "max.message.bytes of {}", r.name(), DEFAULT_MAX_MESSAGE_BYTES);
+                out.put(r.name(), DEFAULT_MAX_MESSAGE_BYTES);
+            } catch (TimeoutException e) {
+                throw new BrokerUnavailableException("could not read the configuration of topic " + r.name() + " within "
+                        + timeout.toSeconds() + " s", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        return out;
     }
 
     public Admin admin() {

@@ -25,10 +25,14 @@ import java.util.concurrent.TimeUnit;
  *       the last {@value #WINDOW} examples</li>
  *   <li>{@code streamlearn.model.version}, {@code streamlearn.snapshot.age}: newest published version and its age</li>
  *   <li>{@code streamlearn.late.records}: window mode, records older than the open window</li>
- *   <li>{@code streamlearn.dead.letters}: counter by topic and reason</li>
+ *   <li>{@code streamlearn.dead.letters}: counter by source topic and the reason the dead letter carries (TOO_LARGE
+ *       for one cut to fit, whatever it was refused for first)</li>
  *   <li>{@code streamlearn.scoring}: timer of scoring one event, with percentiles</li>
  *   <li>{@code streamlearn.snapshots.rejected}: snapshots on the weights topic that do not fit the configured
  *       model (untagged: their keys are not a bounded set)</li>
+ *   <li>{@code streamlearn.records.unwritable}: records Kafka refused to take from the learner, by
+ *       {@code topic} (a kind: scored-events, dead-letters, weights, changelog, repartition, other) and
+ *       {@code outcome} (skipped: the learner went on without it; stopped: the learner stopped)</li>
  * </ul>
  */
 public final class LearnerMetrics implements TopologyListener, MeterBinder {
@@ -37,6 +41,7 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
     private final Map<String, ModelMeters> models = new ConcurrentHashMap<>();
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
     private final Map<String, Timer> scoring = new ConcurrentHashMap<>();
+    private final Map<String, Counter> unwritable = new ConcurrentHashMap<>();
     private volatile MeterRegistry registry;
     private volatile Counter rejectedSnapshots;
 
@@ -137,6 +142,15 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
         deadLetters.computeIfAbsent(sourceTopic + "/" + reason, k -> Counter.builder("streamlearn.dead.letters")
                 .tag("topic", sourceTopic).tag("reason", reason.name())
                 .description("Records sent to the dead-letter topic").register(registry())).increment();
+    }
+
+    @Override
+    public void unwritable(String topicKind, boolean skipped) {
+        String outcome = skipped ? "skipped" : "stopped";
+        unwritable.computeIfAbsent(topicKind + "/" + outcome, k -> Counter.builder("streamlearn.records.unwritable")
+                .tag("topic", topicKind).tag("outcome", outcome)
+                .description("Records Kafka refused to take from the learner (too large, or otherwise invalid)")
+                .register(registry())).increment();
     }
 
     @Override

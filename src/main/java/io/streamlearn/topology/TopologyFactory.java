@@ -32,7 +32,12 @@ public final class TopologyFactory {
     private TopologyFactory() {
     }
 
-    public static Topology build(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener) {
+    /**
+     * @param limits the largest records the topology may write, decided at start from the producer's
+     *               settings and the topics' ({@link RecordLimits#KAFKA_DEFAULTS} for Kafka's defaults)
+     */
+    public static Topology build(StreamlearnConfig config, RecordLimits limits, ModelRegistry registry,
+                                 TopologyListener listener) {
         Topology t = new Topology();
         var topics = config.topics();
         boolean repartition = needsRepartition(config);
@@ -40,7 +45,7 @@ public final class TopologyFactory {
 
         t.addSource(Names.EXAMPLES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.examples());
         String afterValidate = repartition ? Names.REPARTITION_SINK : Names.TRAIN;
-        t.addProcessor(Names.EXAMPLES_VALIDATE, () -> new ExampleValidator(config, afterValidate, listener),
+        t.addProcessor(Names.EXAMPLES_VALIDATE, () -> new ExampleValidator(config, limits, afterValidate, listener),
                 Names.EXAMPLES_SOURCE);
         t.addSink(Names.EXAMPLES_DEAD_LETTERS, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
                 Names.EXAMPLES_VALIDATE);
@@ -57,7 +62,7 @@ public final class TopologyFactory {
         t.addSink(Names.WEIGHTS_SINK, topics.weights(), new StringSerializer(), new ByteArraySerializer(), Names.TRAIN);
 
         t.addSource(Names.EVENTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events());
-        t.addProcessor(Names.SCORE, () -> new Scorer(config, registry, listener), Names.EVENTS_SOURCE);
+        t.addProcessor(Names.SCORE, () -> new Scorer(config, limits, registry, listener), Names.EVENTS_SOURCE);
         t.addSink(Names.SCORED_EVENTS_SINK, topics.scoredEvents(), new ByteArraySerializer(), new ByteArraySerializer(),
                 Names.SCORE);
         t.addSink(Names.EVENTS_DEAD_LETTERS, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),

@@ -10,7 +10,7 @@ import io.streamlearn.learn.OnlineLearner;
 public interface TopologyListener {
     TopologyListener NONE = new TopologyListener() { };
 
-    /** A record went to the dead-letter topic. */
+    /** A record went to the dead-letter topic; {@code reason} is the one its reason header carries. */
     default void deadLetter(String sourceTopic, DeadLetterReason reason) {
     }
 
@@ -40,6 +40,18 @@ public interface TopologyListener {
     default void snapshotRejected(String model, long version, String reason) {
     }
 
+    /**
+     * Kafka refused a record the application wrote to {@code topicKind} (one of
+     * {@link #UNWRITABLE_TOPIC_KINDS}); {@code skipped}: the learner went on without it, else it stops.
+     * Called on a producer or stream thread.
+     */
+    default void unwritable(String topicKind, boolean skipped) {
+    }
+
+    /** The kinds of topic {@link #unwritable} names: a bounded set, fit for a metric tag. */
+    java.util.List<String> UNWRITABLE_TOPIC_KINDS = java.util.List.of("scored-events", "dead-letters", "weights",
+            "changelog", "repartition", "other");
+
     /** Tells every listener of the list, in order. */
     static TopologyListener all(TopologyListener... listeners) {
         return new TopologyListener() {
@@ -68,6 +80,13 @@ public interface TopologyListener {
             public void snapshotRejected(String model, long version, String reason) {
                 for (TopologyListener l : listeners) {
                     l.snapshotRejected(model, version, reason);
+                }
+            }
+
+            @Override
+            public void unwritable(String topicKind, boolean skipped) {
+                for (TopologyListener l : listeners) {
+                    l.unwritable(topicKind, skipped);
                 }
             }
 
