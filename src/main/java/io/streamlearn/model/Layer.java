@@ -26,6 +26,14 @@ final class Layer {
     /** Optimizer state: [slot][parameter]. */
     final double[][] weightSlots;
     final double[][] biasSlots;
+    /**
+     * The next step's parameters and optimizer state, computed here before any of them replaces
+     * the live arrays, so a step that would leave a non-finite value is dropped with nothing to undo.
+     */
+    final double[] nextWeights;
+    final double[] nextBiases;
+    final double[][] nextWeightSlots;
+    final double[][] nextBiasSlots;
 
     Layer(int inputs, int units, Activation activation, int slots) {
         this.inputs = inputs;
@@ -42,5 +50,54 @@ final class Layer {
         this.gradBiases = new double[units];
         this.weightSlots = new double[slots][units * inputs];
         this.biasSlots = new double[slots][units];
+        this.nextWeights = new double[units * inputs];
+        this.nextBiases = new double[units];
+        this.nextWeightSlots = new double[slots][units * inputs];
+        this.nextBiasSlots = new double[slots][units];
+    }
+
+    /** Whether every value of the step computed into the next* arrays is finite. */
+    boolean nextIsFinite() {
+        if (!allFinite(nextWeights) || !allFinite(nextBiases)) {
+            return false;
+        }
+        for (int k = 0; k < nextWeightSlots.length; k++) {
+            if (!allFinite(nextWeightSlots[k]) || !allFinite(nextBiasSlots[k])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Makes the step computed into the next* arrays the live parameters and optimizer state. */
+    void commitNext() {
+        System.arraycopy(nextWeights, 0, weights.data, 0, nextWeights.length);
+        System.arraycopy(nextBiases, 0, biases, 0, nextBiases.length);
+        for (int k = 0; k < nextWeightSlots.length; k++) {
+            System.arraycopy(nextWeightSlots[k], 0, weightSlots[k], 0, nextWeightSlots[k].length);
+            System.arraycopy(nextBiasSlots[k], 0, biasSlots[k], 0, nextBiasSlots[k].length);
+        }
+    }
+
+    /** Whether the live parameters and optimizer state are all finite. */
+    boolean isFinite() {
+        if (!allFinite(weights.data) || !allFinite(biases)) {
+            return false;
+        }
+        for (int k = 0; k < weightSlots.length; k++) {
+            if (!allFinite(weightSlots[k]) || !allFinite(biasSlots[k])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean allFinite(double[] values) {
+        for (double v : values) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 }
