@@ -28,12 +28,15 @@ final class Layer {
     final double[][] biasSlots;
     /**
      * The next step's parameters and optimizer state, computed here before any of them replaces
-     * the live arrays, so a step that would leave a non-finite value is dropped with nothing to undo.
+     * the live arrays, so a step that would leave a non-finite value is dropped with nothing to
+     * undo. Allocated by the first update ({@link #prepareNext}): networks that only score (the
+     * registry's, the scorers' copies) never need them, and they are as large as the parameters
+     * and optimizer state together.
      */
-    final double[] nextWeights;
-    final double[] nextBiases;
-    final double[][] nextWeightSlots;
-    final double[][] nextBiasSlots;
+    double[] nextWeights;
+    double[] nextBiases;
+    double[][] nextWeightSlots;
+    double[][] nextBiasSlots;
 
     Layer(int inputs, int units, Activation activation, int slots) {
         this.inputs = inputs;
@@ -50,10 +53,16 @@ final class Layer {
         this.gradBiases = new double[units];
         this.weightSlots = new double[slots][units * inputs];
         this.biasSlots = new double[slots][units];
-        this.nextWeights = new double[units * inputs];
-        this.nextBiases = new double[units];
-        this.nextWeightSlots = new double[slots][units * inputs];
-        this.nextBiasSlots = new double[slots][units];
+    }
+
+    /** Allocates the next* arrays if this is the layer's first update; every later update reuses them. */
+    void prepareNext() {
+        if (nextWeights == null) {
+            nextWeights = new double[weights.data.length];
+            nextBiases = new double[units];
+            nextWeightSlots = new double[weightSlots.length][weights.data.length];
+            nextBiasSlots = new double[biasSlots.length][units];
+        }
     }
 
     /** Whether every value of the step computed into the next* arrays is finite. */

@@ -12,7 +12,8 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * example's gradient to the open batch, {@link #applyUpdate} averages it and takes one optimizer
  * step ({@link #learnOne} and {@link #learnMany} are both built from these two).
  *
- * <p>Every buffer is allocated at construction, so predicting and learning allocate nothing.
+ * <p>Every buffer is allocated at construction, except those of the update step, allocated by the
+ * first update, so predicting and learning allocate nothing after that.
  * Sums run in a fixed order, so the same examples in the same order give the same bits. Not
  * thread-safe: each thread uses its own copy.
  *
@@ -247,6 +248,7 @@ public final class Network {
         }
         boolean finite = true;
         for (Layer l : layers) {
+            l.prepareNext();
             step(o, lrT, scale, spec.l2(), l.weights.data, l.gradWeights.data, l.weightSlots, l.nextWeights, l.nextWeightSlots);
             step(o, lrT, scale, 0.0, l.biases, l.gradBiases, l.biasSlots, l.nextBiases, l.nextBiasSlots);
             finite = finite && l.nextIsFinite();
@@ -405,6 +407,7 @@ public final class Network {
                 below.activation.backward(below.z.data, below.a.data, l.dInput.data, below.delta.data, below.units);
             }
             double[] w = l.weights.data;
+            l.prepareNext();
             double[] wNext = l.nextWeights;
             double[] d = l.delta.data;
             int n = l.inputs;
