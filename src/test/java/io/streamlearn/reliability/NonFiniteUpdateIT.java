@@ -58,8 +58,9 @@ import org.junit.jupiter.api.io.TempDir;
  * so validation lets them through, but each gradient overflows), then 50 ordinary ones. Then:
  *
  * <ol>
- *   <li>every snapshot on {@code weights} (read_committed, to its end) holds only finite weights,
- *       biases and optimizer state: one per applied update, none for the refused ones;</li>
+ *   <li>every snapshot on {@code weights} (read_committed, to its end) holds only finite numbers
+ *       (weights, biases, optimizer state, prequential figures): one per applied update, none for
+ *       the refused ones;</li>
  *   <li>the refusals are visible: {@code updatesRefused} = 30 in the snapshot, on
  *       {@code /models/default}, and {@code streamlearn_updates_refused_total} = 30 on
  *       {@code /metrics} (70 updates applied);</li>
@@ -226,6 +227,10 @@ class NonFiniteUpdateIT {
         }
         s.getOptimizerState().getSlots().forEach(slot -> slot.forEach(v ->
                 assertTrue(Double.isFinite(v), "optimizer state " + v + " in version " + s.getVersion())));
+        var m = s.getMetrics();
+        for (double v : new double[] {m.getAccuracy(), m.getLogLoss(), m.getLogLossSum()}) {
+            assertTrue(Double.isFinite(v), "prequential figure " + v + " in version " + s.getVersion());
+        }
     }
 
     private static void assertBits(double[] expected, List<Double> got, String what) {
