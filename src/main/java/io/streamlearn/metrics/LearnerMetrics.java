@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@code streamlearn.examples.trained}, {@code streamlearn.updates.applied}: counters per model</li>
+ *   <li>{@code streamlearn.updates.refused}: updates refused per model because they would have made a weight,
+ *       bias or optimizer state NaN or infinite (the previous weights stay)</li>
  *   <li>{@code streamlearn.prequential.accuracy}, {@code streamlearn.prequential.log.loss}: running, per model</li>
  *   <li>{@code streamlearn.prequential.window.accuracy}, {@code streamlearn.prequential.window.log.loss}: over
  *       the last {@value #WINDOW} examples</li>
@@ -62,6 +64,7 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
     private final class ModelMeters {
         final Counter trained;
         final Counter updates;
+        final Counter refused;
         /** Verdicts as 1 (right) and 0 (wrong): their mean is the window's accuracy. */
         final RecentMean recent = new RecentMean(WINDOW);
         final RecentMean recentLoss = new RecentMean(WINDOW);
@@ -80,6 +83,9 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
                     .description("Labeled examples learned from").register(r);
             updates = Counter.builder("streamlearn.updates.applied").tag("model", model)
                     .description("Weight updates applied").register(r);
+            refused = Counter.builder("streamlearn.updates.refused").tag("model", model)
+                    .description("Weight updates refused because they would have made a weight, bias or optimizer"
+                            + " state NaN or infinite; the previous weights stay").register(r);
             Gauge.builder("streamlearn.prequential.accuracy", this, m -> m.accuracy).tag("model", model)
                     .description("Test-then-train accuracy since the start").register(r);
             Gauge.builder("streamlearn.prequential.log.loss", this, m -> m.logLoss).tag("model", model)
@@ -128,6 +134,11 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
         if (learner.version() > m.version) {
             m.version = learner.version();
         }
+    }
+
+    @Override
+    public void updatesRefused(String model, int refused, long refusedSoFar) {
+        meters(model).refused.increment(refused);
     }
 
     @Override
@@ -181,7 +192,7 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
             return Map.of();
         }
         return Map.of("examplesTrained", (long) m.trained.count(), "updatesApplied", (long) m.updates.count(),
-                "accuracy", m.accuracy, "logLoss", m.logLoss, "windowAccuracy", m.recent.mean(),
+                "updatesRefused", (long) m.refused.count(), "accuracy", m.accuracy, "logLoss", m.logLoss, "windowAccuracy", m.recent.mean(),
                 "windowLogLoss", m.recentLoss.mean(),
                 "version", m.version, "lateRecords", m.lateRecords);
     }

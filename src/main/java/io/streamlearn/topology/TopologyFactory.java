@@ -42,6 +42,7 @@ public final class TopologyFactory {
         var topics = config.topics();
         boolean repartition = needsRepartition(config);
         FlushHooks hooks = new FlushHooks();
+        RefusedUpdates refused = new RefusedUpdates(listener, System::nanoTime);
 
         t.addSource(Names.EXAMPLES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.examples());
         String afterValidate = repartition ? Names.REPARTITION_SINK : Names.TRAIN;
@@ -54,9 +55,9 @@ public final class TopologyFactory {
             String internal = Names.repartitionTopic(config.applicationId());
             t.addSink(Names.REPARTITION_SINK, internal, new StringSerializer(), serde.serializer(), Names.EXAMPLES_VALIDATE);
             t.addSource(Names.REPARTITION_SOURCE, new StringDeserializer(), serde.deserializer(), internal);
-            t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener, hooks), Names.REPARTITION_SOURCE);
+            t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener, hooks, refused), Names.REPARTITION_SOURCE);
         } else {
-            t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener, hooks), Names.EXAMPLES_VALIDATE);
+            t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener, hooks, refused), Names.EXAMPLES_VALIDATE);
         }
         t.addStateStore(modelStore(hooks, ModelRecordSizes.recordLimit(config)), Names.TRAIN);
         t.addSink(Names.WEIGHTS_SINK, topics.weights(), new StringSerializer(), new ByteArraySerializer(), Names.TRAIN);

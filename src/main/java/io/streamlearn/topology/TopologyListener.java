@@ -18,6 +18,15 @@ public interface TopologyListener {
     default void trained(OnlineLearner learner, int updatesApplied) {
     }
 
+    /**
+     * {@code model} refused {@code refused} updates (1 or 2, from one example or one stream-time
+     * tick) because they would have made a weight, bias or optimizer state NaN or infinite; its
+     * previous weights stay. {@code refusedSoFar} counts every refusal since the model started
+     * (it is checkpointed, so it survives restarts).
+     */
+    default void updatesRefused(String model, int refused, long refusedSoFar) {
+    }
+
     /** A snapshot of {@code model} was published. */
     default void published(String model, long version, long streamTime) {
     }
@@ -66,6 +75,13 @@ public interface TopologyListener {
             public void trained(OnlineLearner learner, int updatesApplied) {
                 for (TopologyListener l : listeners) {
                     l.trained(learner, updatesApplied);
+                }
+            }
+
+            @Override
+            public void updatesRefused(String model, int refused, long refusedSoFar) {
+                for (TopologyListener l : listeners) {
+                    l.updatesRefused(model, refused, refusedSoFar);
                 }
             }
 
