@@ -36,7 +36,7 @@ final class InitialWeights {
             return;
         }
         Properties p = new Properties();
-        p.putAll(KafkaProperties.common(config));
+        p.putAll(KafkaProperties.modelProducer(config));
         Codec<WeightSnapshot> codec = Codecs.snapshots(config.formats().weights());
         Map<String, WeightSnapshot> published = WeightsReader.latest(p, config.topics().weights(), codec);
         p.put(ProducerConfig.ACKS_CONFIG, "all");

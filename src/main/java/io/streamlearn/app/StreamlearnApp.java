@@ -3,13 +3,16 @@ package io.streamlearn.app;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.TopicAdmin;
 import io.streamlearn.kafka.TopicAdmin.TopicSpec;
+import io.streamlearn.topology.ModelRecordSizes;
 import io.streamlearn.topology.ModelRegistry;
 import io.streamlearn.topology.Names;
+import io.streamlearn.topology.RecordLimits;
 import io.streamlearn.topology.TopologyFactory;
 import io.streamlearn.topology.TopologyListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -92,11 +95,12 @@ public final class StreamlearnApp implements AutoCloseable {
     public static StreamlearnApp start(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener,
                                        Duration timeout, BeforeStart beforeStart) {
         RocksDbLibrary.load();
-        prepare(config, Duration.ofSeconds(5));
+        RecordLimits limits = prepare(config, Duration.ofSeconds(5));
         InitialWeights.publishMissing(config);
-        KafkaStreams streams = new KafkaStreams(TopologyFactory.build(config, registry, listener),
-                StreamsSettings.from(config));
+        KafkaStreams streams = new KafkaStreams(TopologyFactory.build(config, limits, registry, listener),
+                StreamsSettings.from(config, listener));
         StreamlearnApp app = new StreamlearnApp(config, registry, streams);
+        streams.setGlobalStateRestoreListener(new RestoreLog());
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
@@ -165,13 +169,37 @@ public final class StreamlearnApp implements AutoCloseable {
         }
     }
 
-    /** What the learner needs before Kafka Streams starts: its topics, and no local state of topics that are gone. */
-    private static void prepare(StreamlearnConfig config, Duration timeout) {
+    /**
+     * What the learner needs before Kafka Streams starts: its topics, no local state of topics that
+     * are gone, and the largest records it may write.
+     */
+    private static RecordLimits prepare(StreamlearnConfig config, Duration timeout) {
+        int recordLimit = ModelRecordSizes.recordLimit(config);
+        RecordLimits limits;
         try (TopicAdmin admin = new TopicAdmin(KafkaProperties.common(config), timeout)) {
-            if (ensureTopics(config, admin).contains(config.topics().weights())) {
-                StaleGlobalState.dropForNewWeightsTopic(config);
-            }
+            ensureTopics(config, admin);
+            admin.ensureRecordLimit(List.of(config.topics().weights(), Names.modelStoreChangelog(config.applicationId())),
+                    recordLimit, "the largest declared model's checkpoint and snapshot");
+            limits = recordLimits(config, admin);
         }
+        GlobalStateDirectory.clear(config);
+        return limits;
+    }
+
+    /**
+     * Read once here rather than per record: a topic's limit changed while the learner runs is
+     * caught by {@link UnwritableRecords}, and the next start reads it.
+     */
+    private static RecordLimits recordLimits(StreamlearnConfig config, TopicAdmin admin) {
+        var t = config.topics();
+        long producer = StreamsSettings.largestProducerRecord(config);
+        Map<String, Integer> topics = admin.maxMessageBytes(List.of(t.scoredEvents(), t.deadLetters()));
+        RecordLimits limits = RecordLimits.of(producer,
+                topics.get(t.scoredEvents()), topics.get(t.deadLetters()));
+        LOG.info("Largest records written: {} bytes to '{}', {} bytes to '{}' (producer takes {}, max.message.bytes {} and {}); "
+                        + "larger dead letters are cut", limits.scoredEvents(), t.scoredEvents(), limits.deadLetters(),
+                t.deadLetters(), producer, topics.get(t.scoredEvents()), topics.get(t.deadLetters()));
+        return limits;
     }
 
     /** The topics this call created. */

@@ -1,14 +1,24 @@
 package io.streamlearn.app;
 
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.topology.TopologyListener;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** The Kafka Streams properties derived from the configuration. */
 public final class StreamsSettings {
     private StreamsSettings() {
+    }
+
+    /** The properties of the running learner: those of {@link #from(StreamlearnConfig)}, and refused records reported to {@code listener}. */
+    public static Properties from(StreamlearnConfig config, TopologyListener listener) {
+        Properties p = from(config);
+        p.put(UnwritableRecords.LISTENER, listener);
+        return p;
     }
 
     public static Properties from(StreamlearnConfig config) {
@@ -27,6 +37,13 @@ public final class StreamsSettings {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "2000");
         // Scoring reads weights on the global thread: a bad snapshot must not kill it either.
         p.put("processing.exception.handler.global.enabled", "true");
+        // Setting the new name while a user set the deprecated one would silently replace theirs.
+        if (!config.kafka().containsKey(StreamsConfig.DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG)) {
+            p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, UnwritableRecords.class.getName());
+        }
+        var t = config.topics();
+        p.put(UnwritableRecords.TOPIC_KINDS, Map.of(t.scoredEvents(), "scored-events", t.deadLetters(), "dead-letters",
+                t.weights(), "weights"));
         p.putAll(KafkaProperties.common(config));
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.guarantee().streamsValue());
@@ -37,6 +54,32 @@ public final class StreamsSettings {
             p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
         }
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(config.replicationFactor()));
+        // A checkpoint larger than the producer's limit would fail every commit, at every restart.
+        p.putAll(KafkaProperties.modelProducerLimits(config, StreamsConfig.PRODUCER_PREFIX));
         return p;
+    }
+
+    /**
+     * The largest record Kafka Streams' producer accepts, from {@code max.request.size} and
+     * {@code buffer.memory} as Kafka Streams resolves them (a {@code producer.} prefixed setting
+     * wins over a plain one, Kafka's default applies when neither is set).
+     */
+    public static long largestProducerRecord(StreamlearnConfig config) {
+        Map<String, Object> producer = new QuietStreamsConfig(from(config)).getProducerConfigs("record-limits");
+        Map<String, Object> defaults = ProducerConfig.configDef().defaultValues();
+        int maxRequest = (Integer) ConfigDef.parseType(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                producer.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, defaults.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)),
+                ConfigDef.Type.INT);
+        long buffer = (Long) ConfigDef.parseType(ProducerConfig.BUFFER_MEMORY_CONFIG,
+                producer.getOrDefault(ProducerConfig.BUFFER_MEMORY_CONFIG, defaults.get(ProducerConfig.BUFFER_MEMORY_CONFIG)),
+                ConfigDef.Type.LONG);
+        return Math.min(maxRequest, buffer);
+    }
+
+    /** A StreamsConfig that does not log all its values (the learner's own one does, once). */
+    private static final class QuietStreamsConfig extends StreamsConfig {
+        QuietStreamsConfig(Map<?, ?> props) {
+            super(props, false);
+        }
     }
 }

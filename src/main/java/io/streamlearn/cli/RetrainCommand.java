@@ -9,6 +9,7 @@ import io.streamlearn.codec.Example;
 import io.streamlearn.codec.HeaderNames;
 import io.streamlearn.codec.SnapshotMapper;
 import io.streamlearn.config.ModelConfig;
+import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.config.UpdateMode;
 import io.streamlearn.eval.Prequential;
@@ -152,8 +153,9 @@ final class RetrainCommand implements Callable<Integer> {
                 bar.update(s.epoch());
                 if (s.epoch() == 1 || s.epoch() % every == 0 || s.epoch() == plan.epochs()) {
                     test[0] = testSet == null ? null : r.test(testSet);
-                    System.out.printf(Locale.ROOT, "epoch %d/%d  loss %.6f  (%d examples, %d updates)%s%s%n", s.epoch(),
+                    System.out.printf(Locale.ROOT, "epoch %d/%d  loss %.6f  (%d examples, %d updates%s)%s%s%n", s.epoch(),
                             plan.epochs(), s.trainLoss(), s.trained(), s.updates(),
+                            s.refused() > 0 ? ", " + s.refused() + " refused as non-finite" : "",
                             s.heldOut() > 0 ? String.format(Locale.ROOT, "  holdout accuracy %.3f log loss %.4f (%d)",
                                     s.holdoutAccuracy(), s.holdoutLogLoss(), s.heldOut()) : "",
                             test[0] == null ? "" : String.format(Locale.ROOT, "  test accuracy %.3f log loss %.4f (%d events)",
@@ -174,6 +176,11 @@ final class RetrainCommand implements Callable<Integer> {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "trained in %.2f s%n", secs);
+        if (network.updatesRefused() > 0) {
+            System.out.printf(Locale.ROOT, "refused %d non-finite updates (of %d); the weights before each were kept."
+                            + " Lower the learning rate or scale the features.%n",
+                    network.updatesRefused(), network.updatesRefused() + network.updatesApplied());
+        }
         if (noPublish) {
             return 0;
         }
@@ -188,6 +195,7 @@ final class RetrainCommand implements Callable<Integer> {
                 System.currentTimeMillis(), SnapshotSource.RETRAIN, latest == null ? null : latest.getVersion());
         Properties p = new Properties();
         p.putAll(client);
+        p.putAll(KafkaProperties.modelProducerLimits(config, ""));
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {

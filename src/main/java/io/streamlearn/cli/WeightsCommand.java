@@ -41,8 +41,10 @@ final class WeightsCommand implements Callable<Integer> {
                 s.getModel(), s.getVersion(), s.getSource(), s.getParentVersion() == null ? "none" : s.getParentVersion(),
                 spec.getInputSize(), spec.getLoss(), spec.getOptimizer().getKind(), spec.getOptimizer().getLearningRate(),
                 spec.getUpdateMode().getMode());
-        System.out.printf(Locale.ROOT, "examples %d, updates %d, prequential accuracy %.4f, log loss %.4f%n",
-                s.getExamplesSeen(), s.getUpdatesApplied(), s.getMetrics().getAccuracy(), s.getMetrics().getLogLoss());
+        System.out.printf(Locale.ROOT, "examples %d, updates %d%s, prequential accuracy %.4f, log loss %.4f%n",
+                s.getExamplesSeen(), s.getUpdatesApplied(),
+                s.getUpdatesRefused() == 0 ? "" : " (" + s.getUpdatesRefused() + " refused as non-finite)",
+                s.getMetrics().getAccuracy(), s.getMetrics().getLogLoss());
         for (int l = 0; l < s.getLayers().size(); l++) {
             LayerWeights lw = s.getLayers().get(l);
             System.out.printf(Locale.ROOT, "layer %d: %d x %d, %s%n", l, lw.getRows(), lw.getCols(),

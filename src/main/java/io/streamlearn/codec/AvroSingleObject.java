@@ -3,6 +3,8 @@ package io.streamlearn.codec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryDecoder;
@@ -21,6 +23,8 @@ import org.apache.avro.specific.SpecificRecord;
  * Avro single-object encoding of one generated record class: C3 01, the schema's 8-byte
  * CRC-64-AVRO fingerprint, then binary Avro. A reader checks the fingerprint without a registry;
  * decoding failures become dead-letter reasons instead of exceptions escaping the topology.
+ * Records written with an earlier version of the schema ({@link PreviousSchemas}) are read too,
+ * fields added since taking their defaults.
  */
 public final class AvroSingleObject<T extends SpecificRecord> {
 
@@ -36,6 +40,8 @@ public final class AvroSingleObject<T extends SpecificRecord> {
     private final Schema schema;
     private final long fingerprint;
     private final byte[] header;
+    /** Earlier versions of the schema by fingerprint, each with a reader resolving it to the current one. */
+    private final Map<Long, Previous<T>> previous = new HashMap<>();
     // Reused from record to record: instances are thread-confined, like the codecs that own them.
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     private BinaryEncoder binaryEncoder;
@@ -43,6 +49,9 @@ public final class AvroSingleObject<T extends SpecificRecord> {
 
     /** C3 01 and the 8-byte fingerprint. */
     private static final int HEADER = 10;
+
+    private record Previous<T>(Schema writer, SpecificDatumReader<T> reader) {
+    }
 
     public AvroSingleObject(Schema schema) {
         this.messages = new BinaryMessageDecoder<>(SpecificData.get(), schema);
@@ -56,6 +65,10 @@ public final class AvroSingleObject<T extends SpecificRecord> {
         header[1] = (byte) 0x01;
         for (int i = 0; i < 8; i++) {
             header[2 + i] = (byte) (fingerprint >>> (8 * i));
+        }
+        for (Schema old : PreviousSchemas.of(schema)) {
+            previous.put(SchemaNormalization.parsingFingerprint64(old),
+                    new Previous<>(old, new SpecificDatumReader<>(old, schema, SpecificData.get())));
         }
     }
 
@@ -71,11 +84,18 @@ public final class AvroSingleObject<T extends SpecificRecord> {
      */
     public T decode(byte[] bytes, T reuse) {
         try {
-            if (isOurs(bytes)) {
+            long fp = fingerprintOf(bytes);
+            if (fp == fingerprint) {
                 // Avro allocates a declared string length before reading it: check lengths first.
                 AvroBounds.check(schema, bytes, HEADER);
                 binaryDecoder = DecoderFactory.get().binaryDecoder(bytes, HEADER, bytes.length - HEADER, binaryDecoder);
                 return reader.read(reuse, binaryDecoder);
+            }
+            Previous<T> old = fp == NO_HEADER ? null : previous.get(fp);
+            if (old != null) {
+                AvroBounds.check(old.writer(), bytes, HEADER);
+                binaryDecoder = DecoderFactory.get().binaryDecoder(bytes, HEADER, bytes.length - HEADER, binaryDecoder);
+                return old.reader().read(reuse, binaryDecoder);
             }
             return messages.decode(bytes, reuse);
         } catch (MissingSchemaException e) {
@@ -95,16 +115,22 @@ public final class AvroSingleObject<T extends SpecificRecord> {
         }
     }
 
-    /** Whether {@code bytes} start with the single-object header of this schema (else Avro refuses them itself). */
-    private boolean isOurs(byte[] bytes) {
+    /** No single-object header: Avro's message decoder says what is wrong. */
+    private static final long NO_HEADER = 0;
+
+    /**
+     * The fingerprint in the single-object header of {@code bytes}, or {@link #NO_HEADER} (a CRC-64
+     * of 0 is no schema of ours; such bytes go to Avro, which refuses them itself).
+     */
+    private static long fingerprintOf(byte[] bytes) {
         if (bytes == null || bytes.length < HEADER || bytes[0] != (byte) 0xC3 || bytes[1] != (byte) 0x01) {
-            return false;
+            return NO_HEADER;
         }
         long fp = 0;
         for (int i = 0; i < 8; i++) {
             fp |= (bytes[2 + i] & 0xFFL) << (8 * i);
         }
-        return fp == fingerprint;
+        return fp;
     }
 
     /** The header, then the binary record, through one reused buffer and encoder. */

@@ -26,5 +26,12 @@ public enum DeadLetterReason {
     /** An event for a model that has not published any weights yet. */
     NO_WEIGHTS_YET,
     /** Processing the record failed unexpectedly; the detail says how. */
-    PROCESSING_ERROR
+    PROCESSING_ERROR,
+    /**
+     * The record, or what it would produce, is too large to be written: its scored event is over
+     * the scored-events topic's limit, or its dead letter over the dead-letters topic's limit. In
+     * the latter case the dead letter carries a prefix of the original value, its size and hash,
+     * and the reason it was refused for ({@code streamlearn.dlq.original.reason}).
+     */
+    TOO_LARGE
 }

@@ -64,6 +64,7 @@ public final class SnapshotMapper {
                 .setOptimizerState(new OptimizerState(n.updatesApplied(), slots))
                 .setExamplesSeen(examplesSeen)
                 .setUpdatesApplied(n.updatesApplied())
+                .setUpdatesRefused(n.updatesRefused())
                 .setMetrics(new PrequentialMetrics(m.scored(), m.correct(), m.logLossSum(), m.accuracy(), m.logLoss()))
                 .setCreatedAt(createdAt)
                 .setSource(source)
@@ -118,7 +119,7 @@ public final class SnapshotMapper {
                 fill(slots.get(k++), n.slot(l, true, sl));
             }
         }
-        n.restoreState(s.getOptimizerState().getStep(), 0);
+        n.restoreState(s.getOptimizerState().getStep(), 0, s.getUpdatesRefused());
         return n;
     }
 

@@ -193,7 +193,8 @@ public final class HttpApi implements AutoCloseable {
         spec.put("updateMode", s.getSpec().getUpdateMode().getMode());
         n.putObject("counters")
                 .put("examplesSeen", s.getExamplesSeen())
-                .put("updatesApplied", s.getUpdatesApplied());
+                .put("updatesApplied", s.getUpdatesApplied())
+                .put("updatesRefused", s.getUpdatesRefused());
         ObjectNode m = n.putObject("metrics");
         number(m, "accuracy", s.getMetrics().getAccuracy());
         number(m, "logLoss", s.getMetrics().getLogLoss());

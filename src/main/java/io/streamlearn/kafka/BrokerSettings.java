@@ -65,7 +65,9 @@ final class BrokerSettings {
         // The default allocates 128 MiB at start, too much for a small heap shared with the app.
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * MIB));
         // Tests and the demo make many small topics; each segment preallocates its index files.
-        p.put("log.segment.bytes", Integer.toString(16 * MIB));
+        // Segments themselves keep Kafka's 1 GiB, which costs nothing until written: the broker
+        // refuses a batch larger than a segment, so a smaller size would cap every topic's
+        // max.message.bytes (16 MiB segments refused a 20 MB record on a topic that allows 64 MiB).
         p.put("log.index.size.max.bytes", Integer.toString(MIB));
         // Two cores: Kafka's thread pools are sized for servers.
         p.put("num.network.threads", "2");

@@ -1,5 +1,10 @@
 package io.streamlearn.kafka;
 
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +25,10 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates the topics an application needs when they are missing, and answers "is the broker
@@ -31,6 +39,10 @@ public final class TopicAdmin implements AutoCloseable {
     /** A topic to ensure: compacted ones hold the newest value per key (weights). */
     public record TopicSpec(String name, int partitions, short replicationFactor, boolean compacted) {
     }
+
+    /** Kafka's default {@code message.max.bytes}. */
+    private static final int DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024 + 12;
+    private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
 
     /** How long a plaintext client waits for an answer before it asks the listener what it wants. */
     private static final long PROBE_AFTER_MS = 1000;
@@ -184,6 +196,49 @@ public final class TopicAdmin implements AutoCloseable {
     }
 
     /**
+     * Makes every listed topic that exists take records of {@code limit} bytes: raises a lower
+     * {@code max.message.bytes}, never lowers one. A topic that cannot be changed (no permission)
+     * stops the start with what to run instead: a record it refuses would fail every commit.
+     */
+    public void ensureRecordLimit(List<String> topics, int limit, String why) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<ConfigResource> resources = topics.stream().filter(existing::contains)
+                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+            if (resources.isEmpty()) {
+                return;
+            }
+            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Map<ConfigResource, java.util.Collection<AlterConfigOp>> raise = new HashMap<>();
+            for (var e : configs.entrySet()) {
+                ConfigEntry current = e.getValue().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                if (current == null || current.value() == null || Long.parseLong(current.value()) < limit) {
+                    raise.put(e.getKey(), List.of(new AlterConfigOp(
+                            new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(limit)), AlterConfigOp.OpType.SET)));
+                }
+            }
+            if (raise.isEmpty()) {
+                return;
+            }
+            try {
+                admin.incrementalAlterConfigs(raise).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                String names = raise.keySet().stream().map(ConfigResource::name).toList().toString();
+                throw new IllegalStateException("topics " + names + " must take records of " + limit + " bytes (" + why
+                        + ") and could not be changed (" + rootMessage(e) + "); raise their max.message.bytes, e.g. "
+                        + "kafka-configs.sh --alter --entity-type topics --entity-name TOPIC --add-config max.message.bytes="
+                        + limit, e);
+            }
+        } catch (TimeoutException | ExecutionException e) {
+            throw new BrokerUnavailableException("could not read or change topic configs: " + rootMessage(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
      * Waits until the leader of every partition of the new topics answers a request that only a
      * live leader serves (the end offset) — not merely until metadata names a leader, which it
      * does slightly before the broker acts as one. A producer whose first batch gets
@@ -214,6 +269,38 @@ public final class TopicAdmin implements AutoCloseable {
             }
             Thread.sleep(20);
         }
+    }
+
+    /**
+     * The largest record batch each topic takes: its {@code max.message.bytes}, which falls back to
+     * the broker's {@code message.max.bytes} when the topic does not set it. A principal without
+     * DescribeConfigs on a topic gets Kafka's default for it, with a warning.
+     */
+    public Map<String, Integer> maxMessageBytes(List<String> topics) {
+        Map<String, Integer> out = new HashMap<>();
+        List<ConfigResource> resources = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        var result = admin.describeConfigs(resources).values();
+        for (ConfigResource r : resources) {
+            try {
+                ConfigEntry e = result.get(r).get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                out.put(r.name(), e == null || e.value() == null ? DEFAULT_MAX_MESSAGE_BYTES : Integer.parseInt(e.value()));
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof AuthorizationException)) {
+                    throw new BrokerUnavailableException("could not read the configuration of topic " + r.name() + ": "
+                            + rootMessage(e), e);
+                }
+                LOG.warn("Not allowed to read the configuration of topic '{}' (DescribeConfigs): assuming Kafka's default "
+                        + "max.message.bytes of {}", r.name(), DEFAULT_MAX_MESSAGE_BYTES);
+                out.put(r.name(), DEFAULT_MAX_MESSAGE_BYTES);
+            } catch (TimeoutException e) {
+                throw new BrokerUnavailableException("could not read the configuration of topic " + r.name() + " within "
+                        + timeout.toSeconds() + " s", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        return out;
     }
 
     public Admin admin() {

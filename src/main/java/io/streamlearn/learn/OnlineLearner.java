@@ -54,7 +54,8 @@ public final class OnlineLearner {
      * Test, then train on one example whose record timestamp is {@code timestamp}, the task's
      * stream time being {@code streamTime}. The label is either a number ({@code labelVector}
      * null) or a target vector. Returns how many updates were applied (up to 2: a window closed
-     * by this record's stream time, then this record's own update).
+     * by this record's stream time, then this record's own update); an update the network refused
+     * as non-finite is not among them but in {@link #updatesRefused}.
      */
     public int learn(double[] x, double label, double[] labelVector, long timestamp, long streamTime) {
         int applied = 0;
@@ -80,12 +81,13 @@ public final class OnlineLearner {
         // The forward pass that scored the example is the one it is learned from.
         examplesSeen++;
         if (mode.kind() == UpdateMode.Kind.STOCHASTIC) {
+            long before = network.updatesApplied();
             network.learnPredicted(target);
-            applied++;
+            applied += (int) (network.updatesApplied() - before);
         } else {
             network.accumulatePredicted(target);
-            if (mode.kind() == UpdateMode.Kind.COUNT && network.pendingCount() >= mode.batchSize()) {
-                network.applyUpdate();
+            if (mode.kind() == UpdateMode.Kind.COUNT && network.pendingCount() >= mode.batchSize()
+                    && network.applyUpdate()) {
                 applied++;
             }
         }
@@ -112,8 +114,7 @@ public final class OnlineLearner {
         long len = config.update().windowMs();
         int applied = 0;
         if (windowStart != NO_WINDOW && streamTime >= windowStart + len) {
-            if (network.pendingCount() > 0) {
-                network.applyUpdate();
+            if (network.applyUpdate()) {
                 applied = 1;
             }
             windowStart = NO_WINDOW;
@@ -178,6 +179,14 @@ public final class OnlineLearner {
 
     public long version() {
         return version;
+    }
+
+    /**
+     * Updates the network refused because they would have made its weights non-finite, since
+     * the model started (kept in its checkpoints and snapshots).
+     */
+    public long updatesRefused() {
+        return network.updatesRefused();
     }
 
     public long updatesSincePublish() {

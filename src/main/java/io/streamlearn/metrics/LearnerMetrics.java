@@ -20,15 +20,21 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@code streamlearn.examples.trained}, {@code streamlearn.updates.applied}: counters per model</li>
+ *   <li>{@code streamlearn.updates.refused}: updates refused per model because they would have made a weight,
+ *       bias or optimizer state NaN or infinite (the previous weights stay)</li>
  *   <li>{@code streamlearn.prequential.accuracy}, {@code streamlearn.prequential.log.loss}: running, per model</li>
  *   <li>{@code streamlearn.prequential.window.accuracy}, {@code streamlearn.prequential.window.log.loss}: over
  *       the last {@value #WINDOW} examples</li>
  *   <li>{@code streamlearn.model.version}, {@code streamlearn.snapshot.age}: newest published version and its age</li>
  *   <li>{@code streamlearn.late.records}: window mode, records older than the open window</li>
- *   <li>{@code streamlearn.dead.letters}: counter by topic and reason</li>
+ *   <li>{@code streamlearn.dead.letters}: counter by source topic and the reason the dead letter carries (TOO_LARGE
+ *       for one cut to fit, whatever it was refused for first)</li>
  *   <li>{@code streamlearn.scoring}: timer of scoring one event, with percentiles</li>
  *   <li>{@code streamlearn.snapshots.rejected}: snapshots on the weights topic that do not fit the configured
  *       model (untagged: their keys are not a bounded set)</li>
+ *   <li>{@code streamlearn.records.unwritable}: records Kafka refused to take from the learner, by
+ *       {@code topic} (a kind: scored-events, dead-letters, weights, changelog, repartition, other) and
+ *       {@code outcome} (skipped: the learner went on without it; stopped: the learner stopped)</li>
  * </ul>
  */
 public final class LearnerMetrics implements TopologyListener, MeterBinder {
@@ -37,6 +43,7 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
     private final Map<String, ModelMeters> models = new ConcurrentHashMap<>();
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
     private final Map<String, Timer> scoring = new ConcurrentHashMap<>();
+    private final Map<String, Counter> unwritable = new ConcurrentHashMap<>();
     private volatile MeterRegistry registry;
     private volatile Counter rejectedSnapshots;
 
@@ -57,6 +64,7 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
     private final class ModelMeters {
         final Counter trained;
         final Counter updates;
+        final Counter refused;
         /** Verdicts as 1 (right) and 0 (wrong): their mean is the window's accuracy. */
         final RecentMean recent = new RecentMean(WINDOW);
         final RecentMean recentLoss = new RecentMean(WINDOW);
@@ -75,6 +83,9 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
                     .description("Labeled examples learned from").register(r);
             updates = Counter.builder("streamlearn.updates.applied").tag("model", model)
                     .description("Weight updates applied").register(r);
+            refused = Counter.builder("streamlearn.updates.refused").tag("model", model)
+                    .description("Weight updates refused because they would have made a weight, bias or optimizer"
+                            + " state NaN or infinite; the previous weights stay").register(r);
             Gauge.builder("streamlearn.prequential.accuracy", this, m -> m.accuracy).tag("model", model)
                     .description("Test-then-train accuracy since the start").register(r);
             Gauge.builder("streamlearn.prequential.log.loss", this, m -> m.logLoss).tag("model", model)
@@ -126,6 +137,11 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
     }
 
     @Override
+    public void updatesRefused(String model, int refused, long refusedSoFar) {
+        meters(model).refused.increment(refused);
+    }
+
+    @Override
     public void published(String model, long version, long streamTime) {
         ModelMeters m = meters(model);
         m.version = Math.max(m.version, version);
@@ -137,6 +153,15 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
         deadLetters.computeIfAbsent(sourceTopic + "/" + reason, k -> Counter.builder("streamlearn.dead.letters")
                 .tag("topic", sourceTopic).tag("reason", reason.name())
                 .description("Records sent to the dead-letter topic").register(registry())).increment();
+    }
+
+    @Override
+    public void unwritable(String topicKind, boolean skipped) {
+        String outcome = skipped ? "skipped" : "stopped";
+        unwritable.computeIfAbsent(topicKind + "/" + outcome, k -> Counter.builder("streamlearn.records.unwritable")
+                .tag("topic", topicKind).tag("outcome", outcome)
+                .description("Records Kafka refused to take from the learner (too large, or otherwise invalid)")
+                .register(registry())).increment();
     }
 
     @Override
@@ -167,7 +192,7 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
             return Map.of();
         }
         return Map.of("examplesTrained", (long) m.trained.count(), "updatesApplied", (long) m.updates.count(),
-                "accuracy", m.accuracy, "logLoss", m.logLoss, "windowAccuracy", m.recent.mean(),
+                "updatesRefused", (long) m.refused.count(), "accuracy", m.accuracy, "logLoss", m.logLoss, "windowAccuracy", m.recent.mean(),
                 "windowLogLoss", m.recentLoss.mean(),
                 "version", m.version, "lateRecords", m.lateRecords);
     }

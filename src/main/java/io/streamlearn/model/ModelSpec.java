@@ -24,6 +24,17 @@ public record ModelSpec(int inputSize, List<LayerSpec> layers, LossKind loss, Op
         return layers.get(layers.size() - 1).units();
     }
 
+    /** Weights and biases over all layers. */
+    public long parameterCount() {
+        long count = 0;
+        int in = inputSize;
+        for (LayerSpec l : layers) {
+            count += (long) in * l.units() + l.units();
+            in = l.units();
+        }
+        return count;
+    }
+
     public Activation outputActivation() {
         return layers.get(layers.size() - 1).activation();
     }

@@ -12,9 +12,16 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * example's gradient to the open batch, {@link #applyUpdate} averages it and takes one optimizer
  * step ({@link #learnOne} and {@link #learnMany} are both built from these two).
  *
- * <p>Every buffer is allocated at construction, so predicting and learning allocate nothing.
+ * <p>Every buffer is allocated at construction, except those of the update step, allocated by the
+ * first update, so predicting and learning allocate nothing after that.
  * Sums run in a fixed order, so the same examples in the same order give the same bits. Not
  * thread-safe: each thread uses its own copy.
+ *
+ * <p>An update that would leave any weight, bias or optimizer state non-finite (NaN or ±Inf: a
+ * learning rate that diverges, features so large that a gradient overflows) is refused: the
+ * parameters and optimizer state stay as they were, bit for bit, its batch is dropped, and
+ * {@link #updatesRefused} counts it instead of {@link #updatesApplied}. Weights that start finite
+ * therefore stay finite.
  */
 public final class Network {
     private final ModelSpec spec;
@@ -23,6 +30,7 @@ public final class Network {
     private final double[] target;
     private int pendingCount;
     private long updatesApplied;
+    private long updatesRefused;
     /** Whether the layers hold the forward pass of the last predicted example under the current weights. */
     private boolean forwardIsCurrent;
 
@@ -219,33 +227,60 @@ public final class Network {
         return pendingCount;
     }
 
-    /** Averages the open batch's gradient, adds L2 on weights, takes one optimizer step, clears the batch. */
-    public void applyUpdate() {
+    /**
+     * Averages the open batch's gradient, adds L2 on weights, takes one optimizer step, clears the
+     * batch. Returns whether the step was applied: false when the batch was empty, or when the
+     * step would have left a non-finite weight, bias or optimizer state — then it is refused (see
+     * the class comment) and the batch is dropped all the same, since learning it again would
+     * overflow again.
+     */
+    public boolean applyUpdate() {
         if (pendingCount == 0) {
-            return;
+            return false;
         }
-        forwardIsCurrent = false;
-        updatesApplied++;
+        long step = updatesApplied + 1;
         OptimizerSpec o = spec.optimizer();
         double scale = 1.0 / pendingCount;
         double lrT = o.learningRate();
         if (o.kind() == OptimizerKind.ADAM) {
-            lrT = o.learningRate() * Math.sqrt(1 - Math.pow(o.beta2(), updatesApplied))
-                    / (1 - Math.pow(o.beta1(), updatesApplied));
+            lrT = o.learningRate() * Math.sqrt(1 - Math.pow(o.beta2(), step))
+                    / (1 - Math.pow(o.beta1(), step));
         }
+        boolean finite = true;
         for (Layer l : layers) {
-            step(o, lrT, scale, spec.l2(), l.weights.data, l.gradWeights.data, l.weightSlots);
-            step(o, lrT, scale, 0.0, l.biases, l.gradBiases, l.biasSlots);
+            l.prepareNext();
+            step(o, lrT, scale, spec.l2(), l.weights.data, l.gradWeights.data, l.weightSlots, l.nextWeights, l.nextWeightSlots);
+            step(o, lrT, scale, 0.0, l.biases, l.gradBiases, l.biasSlots, l.nextBiases, l.nextBiasSlots);
+            finite = finite && l.nextIsFinite();
         }
         pendingCount = 0;
+        return commitOrRefuse(finite, step);
+    }
+
+    /** Makes the step computed into every layer's next* arrays live, or drops it when it is not finite. */
+    private boolean commitOrRefuse(boolean finite, long step) {
+        if (!finite) {
+            updatesRefused++;
+            return false;
+        }
+        for (Layer l : layers) {
+            l.commitNext();
+        }
+        updatesApplied = step;
+        forwardIsCurrent = false;
+        return true;
     }
 
     /**
-     * One optimizer step on one parameter array; clears its gradient. Keras 3's formulas, epsilon
-     * included: AdaGrad and RMSProp divide by √(v + ε), Adam by √v̂ + ε (keras/src/optimizers/*.py).
-     * One loop per optimizer (not a switch per element) so that each loop stays small enough to vectorise.
+     * One optimizer step on one parameter array, written to {@code wNext} and {@code slotsNext}
+     * (the live arrays are only read); clears its gradient. Keras 3's formulas, epsilon included:
+     * AdaGrad and RMSProp divide by √(v + ε), Adam by √v̂ + ε (keras/src/optimizers/*.py). One
+     * loop per optimizer (not a switch per element) so that each loop stays small enough to
+     * vectorise. Each value is the expression the in-place step had, in the same order, so an
+     * applied step has the same bits.
      */
-    private static void step(OptimizerSpec o, double lrT, double scale, double l2, double[] w, double[] grad, double[][] slots) {
+    private static void step(OptimizerSpec o, double lrT, double scale, double l2, double[] w, double[] grad,
+                             double[][] slots, double[] wNext, double[][] slotsNext) {
         double lr = o.learningRate();
         int n = w.length;
         switch (o.kind()) {
@@ -256,47 +291,50 @@ public final class Network {
                         g += l2 * w[i];
                     }
                     grad[i] = 0.0;
-                    w[i] -= lr * g;
+                    wNext[i] = w[i] - lr * g;
                 }
             }
             case MOMENTUM -> {
                 double mu = o.momentum();
                 double[] v = slots[0];
+                double[] vNext = slotsNext[0];
                 for (int i = 0; i < n; i++) {
                     double g = grad[i] * scale;
                     if (l2 != 0) {
                         g += l2 * w[i];
                     }
                     grad[i] = 0.0;
-                    v[i] = mu * v[i] - lr * g;
-                    w[i] += v[i];
+                    vNext[i] = mu * v[i] - lr * g;
+                    wNext[i] = w[i] + vNext[i];
                 }
             }
             case ADAGRAD -> {
                 double eps = o.epsilon();
                 double[] acc = slots[0];
+                double[] accNext = slotsNext[0];
                 for (int i = 0; i < n; i++) {
                     double g = grad[i] * scale;
                     if (l2 != 0) {
                         g += l2 * w[i];
                     }
                     grad[i] = 0.0;
-                    acc[i] += g * g;
-                    w[i] -= lr * g / Math.sqrt(acc[i] + eps);
+                    accNext[i] = acc[i] + g * g;
+                    wNext[i] = w[i] - lr * g / Math.sqrt(accNext[i] + eps);
                 }
             }
             case RMSPROP -> {
                 double rho = o.rho();
                 double eps = o.epsilon();
                 double[] v = slots[0];
+                double[] vNext = slotsNext[0];
                 for (int i = 0; i < n; i++) {
                     double g = grad[i] * scale;
                     if (l2 != 0) {
                         g += l2 * w[i];
                     }
                     grad[i] = 0.0;
-                    v[i] = rho * v[i] + (1 - rho) * g * g;
-                    w[i] -= lr * g / Math.sqrt(v[i] + eps);
+                    vNext[i] = rho * v[i] + (1 - rho) * g * g;
+                    wNext[i] = w[i] - lr * g / Math.sqrt(vNext[i] + eps);
                 }
             }
             case ADAM -> {
@@ -305,15 +343,17 @@ public final class Network {
                 double eps = o.epsilon();
                 double[] m = slots[0];
                 double[] v = slots[1];
+                double[] mNext = slotsNext[0];
+                double[] vNext = slotsNext[1];
                 for (int i = 0; i < n; i++) {
                     double g = grad[i] * scale;
                     if (l2 != 0) {
                         g += l2 * w[i];
                     }
                     grad[i] = 0.0;
-                    m[i] = b1 * m[i] + (1 - b1) * g;
-                    v[i] = b2 * v[i] + (1 - b2) * g * g;
-                    w[i] -= lrT * m[i] / (Math.sqrt(v[i]) + eps);
+                    mNext[i] = b1 * m[i] + (1 - b1) * g;
+                    vNext[i] = b2 * v[i] + (1 - b2) * g * g;
+                    wNext[i] = w[i] - lrT * mNext[i] / (Math.sqrt(vNext[i]) + eps);
                 }
             }
         }
@@ -328,8 +368,9 @@ public final class Network {
     /**
      * One update from the example last passed to {@link #predict} alone (a batch of one), reusing
      * that forward pass; returns its loss. With plain SGD and no open batch the gradient goes
-     * straight into the weights in one pass ({@link #sgdStepOfOne}); otherwise accumulate, then
-     * step. Both give the same bits.
+     * straight into the next weights in one pass ({@link #sgdStepOfOne}); otherwise accumulate,
+     * then step. Both give the same bits, and both refuse a step that is not finite (see
+     * {@link #applyUpdate}): compare {@link #updatesApplied} before and after to tell.
      */
     public double learnPredicted(double[] target) {
         if (pendingCount == 0 && spec.optimizer().kind() == OptimizerKind.SGD) {
@@ -344,19 +385,19 @@ public final class Network {
 
     /**
      * {@link #accumulatePredicted} followed by {@link #applyUpdate} for SGD and a batch of one,
-     * without the gradient buffers: each weight is read and written once instead of three times.
-     * Every floating-point operation of the general path is kept, in the same order — the
-     * gradient starts from 0.0 + δ·x as the accumulator's does (so −0.0 becomes 0.0 there too),
-     * and the layer below gets its δ from the weights before they change — so the bits are equal.
+     * without the gradient buffers. Every floating-point operation of the general path is kept,
+     * in the same order — the gradient starts from 0.0 + δ·x as the accumulator's does (so −0.0
+     * becomes 0.0 there too), and the layer below gets its δ from the weights before they
+     * change — so the bits are equal; like it, the step is written to the next* arrays and made
+     * live only once all of it is known to be finite.
      */
     private double sgdStepOfOne(double[] target) {
         Layer last = layers[layers.length - 1];
         double loss = spec.loss().value(last.z.data, last.a.data, target, last.units);
         spec.loss().outputDelta(last.activation, last.z.data, last.a.data, target, last.dA, last.delta.data, last.units);
-        forwardIsCurrent = false;
-        updatesApplied++;
         double lr = spec.optimizer().learningRate();
         double l2 = spec.l2();
+        boolean finite = true;
         for (int li = layers.length - 1; li >= 0; li--) {
             Layer l = layers[li];
             double[] in = li == 0 ? input.data : layers[li - 1].a.data;
@@ -366,6 +407,8 @@ public final class Network {
                 below.activation.backward(below.z.data, below.a.data, l.dInput.data, below.delta.data, below.units);
             }
             double[] w = l.weights.data;
+            l.prepareNext();
+            double[] wNext = l.nextWeights;
             double[] d = l.delta.data;
             int n = l.inputs;
             for (int r = 0; r < l.units; r++) {
@@ -375,16 +418,18 @@ public final class Network {
                     for (int c = 0; c < n; c++) {
                         double g = 0.0 + dr * in[c];
                         g += l2 * w[off + c];
-                        w[off + c] -= lr * g;
+                        wNext[off + c] = w[off + c] - lr * g;
                     }
                 } else {
                     for (int c = 0; c < n; c++) {
-                        w[off + c] -= lr * (0.0 + dr * in[c]);
+                        wNext[off + c] = w[off + c] - lr * (0.0 + dr * in[c]);
                     }
                 }
-                l.biases[r] -= lr * (0.0 + d[r]);
+                l.nextBiases[r] = l.biases[r] - lr * (0.0 + d[r]);
             }
+            finite = finite && l.nextIsFinite();
         }
+        commitOrRefuse(finite, updatesApplied + 1);
         return loss;
     }
 
@@ -401,8 +446,24 @@ public final class Network {
         return learnOne(x, target);
     }
 
+    /** Updates applied: Adam's step t. Refused updates are not among them. */
     public long updatesApplied() {
         return updatesApplied;
+    }
+
+    /** Updates refused because they would have left a non-finite weight, bias or optimizer state. */
+    public long updatesRefused() {
+        return updatesRefused;
+    }
+
+    /** Whether every weight, bias and optimizer state is finite (a snapshot written elsewhere may not be). */
+    public boolean isFinite() {
+        for (Layer l : layers) {
+            if (!l.isFinite()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public double[] weights(int layer) {
@@ -429,13 +490,19 @@ public final class Network {
         return layers[layer].gradBiases;
     }
 
-    /** Sets the counters after the caller wrote state through the live arrays above. */
+    /** Sets the counters after the caller wrote state through the live arrays above; the refused count stays. */
     public void restoreState(long updatesApplied, int pendingCount) {
-        if (updatesApplied < 0 || pendingCount < 0) {
+        restoreState(updatesApplied, pendingCount, updatesRefused);
+    }
+
+    /** Sets every counter after the caller wrote state through the live arrays above. */
+    public void restoreState(long updatesApplied, int pendingCount, long updatesRefused) {
+        if (updatesApplied < 0 || pendingCount < 0 || updatesRefused < 0) {
             throw new IllegalArgumentException("counters must not be negative");
         }
         this.updatesApplied = updatesApplied;
         this.pendingCount = pendingCount;
+        this.updatesRefused = updatesRefused;
         this.forwardIsCurrent = false;
     }
 
@@ -456,6 +523,7 @@ public final class Network {
         }
         n.pendingCount = pendingCount;
         n.updatesApplied = updatesApplied;
+        n.updatesRefused = updatesRefused;
         return n;
     }
 }

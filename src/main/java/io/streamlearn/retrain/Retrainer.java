@@ -9,7 +9,9 @@ import java.util.function.Consumer;
 /**
  * Bounded replay training: epochs over a source that can be re-read, mini-batches of any size
  * (1 = stochastic, 0 = full batch), shuffling within a bounded buffer so memory does not grow
- * with the data, and a held-out share evaluated after every epoch. Knows nothing of Kafka.
+ * with the data, and a held-out share evaluated after every epoch. Knows nothing of Kafka. An
+ * update that would make the weights non-finite is refused by the network as in live training,
+ * so what a retrain publishes is finite; each epoch reports how many were refused.
  */
 public final class Retrainer {
     private final Network network;
@@ -44,6 +46,7 @@ public final class Retrainer {
         long[] trained = {0};
         double[] lossSum = {0};
         long updatesBefore = network.updatesApplied();
+        long refusedBefore = network.updatesRefused();
         source.readAll((x, label, labelVector, position) -> {
             if (Holdout.isHeldOut(position, plan.seed(), plan.holdout())) {
                 return;
@@ -73,7 +76,8 @@ public final class Retrainer {
         }
         Prequential held = evaluate(source);
         return new EpochStats(epoch, trained[0], trained[0] == 0 ? 0 : lossSum[0] / trained[0],
-                network.updatesApplied() - updatesBefore, held.scored(), held.accuracy(), held.logLoss());
+                network.updatesApplied() - updatesBefore, network.updatesRefused() - refusedBefore,
+                held.scored(), held.accuracy(), held.logLoss());
     }
 
     private double train(double[] x, double label, double[] labelVector) {

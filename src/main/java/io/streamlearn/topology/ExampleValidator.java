@@ -21,6 +21,7 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class ExampleValidator implements Processor<byte[], byte[], Object, Object> {
     private final StreamlearnConfig config;
+    private final RecordLimits limits;
     private final String next;
     private final TopologyListener listener;
     private ProcessorContext<Object, Object> context;
@@ -28,8 +29,9 @@ final class ExampleValidator implements Processor<byte[], byte[], Object, Object
     private ModelResolver resolver;
     private final Map<String, Network> labelCheckers = new HashMap<>();
 
-    ExampleValidator(StreamlearnConfig config, String next, TopologyListener listener) {
+    ExampleValidator(StreamlearnConfig config, RecordLimits limits, String next, TopologyListener listener) {
         this.config = config;
+        this.limits = limits;
         this.next = next;
         this.listener = listener;
     }
@@ -50,7 +52,11 @@ final class ExampleValidator implements Processor<byte[], byte[], Object, Object
             Example e = codec.decode(record.value());
             String model = resolver.resolve(e.model(), record.key());
             validate(e, config.model(model));
-            context.forward(new Record<Object, Object>(model, e, record.timestamp(), record.headers()), next);
+            // Training needs neither the id nor the headers. Through the repartition topic they would
+            // be the one part of a valid example whose size nothing bounds: a 2 MB id would make it
+            // a record Kafka refuses. What is left is bounded by the model's input size.
+            Example trainable = new Example(null, e.model(), e.features(), e.label(), e.labelVector());
+            context.forward(new Record<Object, Object>(model, trainable, record.timestamp()), next);
         } catch (InvalidRecordException bad) {
             deadLetter(record, bad.reason(), bad.detail());
         } catch (RuntimeException unexpected) {
@@ -59,10 +65,12 @@ final class ExampleValidator implements Processor<byte[], byte[], Object, Object
     }
 
     private void deadLetter(Record<byte[], byte[]> record, DeadLetterReason reason, String detail) {
-        listener.deadLetter(config.topics().examples(), reason);
+        Record<byte[], byte[]> dl = DeadLetters.of(record, context, reason, detail, limits.deadLetters());
+        // Counted under the reason the dead letter carries: TOO_LARGE when it had to be cut.
+        listener.deadLetter(config.topics().examples(), DeadLetters.reason(dl));
         @SuppressWarnings({"unchecked", "rawtypes"})
-        Record<Object, Object> dl = (Record) DeadLetters.of(record, context, reason, detail);
-        context.forward(dl, Names.EXAMPLES_DEAD_LETTERS);
+        Record<Object, Object> out = (Record) dl;
+        context.forward(out, Names.EXAMPLES_DEAD_LETTERS);
     }
 
     private void validate(Example e, ModelConfig model) {

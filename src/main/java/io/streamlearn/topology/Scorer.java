@@ -24,6 +24,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class Scorer implements Processor<byte[], byte[], byte[], byte[]> {
     private final StreamlearnConfig config;
+    private final RecordLimits limits;
     private final ModelRegistry registry;
     private final TopologyListener listener;
     private final Map<String, Scoring> byModel = new HashMap<>();
@@ -38,8 +39,9 @@ final class Scorer implements Processor<byte[], byte[], byte[], byte[]> {
     private record Scoring(long version, Network network, double[] output) {
     }
 
-    Scorer(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener) {
+    Scorer(StreamlearnConfig config, RecordLimits limits, ModelRegistry registry, TopologyListener listener) {
         this.config = config;
+        this.limits = limits;
         this.registry = registry;
         this.listener = listener;
     }
@@ -79,7 +81,15 @@ final class Scorer implements Processor<byte[], byte[], byte[], byte[]> {
             int label = s.network().predictClass(s.output());
             // The output buffer is encoded right away and never kept: no copy.
             Prediction p = new Prediction(e.id(), model, s.version(), s.output(), label, record.timestamp());
-            context.forward(record.withValue(predictions.encode(p)), Names.SCORED_EVENTS_SINK);
+            byte[] scored = predictions.encode(p);
+            // The scored event keeps the input's key, headers and id, none of which has a bound: a
+            // valid event can make one Kafka would refuse, and one refused send stops the learner.
+            long size = RecordLimits.sizeOf(record.key(), scored, record.headers());
+            if (size > limits.scoredEvents()) {
+                throw new InvalidRecordException(DeadLetterReason.TOO_LARGE, "its scored event would be " + size
+                        + " bytes, over the " + limits.scoredEvents() + " bytes '" + config.topics().scoredEvents() + "' takes");
+            }
+            context.forward(record.withValue(scored), Names.SCORED_EVENTS_SINK);
             listener.scored(model, s.version(), x, label, System.nanoTime() - start);
         } catch (InvalidRecordException bad) {
             deadLetter(record, bad.reason(), bad.detail());
@@ -128,7 +138,8 @@ final class Scorer implements Processor<byte[], byte[], byte[], byte[]> {
     }
 
     private void deadLetter(Record<byte[], byte[]> record, DeadLetterReason reason, String detail) {
-        listener.deadLetter(config.topics().events(), reason);
-        context.forward(DeadLetters.of(record, context, reason, detail), Names.EVENTS_DEAD_LETTERS);
+        Record<byte[], byte[]> dl = DeadLetters.of(record, context, reason, detail, limits.deadLetters());
+        listener.deadLetter(config.topics().events(), DeadLetters.reason(dl));
+        context.forward(dl, Names.EVENTS_DEAD_LETTERS);
     }
 }

@@ -6,6 +6,7 @@ import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.model.LayerSpec;
 import io.streamlearn.model.ModelSpec;
+import io.streamlearn.model.Network;
 import java.util.Locale;
 
 /**
@@ -13,7 +14,8 @@ import java.util.Locale;
  * with. Anyone can write to that topic (an older deployment, a retrain run with another config, a
  * hand-made record): a well-formed snapshot of another shape must be refused before it is
  * decoded or adopted, or it fails the thread that touches it. The optimizer, its rates, L2 and
- * the seed may differ (a retrain may override them); what the network computes may not.
+ * the seed may differ (a retrain may override them); what the network computes may not, and
+ * every number it carries must be finite.
  */
 public final class SnapshotFit {
     private SnapshotFit() {
@@ -38,7 +40,13 @@ public final class SnapshotFit {
         }
         // Decoding still checks every array against the spec: a record can agree on the spec and
         // carry arrays of the wrong length.
-        return new PublishedModel(key, snap.getVersion(), snap.getSource(), SnapshotMapper.network(snap), snap);
+        Network network = SnapshotMapper.network(snap);
+        // Our trainers never publish a non-finite value, but anyone can write to the topic: scoring
+        // with NaN, or adopting it for training and publishing it on, would break that promise.
+        if (!network.isFinite()) {
+            throw new IllegalArgumentException("its weights, biases or optimizer state are not all finite (NaN or infinite)");
+        }
+        return new PublishedModel(key, snap.getVersion(), snap.getSource(), network, snap);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.streamlearn.topology;
 
 import io.streamlearn.config.StreamlearnConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -31,15 +32,21 @@ public final class TopologyFactory {
     private TopologyFactory() {
     }
 
-    public static Topology build(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener) {
+    /**
+     * @param limits the largest records the topology may write, decided at start from the producer's
+     *               settings and the topics' ({@link RecordLimits#KAFKA_DEFAULTS} for Kafka's defaults)
+     */
+    public static Topology build(StreamlearnConfig config, RecordLimits limits, ModelRegistry registry,
+                                 TopologyListener listener) {
         Topology t = new Topology();
         var topics = config.topics();
         boolean repartition = needsRepartition(config);
         FlushHooks hooks = new FlushHooks();
+        RefusedUpdates refused = new RefusedUpdates(listener, System::nanoTime);
 
         t.addSource(Names.EXAMPLES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.examples());
         String afterValidate = repartition ? Names.REPARTITION_SINK : Names.TRAIN;
-        t.addProcessor(Names.EXAMPLES_VALIDATE, () -> new ExampleValidator(config, afterValidate, listener),
+        t.addProcessor(Names.EXAMPLES_VALIDATE, () -> new ExampleValidator(config, limits, afterValidate, listener),
                 Names.EXAMPLES_SOURCE);
         t.addSink(Names.EXAMPLES_DEAD_LETTERS, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
                 Names.EXAMPLES_VALIDATE);
@@ -48,15 +55,15 @@ public final class TopologyFactory {
             String internal = Names.repartitionTopic(config.applicationId());
             t.addSink(Names.REPARTITION_SINK, internal, new StringSerializer(), serde.serializer(), Names.EXAMPLES_VALIDATE);
             t.addSource(Names.REPARTITION_SOURCE, new StringDeserializer(), serde.deserializer(), internal);
-            t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener, hooks), Names.REPARTITION_SOURCE);
+            t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener, hooks, refused), Names.REPARTITION_SOURCE);
         } else {
-            t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener, hooks), Names.EXAMPLES_VALIDATE);
+            t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener, hooks, refused), Names.EXAMPLES_VALIDATE);
         }
-        t.addStateStore(modelStore(hooks), Names.TRAIN);
+        t.addStateStore(modelStore(hooks, ModelRecordSizes.recordLimit(config)), Names.TRAIN);
         t.addSink(Names.WEIGHTS_SINK, topics.weights(), new StringSerializer(), new ByteArraySerializer(), Names.TRAIN);
 
         t.addSource(Names.EVENTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events());
-        t.addProcessor(Names.SCORE, () -> new Scorer(config, registry, listener), Names.EVENTS_SOURCE);
+        t.addProcessor(Names.SCORE, () -> new Scorer(config, limits, registry, listener), Names.EVENTS_SOURCE);
         t.addSink(Names.SCORED_EVENTS_SINK, topics.scoredEvents(), new ByteArraySerializer(), new ByteArraySerializer(),
                 Names.SCORE);
         t.addSink(Names.EVENTS_DEAD_LETTERS, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
@@ -73,16 +80,24 @@ public final class TopologyFactory {
         return config.partitions() > 1;
     }
 
-    private static StoreBuilder<KeyValueStore<String, byte[]>> modelStore(FlushHooks hooks) {
+    private static StoreBuilder<KeyValueStore<String, byte[]>> modelStore(FlushHooks hooks, int recordLimit) {
         // No caching layer: the trainer already keeps learners decoded and writes each changed one
-        // once per commit, from the flush hook.
+        // once per commit, from the flush hook. The changelog takes the largest model's checkpoint.
         return new DeferredWriteStoreBuilder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.MODEL_STORE),
-                Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(java.util.Map.of()).withCachingDisabled(), hooks);
+                Serdes.String(), Serdes.ByteArray())
+                .withLoggingEnabled(java.util.Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(recordLimit)))
+                .withCachingDisabled(), hooks);
     }
 
+    /**
+     * In memory, rebuilt from the compacted weights topic at every start. A persistent global
+     * store is left "open" on disk by a SIGKILL; under exactly-once Kafka Streams 4.4 then refuses
+     * it (TaskCorruptedException) and, unlike a task's store, never wipes it, so every later start
+     * failed (KAFKA-21034). The store holds one snapshot per model, which the topic has anyway.
+     */
     private static StoreBuilder<KeyValueStore<String, byte[]>> weightsStore() {
         // A global store's changelog is its source topic.
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.WEIGHTS_GLOBAL_STORE),
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.WEIGHTS_GLOBAL_STORE),
                 Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().withCachingDisabled();
     }
 }

@@ -10,12 +10,21 @@ import io.streamlearn.learn.OnlineLearner;
 public interface TopologyListener {
     TopologyListener NONE = new TopologyListener() { };
 
-    /** A record went to the dead-letter topic. */
+    /** A record went to the dead-letter topic; {@code reason} is the one its reason header carries. */
     default void deadLetter(String sourceTopic, DeadLetterReason reason) {
     }
 
     /** A learner has learned from one more example (its counters and metrics are current). */
     default void trained(OnlineLearner learner, int updatesApplied) {
+    }
+
+    /**
+     * {@code model} refused {@code refused} updates (1 or 2, from one example or one stream-time
+     * tick) because they would have made a weight, bias or optimizer state NaN or infinite; its
+     * previous weights stay. {@code refusedSoFar} counts every refusal since the model started
+     * (it is checkpointed, so it survives restarts).
+     */
+    default void updatesRefused(String model, int refused, long refusedSoFar) {
     }
 
     /** A snapshot of {@code model} was published. */
@@ -40,6 +49,18 @@ public interface TopologyListener {
     default void snapshotRejected(String model, long version, String reason) {
     }
 
+    /**
+     * Kafka refused a record the application wrote to {@code topicKind} (one of
+     * {@link #UNWRITABLE_TOPIC_KINDS}); {@code skipped}: the learner went on without it, else it stops.
+     * Called on a producer or stream thread.
+     */
+    default void unwritable(String topicKind, boolean skipped) {
+    }
+
+    /** The kinds of topic {@link #unwritable} names: a bounded set, fit for a metric tag. */
+    java.util.List<String> UNWRITABLE_TOPIC_KINDS = java.util.List.of("scored-events", "dead-letters", "weights",
+            "changelog", "repartition", "other");
+
     /** Tells every listener of the list, in order. */
     static TopologyListener all(TopologyListener... listeners) {
         return new TopologyListener() {
@@ -58,6 +79,13 @@ public interface TopologyListener {
             }
 
             @Override
+            public void updatesRefused(String model, int refused, long refusedSoFar) {
+                for (TopologyListener l : listeners) {
+                    l.updatesRefused(model, refused, refusedSoFar);
+                }
+            }
+
+            @Override
             public void published(String model, long version, long streamTime) {
                 for (TopologyListener l : listeners) {
                     l.published(model, version, streamTime);
@@ -68,6 +96,13 @@ public interface TopologyListener {
             public void snapshotRejected(String model, long version, String reason) {
                 for (TopologyListener l : listeners) {
                     l.snapshotRejected(model, version, reason);
+                }
+            }
+
+            @Override
+            public void unwritable(String topicKind, boolean skipped) {
+                for (TopologyListener l : listeners) {
+                    l.unwritable(topicKind, skipped);
                 }
             }
 

@@ -43,14 +43,17 @@ final class Trainer implements Processor<String, Example, String, byte[]> {
     /** The RETRAIN version last refused per model, so a refusal is decided (and reported) once. */
     private final Map<String, Long> refused = new HashMap<>();
     private final SnapshotRejections rejections;
+    private final RefusedUpdates refusedUpdates;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> store;
     private Codec<ModelCheckpoint> checkpoints;
     private Codec<WeightSnapshot> snapshots;
     private boolean allLoaded;
 
-    Trainer(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener, FlushHooks hooks) {
+    Trainer(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener, FlushHooks hooks,
+            RefusedUpdates refusedUpdates) {
         this.hooks = hooks;
+        this.refusedUpdates = refusedUpdates;
         this.config = config;
         this.registry = registry;
         this.listener = listener;
@@ -97,26 +100,32 @@ final class Trainer implements Processor<String, Example, String, byte[]> {
         adoptRetrained(learner);
         Example e = record.value();
         long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
+        long refusedBefore = learner.updatesRefused();
         int applied = learner.learn(e.features(), e.label(), e.labelVector(), record.timestamp(), streamTime);
         if (learner.snapshotDue(streamTime)) {
             publish(learner, streamTime);
         }
         persist(learner);
         listener.trained(learner, applied);
+        refusedUpdates.report(learner, refusedBefore);
     }
 
     /** Stream time moved on: close due windows and publish due snapshots of every model of this task. */
     private void onStreamTime(long streamTime) {
         loadAll();
         for (OnlineLearner learner : learners.values()) {
+            long refusedBefore = learner.updatesRefused();
             int applied = learner.closeDueWindow(streamTime);
+            boolean refused = learner.updatesRefused() != refusedBefore;
             boolean due = learner.snapshotDue(streamTime);
             if (due) {
                 publish(learner, streamTime);
             }
-            if (applied > 0 || due) {
+            // A refused window is state too: its batch is gone and the refusal is counted.
+            if (applied > 0 || refused || due) {
                 persist(learner);
             }
+            refusedUpdates.report(learner, refusedBefore);
         }
     }
 

@@ -89,4 +89,29 @@ class SnapshotMapperTest {
         }
         assertSameBits(a.network(), b.network(), true);
     }
+
+    @ParameterizedTest
+    @EnumSource(OptimizerKind.class)
+    void theRefusedCountTravelsInSnapshotsAndCheckpoints(OptimizerKind k) {
+        // relu into a linear output: huge features reach the output gradient (tanh would saturate them away).
+        ModelSpec spec = new ModelSpec(3, List.of(new LayerSpec(4, Activation.RELU), new LayerSpec(1, Activation.LINEAR)),
+                LossKind.SQUARED_ERROR, OptimizerSpec.defaults(k), 1e-3, 9L);
+        ModelConfig c = new ModelConfig("m", spec, UpdateMode.count(5), SnapshotPolicy.defaults(), null, null);
+        OnlineLearner a = trained(c);
+        for (int i = 0; i < 5; i++) { // one count-mode batch that overflows
+            a.learn(new double[] {1e200, -1e200, 1e200}, i % 2, null, 50 + i, 50 + i);
+        }
+        assertEquals(1, a.updatesRefused());
+        WeightSnapshot s = SnapshotMapper.snapshot(a, 8, 1234, SnapshotSource.LIVE, 7L);
+        assertEquals(1, s.getUpdatesRefused());
+        for (Format f : Format.values()) {
+            Codec<WeightSnapshot> codec = Codecs.snapshots(f);
+            assertEquals(1, SnapshotMapper.network(codec.decode(codec.encode(s))).updatesRefused(), f.toString());
+        }
+        Codec<ModelCheckpoint> codec = Codecs.checkpoints();
+        OnlineLearner b = SnapshotMapper.learner(codec.decode(codec.encode(SnapshotMapper.checkpoint(a))), c);
+        assertEquals(1, b.updatesRefused());
+        assertEquals(a.network().updatesApplied(), b.network().updatesApplied());
+        assertSameBits(a.network(), b.network(), true);
+    }
 }

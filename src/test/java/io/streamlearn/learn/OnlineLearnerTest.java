@@ -57,4 +57,44 @@ class OnlineLearnerTest {
         assertEquals(1, l.markPublished(100));
         assertEquals(false, l.snapshotDue(100));
     }
+
+    private static ModelConfig linear(UpdateMode mode) {
+        ModelSpec spec = new ModelSpec(2, List.of(new LayerSpec(1, Activation.LINEAR)), LossKind.SQUARED_ERROR,
+                OptimizerSpec.defaults(OptimizerKind.SGD).withLearningRate(1), 0, 1L);
+        return new ModelConfig("m", spec, mode, new SnapshotPolicy(1, 1_000_000), null, null);
+    }
+
+    /**
+     * In every update mode an overflowing update is refused: learn() does not count it, nothing
+     * becomes due for publication, the learner's refused count says so, and the weights are those
+     * from before; the next update is applied.
+     */
+    @Test
+    void aRefusedUpdateIsNotCountedAsAppliedInAnyUpdateMode() {
+        double[] huge = {1e200, 1e200};
+        double[] small = {0.1, 0.2};
+        for (UpdateMode mode : List.of(UpdateMode.stochastic(), UpdateMode.count(2), UpdateMode.window(100))) {
+            OnlineLearner l = OnlineLearner.fresh(linear(mode));
+            double[] w = l.network().weights(0).clone();
+            boolean batched = mode.kind() != UpdateMode.Kind.STOCHASTIC;
+            int applied = l.learn(huge, 1, null, 10, 10);
+            if (batched) {
+                applied += l.learn(small, 0, null, 20, 20); // count mode: completes the batch with the huge one
+            }
+            applied += l.closeDueWindow(1000);               // window mode: closes the window holding both
+            assertEquals(0, applied, mode + ": nothing applied");
+            assertEquals(1, l.updatesRefused(), mode + ": one refusal (a batch is refused whole)");
+            assertEquals(0, l.network().updatesApplied(), mode.toString());
+            assertEquals(0, l.network().pendingCount(), mode + ": the batch is gone");
+            assertEquals(0, l.updatesSincePublish(), mode.toString());
+            assertEquals(false, l.snapshotDue(1000), mode + ": nothing new to publish");
+            assertArrayEquals(w, l.network().weights(0), 0.0, mode + ": the weights from before");
+            assertEquals(batched ? 2 : 1, l.examplesSeen(), mode + ": seen (and scored) all the same");
+
+            applied = l.learn(small, 0, null, 1010, 1010) + l.learn(small, 1, null, 1020, 1020) + l.closeDueWindow(5000);
+            assertEquals(mode.kind() == UpdateMode.Kind.STOCHASTIC ? 2 : 1, applied, mode + ": finite updates apply");
+            assertEquals(1, l.updatesRefused());
+            assertEquals(true, l.snapshotDue(5000));
+        }
+    }
 }

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 /** The learner's meters on a plain registry: every one appears, moves and keeps its tags bounded. */
 class LearnerMetricsTest {
     private static final Set<String> MODEL_METERS = Set.of("streamlearn.examples.trained", "streamlearn.updates.applied",
+            "streamlearn.updates.refused",
             "streamlearn.prequential.accuracy", "streamlearn.prequential.log.loss",
             "streamlearn.prequential.window.accuracy", "streamlearn.prequential.window.log.loss", "streamlearn.model.version", "streamlearn.snapshot.age",
             "streamlearn.late.records");
@@ -91,6 +92,9 @@ class LearnerMetricsTest {
         Map<String, Object> live = metrics.snapshot("default");
         assertEquals(200L, live.get("examplesTrained"));
         assertEquals(200L, live.get("updatesApplied"));
+        assertEquals(0.0, registry.get("streamlearn.updates.refused").tag("model", "default").counter().count(),
+                "registered with the model's other meters, at 0, so a rate over it starts from the first example");
+        assertEquals(0L, live.get("updatesRefused"));
         assertEquals(learner.metrics().accuracy(), live.get("accuracy"));
     }
 
@@ -225,6 +229,21 @@ class LearnerMetricsTest {
     }
 
     @Test
+    void refusedUpdatesAreCountedPerModel() {
+        OnlineLearner learner = OnlineLearner.fresh(config.model("default"));
+        train(learner, 3, 11);
+        metrics.updatesRefused("default", 1, 1);
+        metrics.updatesRefused("default", 2, 3);
+        metrics.updatesRefused("windowed", 1, 41);
+        assertEquals(3, registry.get("streamlearn.updates.refused").tag("model", "default").counter().count());
+        assertEquals(1, registry.get("streamlearn.updates.refused").tag("model", "windowed").counter().count(),
+                "counts refusals seen by this process, not the model's persisted total");
+        assertEquals(3, registry.get("streamlearn.updates.applied").tag("model", "default").counter().count(),
+                "a refused update is not an applied one");
+        assertEquals(3L, metrics.snapshot("default").get("updatesRefused"));
+    }
+
+    @Test
     void scoringIsTimedWithPercentiles() {
         for (int i = 1; i <= 100; i++) {
             metrics.scored("default", 3, new double[] {i, -i}, i % 2, i * 1_000L);
@@ -258,7 +277,7 @@ class LearnerMetricsTest {
         }
         train(learner, 1000, 9);
         assertEquals(meters, registry.getMeters().size(), "no tag takes values from the data");
-        // 9 per model, the timer and its 3 percentile gauges, 2 topics x the reasons
+        // 10 per model, the timer and its 3 percentile gauges, 2 topics x the reasons
         assertEquals(MODEL_METERS.size() + 1 + 3 + 2 * DeadLetterReason.values().length, meters);
         for (Meter m : registry.getMeters()) {
             for (var tag : m.getId().getTags()) {
@@ -296,6 +315,9 @@ class LearnerMetricsTest {
         Map<String, String> model = Map.of("model", "default");
         assertEquals(20, text.value("streamlearn_examples_trained_total", model));
         assertEquals(20, text.value("streamlearn_updates_applied_total", model));
+        assertEquals(0, text.value("streamlearn_updates_refused_total", model));
+        m.updatesRefused("default", 1, 1);
+        assertEquals(1, PrometheusText.parse(prometheus.scrape()).value("streamlearn_updates_refused_total", model));
         assertEquals(learner.metrics().accuracy(), text.value("streamlearn_prequential_accuracy", model), 1e-9);
         assertEquals(learner.metrics().logLoss(), text.value("streamlearn_prequential_log_loss", model), 1e-9);
         assertNotNull(text.value("streamlearn_prequential_window_accuracy", model));

@@ -49,6 +49,40 @@ class AllocationTest {
         }
     }
 
+    /** The refusal path too: a refused update leaves the previous weights in place without allocating. */
+    @Test
+    void refusingANonFiniteUpdateAllocatesNothing() {
+        var plain = ManagementFactory.getThreadMXBean();
+        assumeTrue(plain instanceof com.sun.management.ThreadMXBean, "no allocation counter on this JVM");
+        var bean = (com.sun.management.ThreadMXBean) plain;
+        assumeTrue(bean.isThreadAllocatedMemorySupported() && bean.isThreadAllocatedMemoryEnabled());
+        Network[] nets = {
+            Network.initialize(spec(LossKind.SQUARED_ERROR, OptimizerKind.ADAM,
+                    new LayerSpec(8, Activation.RELU), new LayerSpec(1, Activation.LINEAR))),
+            Network.initialize(spec(LossKind.SQUARED_ERROR, OptimizerKind.SGD, new LayerSpec(2, Activation.LINEAR))),
+        };
+        double[] huge = {1e200, 1e200, 1e200};
+        long thread = Thread.currentThread().getId();
+        for (Network net : nets) {
+            double[] target = new double[net.outputSize()];
+            refuse(net, huge, target); // warm up
+            long refusedBefore = net.updatesRefused();
+            long before = bean.getThreadAllocatedBytes(thread);
+            refuse(net, huge, target);
+            long allocated = bean.getThreadAllocatedBytes(thread) - before;
+            assertTrue(net.updatesRefused() - refusedBefore == 2L * ROUNDS, "every update was refused");
+            assertTrue(allocated < ALLOWANCE_BYTES, net.spec() + " allocated " + allocated + " bytes in " + ROUNDS + " rounds");
+        }
+    }
+
+    private static void refuse(Network net, double[] x, double[] target) {
+        for (int i = 0; i < ROUNDS; i++) {
+            net.learnOne(x, target);
+            net.accumulate(x, target);
+            net.applyUpdate();
+        }
+    }
+
     private static double exercise(Network net, double[] x, double[] out, double[] target) {
         double sink = 0;
         for (int i = 0; i < ROUNDS; i++) {

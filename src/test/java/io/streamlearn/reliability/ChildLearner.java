@@ -34,6 +34,43 @@ final class ChildLearner {
         return new ChildLearner(p, out);
     }
 
+    /**
+     * The packaged jar, {@code java -jar target/streamlearn.jar run}, exactly as an operator starts
+     * it (the jar is built in {@code package}, before the integration tests run).
+     */
+    static ChildLearner startJar(Path config, String bootstrap, Path stateDir, Path logDir, int n) throws IOException {
+        Path jar = Path.of("target", "streamlearn.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new AssertionError(jar + " is missing: run the integration tests with mvn verify (which packages it first)");
+        }
+        List<String> cmd = new ArrayList<>(ChildJvm.java("-Xmx512m", "-jar", jar.toString(), "run", "--config", config.toString(),
+                "-b", bootstrap, "--set", "stateDir=" + stateDir,
+                // Static membership: a restarted learner takes its predecessor's place without waiting for its session to end.
+                "--set", "kafka.group.instance.id=" + stateDir.getFileName()));
+        Path out = logDir.resolve("child-" + n + ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        return new ChildLearner(p, out);
+    }
+
+    /** Waits until the child's output holds {@code text}. */
+    ChildLearner awaitLogLine(String text) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            if (Files.readString(out).contains(text)) {
+                return this;
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("the learner exited before logging '" + text + "':\n" + Files.readString(out));
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("the learner did not log '" + text + "':\n" + Files.readString(out));
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** Waits until Kafka Streams is RUNNING in the child. */
     ChildLearner awaitRunning() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);

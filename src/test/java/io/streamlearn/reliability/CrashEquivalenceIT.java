@@ -120,7 +120,7 @@ class CrashEquivalenceIT {
         Files.writeString(configFile, yaml(mode) + "applicationId: " + run + "\ntopics: {prefix: " + run + "-}\n");
         StreamlearnConfig config = ConfigLoader.load(configFile, Map.of("bootstrapServers", kafka.bootstrapServers()));
         List<Example> examples = stream(mode);
-        produce(config, examples, mode);
+        Feed feed = feed(config, examples, i -> timestamp(mode, i), i -> null);
 
         OnlineLearner reference = OnlineLearner.fresh(config.model("default"));
         for (int i = 0; i < examples.size(); i++) {
@@ -134,9 +134,7 @@ class CrashEquivalenceIT {
         // id there, so the new instance's producer fences the killed one's open transaction at once.
         // (An instance that never comes back holds its transaction until transaction.timeout.ms.)
         List<Long> seenAtKills = killAtProgressPoints(config, configFile, dir.resolve("state"), logs(run), extra, chaos,
-                examples.size());
-        assertTrue(seenAtKills.get(seenAtKills.size() - 1) < examples.size(),
-                "the kills happened while it trained (committed offset of the examples at each kill: " + seenAtKills + ")");
+                examples.size(), feed);
         Finisher finisher = new Finisher(configFile, kafka.bootstrapServers(), dir.resolve("state"), logs(run), KILLS, extra);
         List<WeightSnapshot> snapshots;
         try {
@@ -184,25 +182,16 @@ class CrashEquivalenceIT {
         int n = N / 5;
         Random r = new Random(4);
         Map<String, Integer> perModel = new HashMap<>();
-        StreamlearnApp.ensureTopics(config, Duration.ofSeconds(10));
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-        Codec<Example> codec = Codecs.examples(Format.JSON, 100);
-        Deliveries delivered = new Deliveries();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < n; i++) {
-                String model = i % 5 == 0 ? "b" : "a";
-                perModel.merge(model, 1, Integer::sum);
-                Example e = Example.of("x" + i, model, new double[] {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()}, r.nextInt(2));
-                producer.send(new ProducerRecord<>(config.topics().examples(), null, T0 + i, ("k" + i).getBytes(), codec.encode(e)),
-                        delivered);
-            }
+        List<Example> examples = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String model = i % 5 == 0 ? "b" : "a";
+            perModel.merge(model, 1, Integer::sum);
+            examples.add(Example.of("x" + i, model, new double[] {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()}, r.nextInt(2)));
         }
-        delivered.check();
+        Feed feed = feed(config, examples, i -> T0 + i, i -> ("k" + i).getBytes());
         Random chaos = new Random(4);
         List<String> extra = extraArgs(run);
-        List<Long> seenAtKills = killAtProgressPoints(config, configFile, dir.resolve("state"), logs(run), extra, chaos, n);
+        List<Long> seenAtKills = killAtProgressPoints(config, configFile, dir.resolve("state"), logs(run), extra, chaos, n, feed);
         Finisher last = new Finisher(configFile, kafka.bootstrapServers(), dir.resolve("state"), logs(run), KILLS, extra);
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
@@ -237,10 +226,10 @@ class CrashEquivalenceIT {
                 + "processingGuarantee: at_least_once\ncommitIntervalMs: 1000\n");
         StreamlearnConfig config = ConfigLoader.load(configFile, Map.of("bootstrapServers", kafka.bootstrapServers()));
         List<Example> examples = stream("stochastic");
-        produce(config, examples, "stochastic");
+        Feed feed = feed(config, examples, i -> timestamp("stochastic", i), i -> null);
         Random chaos = new Random(99);
         List<String> extra = extraArgs(run);
-        killAtProgressPoints(config, configFile, dir.resolve("state"), logs(run), extra, chaos, examples.size());
+        killAtProgressPoints(config, configFile, dir.resolve("state"), logs(run), extra, chaos, examples.size(), feed);
         ChildLearner last = ChildLearner.start(configFile, kafka.bootstrapServers(), dir.resolve("state"), logs(run), KILLS, extra)
                 .awaitRunning();
         long seen;
@@ -274,11 +263,14 @@ class CrashEquivalenceIT {
 
     /**
      * Starts a learner and SIGKILLs it once its committed offset passes the next of KILLS random
-     * points spread over the stream (plus a random 0–200 ms, so a kill lands anywhere between two
-     * commits), KILLS times. Returns the committed offset seen just after each kill.
+     * points spread over the stream, KILLS times; then feeds the rest of the stream. Each kill is
+     * placed by construction: before a learner starts, the topic holds the stream only up to its
+     * point plus a random slack of up to 2,000 examples, so the kill lands while it trains (or
+     * just after it caught up with the slack), never after the end of the stream, however fast
+     * the learner runs. Returns the committed offset seen just after each kill.
      */
     private static List<Long> killAtProgressPoints(StreamlearnConfig config, Path configFile, Path state, Path logs,
-            List<String> extra, Random chaos, long total) throws Exception {
+            List<String> extra, Random chaos, long total, Feed feed) throws Exception {
         long[] points = new long[KILLS];
         for (int k = 0; k < KILLS; k++) {
             points[k] = (long) (total * (0.05 + 0.85 * chaos.nextDouble()));
@@ -289,6 +281,7 @@ class CrashEquivalenceIT {
         p.put("bootstrap.servers", config.bootstrapServers());
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
             for (int k = 0; k < KILLS; k++) {
+                feed.upTo(Math.min(total, points[k] + chaos.nextInt(2_000)));
                 ChildLearner child = ChildLearner.start(configFile, config.bootstrapServers(), state, logs, k, extra).awaitRunning();
                 long patience = Math.max(90, total / 5_000); // seconds; a million examples take minutes here
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(patience);
@@ -301,11 +294,11 @@ class CrashEquivalenceIT {
                     }
                     Thread.sleep(10);
                 }
-                Thread.sleep(chaos.nextInt(200));
                 child.kill();
                 seenAtKills.add(committedOffset(admin, config));
             }
         }
+        feed.upTo(total);
         return seenAtKills;
     }
 
@@ -362,21 +355,35 @@ class CrashEquivalenceIT {
         return Files.createDirectories(Path.of("target", "crash-logs", run));
     }
 
-    private static void produce(StreamlearnConfig config, List<Example> examples, String mode) throws Exception {
+    /** Appends the stream to the examples topic up to an index: the test decides how far a learner can get. */
+    @FunctionalInterface
+    interface Feed {
+        void upTo(long end) throws Exception;
+    }
+
+    private static Feed feed(StreamlearnConfig config, List<Example> examples, java.util.function.IntToLongFunction timestamp,
+                             java.util.function.IntFunction<byte[]> key) throws Exception {
         StreamlearnApp.ensureTopics(config, Duration.ofSeconds(10));
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
         Codec<Example> codec = Codecs.examples(Format.JSON, 100);
-        Deliveries delivered = new Deliveries();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < examples.size(); i++) {
-                producer.send(new ProducerRecord<>(config.topics().examples(), null, timestamp(mode, i), null,
-                        codec.encode(examples.get(i))), delivered);
+        int[] produced = {0};
+        return end -> {
+            if (end <= produced[0]) {
+                return;
             }
-        }
-        delivered.check();
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+            p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+            p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+            Deliveries delivered = new Deliveries();
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+                for (int i = produced[0]; i < end; i++) {
+                    producer.send(new ProducerRecord<>(config.topics().examples(), null, timestamp.applyAsLong(i), key.apply(i),
+                            codec.encode(examples.get(i))), delivered);
+                }
+            }
+            delivered.check();
+            produced[0] = (int) end;
+        };
     }
 
     /**

@@ -105,4 +105,32 @@ class RetrainerTest {
         }
         assertTrue(held > 2300 && held < 2700, "about a quarter: " + held);
     }
+
+    /**
+     * A replay whose updates overflow (squared error, learning rate 1, features of 1e200 among
+     * ordinary ones) refuses those, reports them per epoch, and ends with finite weights that
+     * still learned from the ordinary examples.
+     */
+    @Test
+    void overflowingUpdatesAreRefusedAndReportedAndTheWeightsStayFinite() {
+        Network n = Network.withWeights(new ModelSpec(2, List.of(new LayerSpec(1, Activation.LINEAR)),
+                LossKind.SQUARED_ERROR, OptimizerSpec.defaults(OptimizerKind.SGD).withLearningRate(1), 0.0, 1L),
+                new double[][] {{0.5, -0.5}}, new double[][] {{0}});
+        EpochSource source = sink -> {
+            for (int i = 0; i < 40; i++) {
+                double[] x = i % 4 == 0 ? new double[] {1e200, -1e200} : new double[] {0.1 * (i % 3), 0.2};
+                sink.accept(x, x[0] + x[1] > 0.25 ? 1 : 0, null, i);
+            }
+        };
+        List<EpochStats> epochs = new ArrayList<>();
+        new Retrainer(n, new RetrainPlan(3, 1, false, 1, 0, 1)).run(source, epochs::add);
+        for (EpochStats e : epochs) {
+            assertEquals(10, e.refused(), "epoch " + e.epoch() + ": the 10 huge examples");
+            assertEquals(30, e.updates(), "epoch " + e.epoch() + ": the 30 ordinary ones");
+        }
+        assertEquals(30, n.updatesRefused());
+        assertEquals(90, n.updatesApplied());
+        assertTrue(n.isFinite(), "what a retrain would publish is finite");
+        assertNotEquals(0.5, n.weights(0)[0], "and it learned from the ordinary examples");
+    }
 }

@@ -2,6 +2,7 @@ package io.streamlearn.testing;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -41,8 +42,13 @@ public final class TestTopics {
 
     /** Creates exactly {@code name}; returns once all its partitions have a leader. */
     public static void createNamed(KafkaCluster cluster, String name, int partitions) {
+        createNamed(cluster, name, partitions, Map.of());
+    }
+
+    /** Creates exactly {@code name} with topic {@code configs} (e.g. max.message.bytes); returns once it has leaders. */
+    public static void createNamed(KafkaCluster cluster, String name, int partitions, Map<String, String> configs) {
         try (Admin admin = Admin.create(cluster.clientConfig())) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, ONE_REPLICA)))
+            admin.createTopics(List.of(new NewTopic(name, partitions, ONE_REPLICA).configs(configs)))
                     .all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             awaitLeaders(admin, name, partitions);
         } catch (InterruptedException e) {

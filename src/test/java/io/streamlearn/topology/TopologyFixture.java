@@ -40,6 +40,10 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     TopologyFixture(StreamlearnConfig config, TopologyListener listener) {
+        this(config, RecordLimits.KAFKA_DEFAULTS, listener);
+    }
+
+    TopologyFixture(StreamlearnConfig config, RecordLimits limits, TopologyListener listener) {
         this.config = config;
         try {
             stateDir = Files.createTempDirectory("streamlearn-ttd");
@@ -51,7 +55,7 @@ final class TopologyFixture implements AutoCloseable {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.guarantee().streamsValue());
-        driver = new TopologyTestDriver(TopologyFactory.build(config, registry, listener), p, Instant.EPOCH);
+        driver = new TopologyTestDriver(TopologyFactory.build(config, limits, registry, listener), p, Instant.EPOCH);
         var t = config.topics();
         examples = driver.createInputTopic(t.examples(), new ByteArraySerializer(), new ByteArraySerializer());
         events = driver.createInputTopic(t.events(), new ByteArraySerializer(), new ByteArraySerializer());

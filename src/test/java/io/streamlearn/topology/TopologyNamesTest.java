@@ -48,7 +48,7 @@ class TopologyNamesTest {
     }
 
     private static Described describe(StreamlearnConfig config) {
-        return Described.of(TopologyFactory.build(config, new ModelRegistry(), TopologyListener.NONE).describe());
+        return Described.of(TopologyFactory.build(config, RecordLimits.KAFKA_DEFAULTS, new ModelRegistry(), TopologyListener.NONE).describe());
     }
 
     @Test

@@ -146,4 +146,38 @@ class UnfitSnapshotTopologyTest {
                     refusals.seen.stream().map(r -> r.substring(0, r.indexOf(':'))).toList());
         }
     }
+
+    /**
+     * A snapshot of the configured shape with a NaN weight, an infinite bias or an infinite
+     * optimizer moment (written by someone else: our trainers never publish one) is refused for
+     * scoring and never adopted for training, so it is never published on.
+     */
+    @Test
+    void nonFiniteSnapshotsAreRefusedForScoringAndTraining() {
+        Refusals refusals = new Refusals();
+        ModelSpec configured = new ModelSpec(2, List.of(new LayerSpec(1, Activation.LINEAR)), LossKind.SQUARED_ERROR,
+                OptimizerSpec.defaults(OptimizerKind.ADAM), 0, 7);
+        try (TopologyFixture f = new TopologyFixture(ConfigLoader.fromYaml(YAML, Map.of()), refusals)) {
+            f.example("{\"features\": [1, 2], \"label\": 1}", 100);
+            PublishedModel v1 = f.registry.get("lin");
+            var weights = weightsIn(f);
+            WeightSnapshot nanWeight = snapshot("lin", 5, configured, SnapshotSource.RETRAIN);
+            nanWeight.getLayers().get(0).setWeights(List.of(Double.NaN, 0.5));
+            WeightSnapshot infBias = snapshot("lin", 6, configured, SnapshotSource.RETRAIN);
+            infBias.getLayers().get(0).setBiases(List.of(Double.POSITIVE_INFINITY));
+            WeightSnapshot infMoment = snapshot("lin", 7, configured, SnapshotSource.RETRAIN);
+            infMoment.getOptimizerState().getSlots().set(2, List.of(Double.POSITIVE_INFINITY, 1.0)); // Adam's v of the weights
+            for (WeightSnapshot s : List.of(nanWeight, infBias, infMoment)) {
+                weights.pipeInput("lin", encode(f, s), 110);
+            }
+            assertEquals(3, refusals.seen.size(), refusals.seen.toString());
+            refusals.seen.forEach(r -> assertEquals(true, r.contains("not all finite"), r));
+            assertSame(v1, f.registry.get("lin"), "scoring keeps version 1");
+
+            f.example("{\"features\": [2, 0], \"label\": 0}", 200);
+            WeightSnapshot v2 = f.readWeights().get(1);
+            assertEquals(2, v2.getVersion(), "the live trainer went on from its own version 1, adopting nothing");
+            v2.getLayers().get(0).getWeights().forEach(w -> assertEquals(true, Double.isFinite(w), "weight " + w));
+        }
+    }
 }

@@ -1,0 +1,134 @@
+package io.streamlearn.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamlearn.avro.ModelCheckpoint;
+import io.streamlearn.avro.SnapshotSource;
+import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.config.ModelConfig;
+import io.streamlearn.config.SnapshotPolicy;
+import io.streamlearn.config.UpdateMode;
+import io.streamlearn.learn.OnlineLearner;
+import io.streamlearn.model.Activation;
+import io.streamlearn.model.LayerSpec;
+import io.streamlearn.model.LossKind;
+import io.streamlearn.model.ModelSpec;
+import io.streamlearn.model.OptimizerKind;
+import io.streamlearn.model.OptimizerSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Random;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.io.JsonEncoder;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Records written before {@code updatesRefused} existed — snapshots on the weights topic in either
+ * format, checkpoints in the changelog — still decode after the upgrade, with a count of 0 and
+ * everything else as written.
+ */
+class PreviousSchemasTest {
+    /** Fingerprints of the schemas release 0.1.0 wrote: the files must stay exactly those schemas. */
+    private static final long SNAPSHOT_V1 = -834689860164370172L;
+    private static final long CHECKPOINT_V1 = -1263543983599055195L;
+
+    private static Schema resource(String name) throws IOException {
+        try (InputStream in = PreviousSchemasTest.class.getResourceAsStream("/schemas/previous/" + name)) {
+            return new Schema.Parser().parse(in);
+        }
+    }
+
+    private static OnlineLearner trained() {
+        ModelSpec spec = new ModelSpec(3, List.of(new LayerSpec(4, Activation.TANH), new LayerSpec(2, Activation.SOFTMAX)),
+                LossKind.CATEGORICAL_CROSS_ENTROPY, OptimizerSpec.defaults(OptimizerKind.ADAM), 1e-3, 9L);
+        OnlineLearner l = OnlineLearner.fresh(new ModelConfig("m", spec, UpdateMode.count(5), SnapshotPolicy.defaults(), null, null));
+        Random r = new Random(3);
+        for (int i = 0; i < 23; i++) {
+            l.learn(new double[] {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()}, r.nextInt(2), null, i, i);
+        }
+        return l;
+    }
+
+    /** {@code record} as the old schema has it: written with the current schema, read back with the old one. */
+    private static <T extends SpecificRecord> GenericRecord asOld(T record, Schema old) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
+        new SpecificDatumWriter<T>(record.getSchema()).write(record, enc);
+        enc.flush();
+        return new GenericDatumReader<GenericRecord>(record.getSchema(), old)
+                .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+    }
+
+    /** Single-object encoding of {@code record} with {@code schema}'s fingerprint, as the old release wrote it. */
+    private static byte[] singleObject(GenericRecord record, Schema schema) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long fp = SchemaNormalization.parsingFingerprint64(schema);
+        out.write(0xC3);
+        out.write(0x01);
+        for (int i = 0; i < 8; i++) {
+            out.write((int) (fp >>> (8 * i)) & 0xFF);
+        }
+        BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(schema).write(record, enc);
+        enc.flush();
+        return out.toByteArray();
+    }
+
+    private static byte[] json(GenericRecord record, Schema schema) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        JsonEncoder enc = EncoderFactory.get().jsonEncoder(schema, out);
+        new GenericDatumWriter<GenericRecord>(schema).write(record, enc);
+        enc.flush();
+        return out.toByteArray();
+    }
+
+    @Test
+    void theKeptSchemasAreThoseTheLastReleaseWrote() throws IOException {
+        assertEquals(SNAPSHOT_V1, SchemaNormalization.parsingFingerprint64(resource("WeightSnapshot.v1.avsc")));
+        assertEquals(CHECKPOINT_V1, SchemaNormalization.parsingFingerprint64(resource("ModelCheckpoint.v1.avsc")));
+        assertTrue(SNAPSHOT_V1 != SchemaNormalization.parsingFingerprint64(WeightSnapshot.getClassSchema()),
+                "the current schema is another one");
+    }
+
+    @Test
+    void anOldSnapshotDecodesInBothFormatsWithNoRefusals() throws IOException {
+        Schema old = resource("WeightSnapshot.v1.avsc");
+        OnlineLearner l = trained();
+        WeightSnapshot current = SnapshotMapper.snapshot(l, 4, 99, SnapshotSource.LIVE, 3L);
+        GenericRecord written = asOld(current, old);
+        assertEquals(null, old.getField("updatesRefused"));
+
+        byte[] jsonBytes = json(written, old);
+        assertTrue(!new String(jsonBytes, java.nio.charset.StandardCharsets.UTF_8).contains("updatesRefused"));
+        for (var decoded : List.of(Codecs.snapshots(Format.AVRO).decode(singleObject(written, old)),
+                Codecs.snapshots(Format.JSON).decode(jsonBytes))) {
+            assertEquals(0, decoded.getUpdatesRefused());
+            assertEquals(current, decoded, "everything else as written");
+        }
+    }
+
+    @Test
+    void anOldCheckpointRestoresTheLearner() throws IOException {
+        Schema old = resource("ModelCheckpoint.v1.avsc");
+        OnlineLearner l = trained();
+        ModelCheckpoint current = SnapshotMapper.checkpoint(l);
+        ModelCheckpoint decoded = Codecs.checkpoints().decode(singleObject(asOld(current, old), old));
+        assertEquals(current, decoded);
+        OnlineLearner restored = SnapshotMapper.learner(decoded, l.config());
+        assertEquals(0, restored.updatesRefused());
+        assertEquals(l.network().pendingCount(), restored.network().pendingCount());
+        assertEquals(l.network().updatesApplied(), restored.network().updatesApplied());
+    }
+}
