@@ -45,8 +45,10 @@ public final class LearnerFailure {
 
     static String advice(Throwable failure, StreamlearnConfig config) {
         if (has(failure, RecordTooLargeException.class)) {
-            return "raise the limit the message names (the learner's producer: --set kafka.producer.max.request.size=BYTES;"
-                    + " the broker: the topic's max.message.bytes), then start it again: it resumes from its last commit";
+            // A start reads the topics' limits again (and raises those of its own model topics).
+            return "start it again: it reads the topics' limits again and resumes from its last commit; if it stops the same"
+                    + " way, raise the limit the message names (the topic's max.message.bytes, or the producer's:"
+                    + " --set kafka.producer.max.request.size=BYTES)";
         }
         if (has(failure, AuthorizationException.class) || has(failure, AuthenticationException.class)) {
             return "give the learner's principal the access README's security section lists, then start it again";

@@ -30,7 +30,7 @@ class LearnerFailureTest {
         assertTrue(line.startsWith("Error encountered sending record to topic app-7-model-state-store-changelog for task 0_0 due to: "
                 + "RecordTooLargeException: The message is 405 bytes"), line);
         assertEquals(1, line.split("RecordTooLargeException", -1).length - 1, "the cause once: " + line);
-        assertTrue(line.contains("configuration; raise the limit"), line);
+        assertTrue(line.contains("configuration; start it again"), line);
         assertTrue(line.contains("max.request.size=BYTES") && line.contains("max.message.bytes"), line);
     }
 

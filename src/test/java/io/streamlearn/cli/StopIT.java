@@ -27,9 +27,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.streamlearn.topology.Names;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -184,25 +189,31 @@ class StopIT {
     @Test
     void aLearnerThatFailsSaysWhyOnOneLineAndExitsWithOne(KafkaCluster kafka, @TempDir Path dir) throws Exception {
         String app = "fatal-" + UUID.randomUUID().toString().substring(0, 8);
-        // Every change-log record of the model is larger than this: the first commit fails with a
-        // RecordTooLargeException, which Kafka Streams treats as fatal.
-        Jar learner = Jar.start(dir, "fatal", dir.resolve("tmp"), List.of("run", "-b", kafka.bootstrapServers(), "--topic-prefix", app + "-",
-                "--set", "applicationId=" + app, "--set", "stateDir=" + dir.resolve("state"),
-                "--set", "kafka.producer.max.request.size=64"));
+        Jar learner = Jar.start(dir, "fatal", dir.resolve("tmp"), List.of("run", "-b", kafka.bootstrapServers(),
+                "--topic-prefix", app + "-", "--set", "applicationId=" + app, "--set", "stateDir=" + dir.resolve("state")));
         StreamlearnConfig config = ConfigLoader.load(null, Map.of("bootstrapServers", kafka.bootstrapServers(),
                 "topics.prefix", app + "-", "applicationId", app));
-        try {
+        try (Admin admin = Admin.create(kafka.clientConfig())) {
             learner.await(Pattern.compile("(streamlearn running) on"));
-            try (DemoFeed feed = DemoFeed.start(config, "blobs", 20, 3)) {
+            // An operator lowers the model changelog's limit under the running learner: the broker
+            // refuses the model's next checkpoint, which the learner must not go on without.
+            ConfigResource changelog = new ConfigResource(ConfigResource.Type.TOPIC, Names.modelStoreChangelog(app));
+            admin.incrementalAlterConfigs(Map.of(changelog, List.of(new AlterConfigOp(
+                    new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "64"), AlterConfigOp.OpType.SET))))
+                    .all().get(30, TimeUnit.SECONDS);
+            DemoFeed feed = DemoFeed.start(config, "blobs", 20, 3);
+            try {
                 assertTrue(learner.process().waitFor(60, TimeUnit.SECONDS), "the learner stops by itself\n" + learner.printed());
+            } finally {
+                feed.close();
             }
             String all = learner.printed();
             assertEquals(1, learner.process().exitValue(), all);
             List<String> errorLines = new ArrayList<>(learner.err().lines().filter(l -> l.startsWith("error:")).toList());
             assertEquals(1, errorLines.size(), all);
             String line = errorLines.get(0);
-            assertTrue(line.startsWith("error: the learner stopped: ") && line.contains("RecordTooLargeException: The message is ")
-                    && line.contains("; raise the limit"), line);
+            assertTrue(line.startsWith("error: the learner stopped: ") && line.contains("RecordTooLargeException")
+                    && line.contains("; start it again"), line);
             assertTrue(learner.err().contains("streamlearn is closing after a failure"), all);
             assertFalse(all.contains("stopped cleanly"), all);
         } finally {
