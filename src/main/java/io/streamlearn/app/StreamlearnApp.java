@@ -277,6 +277,16 @@ public final class StreamlearnApp implements AutoCloseable {
     }
 
     /**
+     * Throws if the learner has stopped by itself, so that a caller waiting for its output fails
+     * with the cause at once instead of at its own timeout.
+     */
+    public void checkRunning() {
+        if (failedByItself()) {
+            throw new LearnerStoppedException(cause(), config);
+        }
+    }
+
+    /**
      * Stops: commits, and leaves the consumer group so that a successor (a restart, a retrain,
      * another instance) is assigned the tasks at once instead of after the session timeout. After
      * a failure it only releases what is left, and says so. Safe to call more than once and from
@@ -298,10 +308,10 @@ public final class StreamlearnApp implements AutoCloseable {
                 LOG.warn("streamlearn closed after a failure: {}", LearnerFailure.summary(cause()));
             } else {
                 closeRequested = true;
-                boolean closed = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                boolean done = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                         .withTimeout(CLOSE_TIMEOUT));
                 Throwable whileStopping = failureWhileStopping.get();
-                if (!closed) {
+                if (!done) {
                     LOG.warn("streamlearn did not stop within {} s; the next start resumes from the last commit",
                             CLOSE_TIMEOUT.toSeconds());
                 } else if (whileStopping != null || streams.state() == KafkaStreams.State.ERROR) {

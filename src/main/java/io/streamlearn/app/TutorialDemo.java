@@ -108,7 +108,7 @@ public final class TutorialDemo {
             delivered.check();
             out.printf("Produced %d events to '%s'; reading '%s'...%n", split.test().size(),
                     config.topics().events(), config.topics().scoredEvents());
-            List<Prediction> scored = readScored(config, split.test().size(), timeout);
+            List<Prediction> scored = readScored(app, split.test().size(), timeout);
             int correct = 0;
             for (Prediction p : scored) {
                 Integer y = truth.get(p.id());
@@ -127,6 +127,7 @@ public final class TutorialDemo {
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
+            app.checkRunning();
             PublishedModel p = app.registry().get(model);
             if (p != null && p.snapshot().getExamplesSeen() >= examples) {
                 return p;
@@ -137,7 +138,8 @@ public final class TutorialDemo {
                 + " examples within " + timeout.toSeconds() + " s");
     }
 
-    private static List<Prediction> readScored(StreamlearnConfig config, int expected, Duration timeout) {
+    private static List<Prediction> readScored(StreamlearnApp app, int expected, Duration timeout) {
+        StreamlearnConfig config = app.config();
         Properties p = new Properties();
         p.putAll(KafkaProperties.common(config));
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -153,6 +155,7 @@ public final class TutorialDemo {
             c.seekToBeginning(parts);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (out.size() < expected && System.nanoTime() < deadline) {
+                app.checkRunning();
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
                     out.add(codec.decode(r.value()));
                 }

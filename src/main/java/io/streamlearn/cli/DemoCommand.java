@@ -1,7 +1,7 @@
 package io.streamlearn.cli;
 
 import io.streamlearn.app.DemoFeed;
-import io.streamlearn.app.LearnerFailure;
+import io.streamlearn.app.LearnerStoppedException;
 import io.streamlearn.app.ServedDemo;
 import io.streamlearn.app.TutorialDemo;
 import io.streamlearn.config.ConfigLoader;
@@ -163,8 +163,7 @@ final class DemoCommand implements Callable<Integer> {
             removeState.run();
         }
         if (failure != null) {
-            System.err.println("error: the learner stopped: " + LearnerFailure.describe(failure, config));
-            return ErrorHandler.FAILED;
+            throw new LearnerStoppedException(failure, config);
         }
         return 0;
     }

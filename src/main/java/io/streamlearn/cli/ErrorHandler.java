@@ -1,5 +1,6 @@
 package io.streamlearn.cli;
 
+import io.streamlearn.app.LearnerStoppedException;
 import io.streamlearn.config.Secrets;
 import io.streamlearn.lifecycle.ShutdownSequence;
 import java.io.PrintWriter;
@@ -26,7 +27,7 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
-        if (ShutdownSequence.stopping()) {
+        if (ShutdownSequence.stopping() && !(ex instanceof LearnerStoppedException)) {
             // Ctrl-C or SIGTERM is closing the learner and the broker under the command, which
             // then fails on them: the stop was asked for, and is no error to report.
             return FAILED;
@@ -35,7 +36,8 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
             cmd.getErr().println("error: " + Secrets.redact(ex.getMessage()));
             return USAGE;
         }
-        cmd.getErr().println("error: " + Secrets.redact(describe(ex)));
+        // A stopped learner's message is the whole report; its cause's would add lines.
+        cmd.getErr().println("error: " + Secrets.redact(ex instanceof LearnerStoppedException ? ex.getMessage() : describe(ex)));
         if (System.getenv("STREAMLEARN_DEBUG") != null) {
             StringWriter trace = new StringWriter();
             ex.printStackTrace(new PrintWriter(trace));

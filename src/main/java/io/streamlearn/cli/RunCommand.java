@@ -1,6 +1,6 @@
 package io.streamlearn.cli;
 
-import io.streamlearn.app.LearnerFailure;
+import io.streamlearn.app.LearnerStoppedException;
 import io.streamlearn.app.StreamlearnApp;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.BrokerUnavailableException;
@@ -61,8 +61,7 @@ final class RunCommand implements Callable<Integer> {
         Throwable failure = app.awaitStop();
         obs.close();
         if (failure != null) {
-            System.err.println("error: the learner stopped: " + LearnerFailure.describe(failure, config));
-            return ErrorHandler.FAILED;
+            throw new LearnerStoppedException(failure, config);
         }
         return 0;
     }
