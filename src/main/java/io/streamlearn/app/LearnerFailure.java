@@ -47,7 +47,7 @@ public final class LearnerFailure {
         if (has(failure, RecordTooLargeException.class)) {
             // A start reads the topics' limits again (and raises those of its own model topics).
             return "start it again: it reads the topics' limits again and resumes from its last commit; if it stops the same"
-                    + " way, raise the limit the message names (the topic's max.message.bytes, or the producer's:"
+                    + " way, raise the topic's max.message.bytes (or the producer's max.request.size:"
                     + " --set kafka.producer.max.request.size=BYTES)";
         }
         if (has(failure, AuthorizationException.class) || has(failure, AuthenticationException.class)) {
