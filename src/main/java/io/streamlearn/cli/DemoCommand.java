@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The tutorial, end to end on a real (embedded) Kafka broker, with no setup. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Run the tutorial on an embedded KRaft broker: train on 150 blobs through Kafka, score 50, print the test accuracy.",
                 "With --serve, keep running afterwards with the dashboard and a generator feeding the model, until Ctrl-C."})
 final class DemoCommand implements Callable<Integer> {

@@ -41,9 +41,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Produces labeled examples (and held-out events) from a file, stdin, or a built-in generator. */
-@Command(name = "produce", mixinStandardHelpOptions = true,
-        description = {"Produce labeled examples to 'examples' (and a held-out share as events to 'events')",
-                "from a CSV or JSON-lines file, stdin, or a built-in generator."})
+@Command(name = "produce", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Produce labeled examples to 'examples' from a file, stdin or a built-in generator.",
+                "The input is a CSV or JSON-lines file, stdin, or a generator; with --holdout,",
+                "a share goes to 'events' instead, as unlabeled events."})
 final class ProduceCommand implements Callable<Integer> {
 
     static final class Source {

@@ -43,9 +43,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Replays the examples topic to train a model from scratch, then publishes it as a new version. */
-@Command(name = "retrain", mixinStandardHelpOptions = true,
-        description = {"Replay 'examples' (up to the end offsets seen at start) for E epochs with batch size B,",
-                "then publish the result to 'weights' as a new version with source RETRAIN;",
+@Command(name = "retrain", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Retrain a model offline on 'examples' and publish it as a new version.",
+                "Replays 'examples' (up to the end offsets seen at start) for E epochs with batch size B,",
+                "then publishes the result to 'weights' as a new version with source RETRAIN;",
                 "the running learner and scoring adopt it."})
 final class RetrainCommand implements Callable<Integer> {
     @Mixin
