@@ -203,9 +203,9 @@ final class ProduceCommand implements Callable<Integer> {
         }
         bar.done();
         double secs = Math.max(1e-9, (System.nanoTime() - t0) / 1e9);
-        System.out.printf(Locale.ROOT, "produced %d examples to '%s'%s in %.1f s (%.0f records/s)%n",
-                produced - heldOut, config.topics().examples(),
-                heldOut > 0 ? " and " + heldOut + " events to '" + config.topics().events() + "'" : "",
+        System.out.printf(Locale.ROOT, "produced %s to '%s'%s in %.1f s (%.0f records/s)%n",
+                Counts.of(produced - heldOut, "example"), config.topics().examples(),
+                heldOut > 0 ? " and " + Counts.of(heldOut, "event") + " to '" + config.topics().events() + "'" : "",
                 secs, produced / secs);
         return 0;
     }
