@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** Runs the learner against a Kafka cluster until stopped (Ctrl-C or SIGTERM close it cleanly). */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Run the learner on a Kafka cluster until stopped: train on 'examples', publish 'weights', score 'events'.")
 final class RunCommand implements Callable<Integer> {
     @Mixin
