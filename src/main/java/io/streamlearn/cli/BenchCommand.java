@@ -18,9 +18,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Throughput and latency of the learner next to a pass-through topology, on an embedded broker. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure on an embedded broker: a pass-through topology (the ceiling), training in each update mode,",
-                "scoring, and produce-to-scored-event latency, for at_least_once and exactly_once_v2."})
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Measure throughput and latency on an embedded broker.",
+                "Measures a pass-through topology (the ceiling), training in each update mode, scoring, and produce-to-scored-event latency, for at_least_once and exactly_once_v2."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-n", "--count"}, defaultValue = "1000000", description = "Examples (and events) produced (default: ${DEFAULT-VALUE}).")
     int count;

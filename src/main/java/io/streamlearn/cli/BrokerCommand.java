@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** A single-node KRaft broker in the foreground, for trying streamlearn with any Kafka client. */
-@Command(name = "broker", mixinStandardHelpOptions = true,
+@Command(name = "broker", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Run an embedded single-node Kafka broker (KRaft) in the foreground until Ctrl-C.",
                 "Its data directory is kept between starts."})
 final class BrokerCommand implements Callable<Integer> {

@@ -32,7 +32,8 @@ public final class ConfigOptions {
     String guarantee;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Override any configuration key, e.g. --set topics.partitions=4 --set kafka.security.protocol=SASL_SSL")
+            description = {"Override any configuration key, e.g. --set topics.partitions=4 --set kafka.security.protocol=SASL_SSL;",
+                    "a number picks a list entry: --set models.0.inputSize=3 (one past the last adds an entry)."})
     Map<String, String> overrides = new LinkedHashMap<>();
 
     public StreamlearnConfig load() {

@@ -1,5 +1,7 @@
 package io.streamlearn.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,6 +27,14 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setParameterExceptionHandler(new ErrorHandler());
+        // picocli's help command prints its summary as a header above "Usage:"; every other command's usage
+        // starts with "Usage: streamlearn ...", so its summary becomes the first description line instead.
+        var help = cl.getSubcommands().get("help").getCommandSpec().usageMessage();
+        List<String> description = new ArrayList<>(List.of(help.header()));
+        description.addAll(List.of(help.description()));
+        help.description(description.toArray(String[]::new));
+        help.header(new String[0]);
+        help.synopsisHeading("Usage: ");
         return cl;
     }
 

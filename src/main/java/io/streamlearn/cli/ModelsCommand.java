@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** Lists every model published on the weights topic, with its newest version and metrics. */
-@Command(name = "models", mixinStandardHelpOptions = true,
+@Command(name = "models", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "List the models on 'weights': newest version, counters, prequential accuracy and log loss.")
 final class ModelsCommand implements Callable<Integer> {
     @Mixin

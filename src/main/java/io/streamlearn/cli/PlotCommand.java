@@ -25,9 +25,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The tutorial's pictures as PNG: the data by label, and a model's predictions with its decision boundary. */
-@Command(name = "plot", mixinStandardHelpOptions = true,
-        description = {"Draw the tutorial's pictures as PNG: the data colored by label (<prefix>-data.png) and,",
-                "with --model, its predictions colored by predicted class with the decision boundary (<prefix>-predictions.png)."})
+@Command(name = "plot", versionProvider = VersionProvider.class,
+        description = {"Draw the tutorial's pictures as PNG: the data, and a model's predictions.",
+                "The data colored by label (<prefix>-data.png) and, with --model, its predictions colored by predicted class with the decision boundary (<prefix>-predictions.png)."})
 final class PlotCommand implements Callable<Integer> {
     static final class Data {
         @Option(names = "--csv", paramLabel = "FILE", description = "CSV with a header, features first, the label last.")
@@ -57,6 +57,9 @@ final class PlotCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOptions options;
+
+    @Mixin
+    HelpOptions help;
 
     @Override
     public Integer call() throws IOException {

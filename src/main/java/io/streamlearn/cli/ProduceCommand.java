@@ -41,9 +41,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Produces labeled examples (and held-out events) from a file, stdin, or a built-in generator. */
-@Command(name = "produce", mixinStandardHelpOptions = true,
-        description = {"Produce labeled examples to 'examples' (and a held-out share as events to 'events')",
-                "from a CSV or JSON-lines file, stdin, or a built-in generator."})
+@Command(name = "produce", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Produce labeled examples to 'examples' from a file, stdin or a built-in generator.",
+                "The input is a CSV or JSON-lines file, stdin, or a generator; with --holdout,",
+                "a share goes to 'events' instead, as unlabeled events."})
 final class ProduceCommand implements Callable<Integer> {
 
     static final class Source {
@@ -144,8 +145,17 @@ final class ProduceCommand implements Callable<Integer> {
         long produced = 0;
         long heldOut = 0;
         long t0 = System.nanoTime();
+        // one per topic: their acknowledgements are the counts reported, also when Ctrl-C cuts the run short
         Deliveries delivered = new Deliveries();
+        Deliveries deliveredEvents = new Deliveries();
         Progress bar = new Progress(progress != null ? progress : System.console() != null, total());
+        // Ctrl-C ends the JVM with 130 before the summary below; without this the user cannot tell what was written.
+        Thread interrupted = new Thread(() -> {
+            bar.endLine();
+            System.err.println(interruptedMessage(delivered.acknowledged(), deliveredEvents.acknowledged()));
+            System.err.flush();
+        }, "streamlearn-produce-interrupted");
+        Runtime.getRuntime().addShutdownHook(interrupted);
         try (Input input = open();
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(config));
              PrintWriter labels = labelsFile == null ? null : new PrintWriter(Files.newBufferedWriter(labelsFile))) {
@@ -177,7 +187,7 @@ final class ProduceCommand implements Callable<Integer> {
                     if (heldBack.size() < MAX_HELD_BACK) {
                         heldBack.add(event);
                     } else {
-                        producer.send(event, delivered);
+                        producer.send(event, deliveredEvents);
                     }
                     if (labels != null) {
                         labels.println(id + "," + label);
@@ -193,20 +203,32 @@ final class ProduceCommand implements Callable<Integer> {
             }
             producer.flush();
             delivered.check();
+            deliveredEvents.check();
             if (!heldBack.isEmpty()) {
                 awaitWeights(config, eventModel);
-                heldBack.forEach(r -> producer.send(r, delivered));
+                heldBack.forEach(r -> producer.send(r, deliveredEvents));
                 producer.flush();
-                delivered.check();
+                deliveredEvents.check();
+            }
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(interrupted);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run: it reports the counts
             }
         }
         bar.done();
         double secs = Math.max(1e-9, (System.nanoTime() - t0) / 1e9);
-        System.out.printf(Locale.ROOT, "produced %d examples to '%s'%s in %.1f s (%.0f records/s)%n",
-                produced - heldOut, config.topics().examples(),
-                heldOut > 0 ? " and " + heldOut + " events to '" + config.topics().events() + "'" : "",
+        System.out.printf(Locale.ROOT, "produced %s to '%s'%s in %.1f s (%.0f records/s)%n",
+                Counts.of(produced - heldOut, "example"), config.topics().examples(),
+                heldOut > 0 ? " and " + Counts.of(heldOut, "event") + " to '" + config.topics().events() + "'" : "",
                 secs, produced / secs);
         return 0;
+    }
+
+    /** What Ctrl-C leaves behind: the records the broker acknowledged (a record still in flight may or may not be written). */
+    static String interruptedMessage(long examples, long events) {
+        return "interrupted: produced " + Counts.of(examples, "example") + " and " + Counts.of(events, "event");
     }
 
     /**
@@ -490,6 +512,13 @@ final class ProduceCommand implements Callable<Integer> {
                         100 * n / total, n, total, rate);
             } else {
                 System.err.printf(Locale.ROOT, "\r%d records %.0f/s", n, rate);
+            }
+        }
+
+        /** Ends a half-drawn bar's line, so that what follows starts on its own line. */
+        void endLine() {
+            if (on && lastDraw != 0) {
+                System.err.println();
             }
         }
 

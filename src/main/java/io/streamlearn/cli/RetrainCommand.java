@@ -43,9 +43,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Replays the examples topic to train a model from scratch, then publishes it as a new version. */
-@Command(name = "retrain", mixinStandardHelpOptions = true,
-        description = {"Replay 'examples' (up to the end offsets seen at start) for E epochs with batch size B,",
-                "then publish the result to 'weights' as a new version with source RETRAIN;",
+@Command(name = "retrain", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Retrain a model offline on 'examples' and publish it as a new version.",
+                "Replays 'examples' (up to the end offsets seen at start) for E epochs with batch size B,",
+                "then publishes the result to 'weights' as a new version with source RETRAIN;",
                 "the running learner and scoring adopt it."})
 final class RetrainCommand implements Callable<Integer> {
     @Mixin
@@ -139,8 +140,8 @@ final class RetrainCommand implements Callable<Integer> {
              KafkaEpochSource testSet = testEvents ? KafkaEpochSource.heldOutEvents(client, config.topics().events(),
                      Codecs.events(config.formats().events(), config.maxFeatures()), new ModelResolver(config), id, fits, buffer)
                      : null) {
-            System.out.printf(Locale.ROOT, "Retraining '%s' on %d records of '%s': %d epochs, %s, %s%s, holdout %.0f%%%n",
-                    id, source.rangeSize(), config.topics().examples(), plan.epochs(),
+            System.out.printf(Locale.ROOT, "Retraining '%s' on %s of '%s': %s, %s, %s%s, holdout %.0f%%%n",
+                    id, Counts.of(source.rangeSize(), "record"), config.topics().examples(), Counts.of(plan.epochs(), "epoch"),
                     plan.fullBatch() ? "full batch" : plan.batchSize() == 1 ? "stochastic" : "batch size " + plan.batchSize(),
                     spec.optimizer().kind().name().toLowerCase(Locale.ROOT) + " lr " + spec.optimizer().learningRate(),
                     plan.shuffle() ? ", shuffled" : "", plan.holdout() * 100);
@@ -153,13 +154,13 @@ final class RetrainCommand implements Callable<Integer> {
                 bar.update(s.epoch());
                 if (s.epoch() == 1 || s.epoch() % every == 0 || s.epoch() == plan.epochs()) {
                     test[0] = testSet == null ? null : r.test(testSet);
-                    System.out.printf(Locale.ROOT, "epoch %d/%d  loss %.6f  (%d examples, %d updates%s)%s%s%n", s.epoch(),
-                            plan.epochs(), s.trainLoss(), s.trained(), s.updates(),
+                    System.out.printf(Locale.ROOT, "epoch %d/%d  loss %.6f  (%s, %s%s)%s%s%n", s.epoch(),
+                            plan.epochs(), s.trainLoss(), Counts.of(s.trained(), "example"), Counts.of(s.updates(), "update"),
                             s.refused() > 0 ? ", " + s.refused() + " refused as non-finite" : "",
                             s.heldOut() > 0 ? String.format(Locale.ROOT, "  holdout accuracy %.3f log loss %.4f (%d)",
                                     s.holdoutAccuracy(), s.holdoutLogLoss(), s.heldOut()) : "",
-                            test[0] == null ? "" : String.format(Locale.ROOT, "  test accuracy %.3f log loss %.4f (%d events)",
-                                    test[0].accuracy(), test[0].logLoss(), test[0].scored()));
+                            test[0] == null ? "" : String.format(Locale.ROOT, "  test accuracy %.3f log loss %.4f (%s)",
+                                    test[0].accuracy(), test[0].logLoss(), Counts.of(test[0].scored(), "event")));
                 }
             });
             tested = test[0];
@@ -177,9 +178,9 @@ final class RetrainCommand implements Callable<Integer> {
         double secs = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "trained in %.2f s%n", secs);
         if (network.updatesRefused() > 0) {
-            System.out.printf(Locale.ROOT, "refused %d non-finite updates (of %d); the weights before each were kept."
+            System.out.printf(Locale.ROOT, "refused %s (of %d); the weights before each were kept."
                             + " Lower the learning rate or scale the features.%n",
-                    network.updatesRefused(), network.updatesRefused() + network.updatesApplied());
+                    Counts.of(network.updatesRefused(), "non-finite update"), network.updatesRefused() + network.updatesApplied());
         }
         if (noPublish) {
             return 0;

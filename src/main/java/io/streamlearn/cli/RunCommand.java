@@ -18,7 +18,7 @@ import picocli.CommandLine.Mixin;
  * (the learner commits and leaves its group, then the HTTP server stops) and the JVM exits with
  * 130 or 143; if the learner fails, one line on stderr says why and the exit code is 1.
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Run the learner on a Kafka cluster until stopped: train on 'examples', publish 'weights', score 'events'.")
 final class RunCommand implements Callable<Integer> {
     @Mixin

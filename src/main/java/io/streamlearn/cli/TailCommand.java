@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Follows scored-events, weights or dead-letters and prints one readable line per record. */
-@Command(name = "tail", mixinStandardHelpOptions = true,
+@Command(name = "tail", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Follow scored-events, weights or dead-letters: one readable line per record (or its JSON with --json).")
 final class TailCommand implements Callable<Integer> {
     enum Stream { SCORED_EVENTS, WEIGHTS, DEAD_LETTERS }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Prints one model's weights: the newest version, or a given one while the topic still holds it. */
-@Command(name = "weights", mixinStandardHelpOptions = true, description = "Print a model's weights (newest version, or --version V).")
+@Command(name = "weights", versionProvider = VersionProvider.class, description = "Print a model's weights (newest version, or --version V).")
 final class WeightsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "Model id.")
     String model;
@@ -26,6 +26,9 @@ final class WeightsCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOptions options;
+
+    @Mixin
+    HelpOptions help;
 
     @Override
     public Integer call() {

@@ -2,7 +2,9 @@ package io.streamlearn.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.streamlearn.codec.Format;
 import io.streamlearn.model.Activation;
@@ -83,31 +85,94 @@ public final class ConfigLoader {
 
     private static void applyOverrides(ObjectNode root, Map<String, String> overrides, List<String> problems) {
         for (Map.Entry<String, String> e : overrides.entrySet()) {
-            String[] parts = e.getKey().split("\\.");
-            if (parts[0].equals("kafka")) {
+            String key = e.getKey();
+            if (key.equals("kafka") || key.startsWith("kafka.")) {
+                if (key.length() <= "kafka.".length()) {
+                    problems.add("override " + key + ": name a Kafka client property, e.g. kafka.security.protocol");
+                    continue;
+                }
                 // Kafka property names contain dots themselves: everything after "kafka." is one key.
                 ObjectNode kafka = root.has("kafka") && root.get("kafka").isObject()
                         ? (ObjectNode) root.get("kafka") : root.putObject("kafka");
-                kafka.put(e.getKey().substring("kafka.".length()), e.getValue());
+                kafka.put(key.substring("kafka.".length()), e.getValue());
                 continue;
             }
-            ObjectNode node = root;
-            for (int i = 0; i < parts.length - 1; i++) {
-                JsonNode next = node.get(parts[i]);
-                if (next == null || !next.isObject()) {
-                    if (next != null && !next.isNull()) {
-                        problems.add("override " + e.getKey() + ": '" + parts[i] + "' is not a mapping");
-                        node = null;
-                        break;
-                    }
-                    next = node.putObject(parts[i]);
-                }
-                node = (ObjectNode) next;
-            }
-            if (node != null) {
-                node.put(parts[parts.length - 1], e.getValue());
+            // models[1].id, as the problems below name it, is the same key as models.1.id
+            String problem = set(root, key.replaceAll("\\[(\\d+)]", ".$1").split("\\.", -1), e.getValue());
+            if (problem != null) {
+                problems.add("override " + key + ": " + problem);
             }
         }
+    }
+
+    /**
+     * Sets the value at a dotted path whose numeric parts index lists (models.0.inputSize), creating
+     * mappings on the way, and a list where an index follows a key that is absent. An index may be one
+     * past the end, to declare one more entry (another model), but no further: that would leave a gap.
+     * Returns what is wrong with the path, or null.
+     */
+    private static String set(ObjectNode root, String[] parts, String value) {
+        JsonNode node = root;
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i];
+            String here = String.join(".", java.util.Arrays.copyOf(parts, i + 1));
+            String parent = String.join(".", java.util.Arrays.copyOf(parts, i));
+            if (part.isEmpty()) {
+                return "empty part in the key";
+            }
+            boolean last = i == parts.length - 1;
+            JsonNode next;
+            if (node instanceof ArrayNode list) {
+                int index = index(part);
+                if (index < 0) {
+                    return "'" + parent + "' is a list: give an index, e.g. " + parent + ".0";
+                }
+                if (index > list.size()) {
+                    return "'" + parent + "' has " + list.size() + (list.size() == 1 ? " entry" : " entries")
+                            + "; the next index is " + list.size();
+                }
+                if (last) {
+                    if (index == list.size()) {
+                        list.add(value);
+                    } else {
+                        list.set(index, TextNode.valueOf(value));
+                    }
+                    return null;
+                }
+                next = index < list.size() ? list.get(index) : null;
+                if (next == null || next.isNull()) {
+                    next = index(parts[i + 1]) >= 0 ? list.arrayNode() : list.objectNode();
+                    if (index == list.size()) {
+                        list.add(next);
+                    } else {
+                        list.set(index, next);
+                    }
+                }
+            } else {
+                ObjectNode map = (ObjectNode) node;
+                if (last) {
+                    map.put(part, value);
+                    return null;
+                }
+                next = map.get(part);
+                if (next == null || next.isNull()) {
+                    next = index(parts[i + 1]) >= 0 ? map.putArray(part) : map.putObject(part);
+                }
+            }
+            if (!next.isContainerNode()) {
+                return "'" + here + "' is a single value, not a mapping or a list";
+            }
+            node = next;
+        }
+        return null;
+    }
+
+    /** The list index a key part names, or -1. */
+    private static int index(String part) {
+        if (!part.matches("\\d{1,9}")) {
+            return -1;
+        }
+        return Integer.parseInt(part);
     }
 
     private static StreamlearnConfig read(ConfigNode root) {

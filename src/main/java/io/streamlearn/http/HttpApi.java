@@ -60,7 +60,8 @@ public final class HttpApi implements AutoCloseable {
         }));
         server.createContext("/", this::route);
         server.start();
-        LOG.info("HTTP API and dashboard at http://{}:{}/", host, port());
+        // debug only: the commands print the address on stdout, and `run` printed it twice with this at info
+        LOG.debug("HTTP API and dashboard at http://{}:{}/", host, port());
     }
 
     public int port() {

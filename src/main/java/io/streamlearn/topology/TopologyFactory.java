@@ -1,6 +1,7 @@
 package io.streamlearn.topology;
 
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.kafka.TopicAdmin;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -85,7 +86,8 @@ public final class TopologyFactory {
         // once per commit, from the flush hook. The changelog takes the largest model's checkpoint.
         return new DeferredWriteStoreBuilder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.MODEL_STORE),
                 Serdes.String(), Serdes.ByteArray())
-                .withLoggingEnabled(java.util.Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(recordLimit)))
+                .withLoggingEnabled(java.util.Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(recordLimit),
+                        TopicConfig.SEGMENT_MS_CONFIG, Long.toString(TopicAdmin.COMPACTED_SEGMENT_MS)))
                 .withCachingDisabled(), hooks);
     }
 

@@ -69,6 +69,7 @@ class RunCommandIT {
         try {
             Matcher m = SERVED.matcher(Files.readString(l.out()));
             assertTrue(m.find(), l.printed());
+            assertEquals(1, SERVED.matcher(l.printed()).results().count(), "the address printed once:\n" + l.printed());
             HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(m.group(1) + "health"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode(), health.body());

@@ -1,5 +1,7 @@
 package io.streamlearn.reliability;
 
+import io.streamlearn.testing.CommittedRecords;
+import io.streamlearn.testing.LearnerAwait;
 import static io.streamlearn.testing.AvroBytes.concat;
 import static io.streamlearn.testing.AvroBytes.varint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -44,23 +46,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -379,46 +375,11 @@ class BadInputIT {
         }
     }
 
-    /**
-     * Reads every committed record of {@code topic} (one partition) once it holds at least
-     * {@code atLeast}, then up to its end: more than expected is seen, not cut off.
-     */
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(StreamlearnConfig config, String topic, int atLeast)
-            throws InterruptedException {
-        Properties props = new Properties();
-        props.putAll(KafkaProperties.common(config));
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        TopicPartition tp = new TopicPartition(topic, 0);
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (out.size() < atLeast && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(100)).forEach(out::add);
-            }
-            long end = consumer.endOffsets(List.of(tp)).get(tp);
-            while (consumer.position(tp) < end && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(100)).forEach(out::add);
-            }
-        }
-        return out;
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(StreamlearnConfig config, String topic, int atLeast) {
+        return CommittedRecords.readAll(KafkaProperties.common(config), topic, atLeast);
     }
 
-    /** Waits for {@code condition}; fails at once if the learner stopped (a bad record must never stop it). */
     private static void await(StreamlearnApp app, BooleanSupplier condition, Supplier<String> what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            KafkaStreams.State state = app.streams().state();
-            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
-                    || state == KafkaStreams.State.PENDING_SHUTDOWN || state == KafkaStreams.State.PENDING_ERROR) {
-                throw new AssertionError("the learner stopped (" + state + ") before " + what.get());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what.get());
-            }
-            Thread.sleep(20);
-        }
+        LearnerAwait.until(app, Duration.ofSeconds(60), condition, what);
     }
 }

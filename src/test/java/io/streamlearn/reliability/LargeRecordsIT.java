@@ -1,5 +1,6 @@
 package io.streamlearn.reliability;
 
+import io.streamlearn.testing.LearnerAwait;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -345,19 +346,7 @@ class LargeRecordsIT {
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    /** Waits for {@code condition}; fails at once if the learner stopped (a large record must never stop it). */
     private static void await(StreamlearnApp app, BooleanSupplier condition, Supplier<String> what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!condition.getAsBoolean()) {
-            KafkaStreams.State s = app.streams().state();
-            if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.NOT_RUNNING
-                    || s == KafkaStreams.State.PENDING_SHUTDOWN || s == KafkaStreams.State.PENDING_ERROR) {
-                throw new AssertionError("the learner stopped (" + s + ") before " + what.get());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what.get());
-            }
-            Thread.sleep(20);
-        }
+        LearnerAwait.until(app, Duration.ofSeconds(90), condition, what);
     }
 }
