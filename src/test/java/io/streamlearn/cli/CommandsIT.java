@@ -159,7 +159,7 @@ class CommandsIT {
         Cli.Result full = run("retrain", "--model", "blobs", "--epochs", "3", "--batch-size", "all", "--no-publish");
         assertEquals(0, full.exit(), full.toString());
         assertTrue(full.out().contains("full batch"), full.toString());
-        assertTrue(full.out().contains("(150 examples, 1 updates)"), "one update per epoch: " + full);
+        assertTrue(full.out().contains("(150 examples, 1 update)"), "one update per epoch: " + full);
     }
 
     @Test

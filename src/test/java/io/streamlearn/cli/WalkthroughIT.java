@@ -167,7 +167,7 @@ class WalkthroughIT {
         List<Cli.Result> r = runStep(6);
         assertTrue(r.get(0).out().contains(stated("(112 examples, 4 updates)  holdout accuracy 1.000")), r.get(0).toString());
         assertTrue(r.get(0).out().contains(stated("published 'blobs' version 16 (source RETRAIN, parent 15)")), r.get(0).toString());
-        assertTrue(r.get(1).out().contains(stated("(112 examples, 1 updates)")), "full batch: " + r.get(1));
+        assertTrue(r.get(1).out().contains(stated("(112 examples, 1 update)")), "full batch: " + r.get(1));
         assertTrue(r.get(2).out().contains(stated("(112 examples, 112 updates)")), "stochastic: " + r.get(2));
         // The tutorial's own split: all 150 examples trained, step 4's 50 held-out events tested.
         assertTrue(r.get(3).out().contains(stated("(150 examples, 5 updates)  test accuracy 1.000")), "test events: " + r.get(3));
