@@ -145,6 +145,28 @@ class StopIT {
         }
     }
 
+    /** The tutorial demo (no --serve), stopped while its learner trains: the same clean stop, twice. */
+    @Test
+    void demoStopsCleanlyOnSigtermWhileItTrains(@TempDir Path dir) throws Exception {
+        for (int run = 1; run <= 2; run++) {
+            Path tmp = dir.resolve("tmp-" + run);
+            Jar demo = Jar.start(dir, "tutorial-" + run, tmp, List.of("demo"));
+            try {
+                // Logged once Kafka Streams is RUNNING, before the demo feeds a single example.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (!demo.err().contains("streamlearn running:") && demo.process().isAlive() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertTrue(demo.process().isAlive() && !demo.out().contains("Done in"),
+                        "the demo is still running when it is stopped\n" + demo.printed());
+                demo.stopCleanly("in run " + run + " while the tutorial trains");
+                assertEquals(List.of(), leftIn(tmp), "left in the demo's temporary directory");
+            } finally {
+                demo.kill();
+            }
+        }
+    }
+
     @Test
     void runStopsCleanlyOnSigtermUnderLoadAndRestartsFromWhatItCommitted(KafkaCluster kafka, @TempDir Path dir) throws Exception {
         String app = "stop-" + UUID.randomUUID().toString().substring(0, 8);
