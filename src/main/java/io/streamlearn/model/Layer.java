@@ -65,19 +65,6 @@ final class Layer {
         }
     }
 
-    /** Whether every value of the step computed into the next* arrays is finite. */
-    boolean nextIsFinite() {
-        if (!allFinite(nextWeights) || !allFinite(nextBiases)) {
-            return false;
-        }
-        for (int k = 0; k < nextWeightSlots.length; k++) {
-            if (!allFinite(nextWeightSlots[k]) || !allFinite(nextBiasSlots[k])) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Makes the step computed into the next* arrays the live parameters and optimizer state. */
     void commitNext() {
         System.arraycopy(nextWeights, 0, weights.data, 0, nextWeights.length);

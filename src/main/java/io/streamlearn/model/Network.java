@@ -251,10 +251,12 @@ public final class Network {
         boolean finite = true;
         for (Layer l : layers) {
             l.prepareNext();
-            optimizer.step(stepSize, scale, spec.l2(), l.weights.data, l.gradWeights.data, l.weightSlots,
-                    l.nextWeights, l.nextWeightSlots);
-            optimizer.step(stepSize, scale, 0.0, l.biases, l.gradBiases, l.biasSlots, l.nextBiases, l.nextBiasSlots);
-            finite = finite && l.nextIsFinite();
+            // every layer steps even after a non-finite one: stepping is what clears the batch's gradient
+            boolean weightsFinite = optimizer.step(stepSize, scale, spec.l2(), l.weights.data, l.gradWeights.data,
+                    l.weightSlots, l.nextWeights, l.nextWeightSlots);
+            boolean biasesFinite = optimizer.step(stepSize, scale, 0.0, l.biases, l.gradBiases, l.biasSlots,
+                    l.nextBiases, l.nextBiasSlots);
+            finite = finite & weightsFinite & biasesFinite;
         }
         pendingCount = 0;
         return commitOrRefuse(finite, step);
@@ -332,16 +334,21 @@ public final class Network {
                     for (int c = 0; c < n; c++) {
                         double g = 0.0 + dr * in[c];
                         g += l2 * w[off + c];
-                        wNext[off + c] = w[off + c] - lr * g;
+                        double wc = w[off + c] - lr * g;
+                        wNext[off + c] = wc;
+                        finite &= Double.isFinite(wc);
                     }
                 } else {
                     for (int c = 0; c < n; c++) {
-                        wNext[off + c] = w[off + c] - lr * (0.0 + dr * in[c]);
+                        double wc = w[off + c] - lr * (0.0 + dr * in[c]);
+                        wNext[off + c] = wc;
+                        finite &= Double.isFinite(wc);
                     }
                 }
-                l.nextBiases[r] = l.biases[r] - lr * (0.0 + d[r]);
+                double br = l.biases[r] - lr * (0.0 + d[r]);
+                l.nextBiases[r] = br;
+                finite &= Double.isFinite(br);
             }
-            finite = finite && l.nextIsFinite();
         }
         commitOrRefuse(finite, updatesApplied + 1);
         return loss;

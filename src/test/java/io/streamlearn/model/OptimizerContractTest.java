@@ -2,6 +2,7 @@ package io.streamlearn.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -84,6 +85,28 @@ class OptimizerContractTest {
         }
         assertArrayEquals(new double[N], grad, 0.0, "gradient cleared for the next batch");
         assertTrue(!Arrays.equals(wBefore, wNext), "a non-zero gradient moves the weights");
+    }
+
+    /** The flag the caller refuses a step by: true for an ordinary step, false once any output overflows. */
+    @ParameterizedTest
+    @EnumSource(OptimizerKind.class)
+    void reportsWhetherEveryOutputIsFinite(OptimizerKind kind) {
+        Optimizer o = optimizer(kind);
+        SplittableRandom r = new SplittableRandom(13);
+        double[] w = random(r, N, 1);
+        double[] wNext = new double[N];
+        double[][] slotsNext = new double[o.slots()][N];
+        assertTrue(o.step(o.stepSize(1), 1.0, 1e-3, w, random(r, N, 5), freshSlots(o, N), wNext, slotsNext));
+        double[] grad = random(r, N, 5);
+        grad[N - 1] = Double.MAX_VALUE; // the last element: a flag that stopped early would miss it
+        assertFalse(o.step(o.stepSize(1), 10.0, 0.0, w, grad, freshSlots(o, N), wNext, slotsNext), "gradient overflows");
+        if (o.slots() > 0 && kind != OptimizerKind.MOMENTUM) {
+            // g² overflows while the weight, divided by √∞, stays finite: only the state shows it
+            grad = new double[N];
+            grad[N - 1] = 1e200;
+            assertFalse(o.step(o.stepSize(1), 1.0, 0.0, w, grad, freshSlots(o, N), wNext, slotsNext), "state overflows");
+            assertTrue(Double.isFinite(wNext[N - 1]));
+        }
     }
 
     @ParameterizedTest

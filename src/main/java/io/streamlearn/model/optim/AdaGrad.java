@@ -18,11 +18,12 @@ public record AdaGrad(double learningRate, double epsilon, double initialAccumul
     }
 
     @Override
-    public void step(double stepSize, double scale, double l2, double[] w, double[] grad, double[][] slots,
-                     double[] wNext, double[][] slotsNext) {
+    public boolean step(double stepSize, double scale, double l2, double[] w, double[] grad, double[][] slots,
+                        double[] wNext, double[][] slotsNext) {
         double eps = epsilon;
         double[] acc = slots[0];
         double[] accNext = slotsNext[0];
+        boolean finite = true;
         for (int i = 0; i < w.length; i++) {
             double g = grad[i] * scale;
             if (l2 != 0) {
@@ -31,7 +32,10 @@ public record AdaGrad(double learningRate, double epsilon, double initialAccumul
             grad[i] = 0.0;
             double a = acc[i] + g * g;
             accNext[i] = a;
-            wNext[i] = w[i] - stepSize * g / Math.sqrt(a + eps);
+            double wi = w[i] - stepSize * g / Math.sqrt(a + eps);
+            wNext[i] = wi;
+            finite &= Double.isFinite(wi) & Double.isFinite(a);
         }
+        return finite;
     }
 }

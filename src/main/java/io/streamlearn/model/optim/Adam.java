@@ -18,8 +18,8 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
     }
 
     @Override
-    public void step(double stepSize, double scale, double l2, double[] w, double[] grad, double[][] slots,
-                     double[] wNext, double[][] slotsNext) {
+    public boolean step(double stepSize, double scale, double l2, double[] w, double[] grad, double[][] slots,
+                        double[] wNext, double[][] slotsNext) {
         double b1 = beta1;
         double b2 = beta2;
         double eps = epsilon;
@@ -27,6 +27,7 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
         double[] v = slots[1];
         double[] mNext = slotsNext[0];
         double[] vNext = slotsNext[1];
+        boolean finite = true;
         for (int i = 0; i < w.length; i++) {
             double g = grad[i] * scale;
             if (l2 != 0) {
@@ -37,7 +38,10 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
             double vi = b2 * v[i] + (1 - b2) * g * g;
             mNext[i] = mi;
             vNext[i] = vi;
-            wNext[i] = w[i] - stepSize * mi / (Math.sqrt(vi) + eps);
+            double wi = w[i] - stepSize * mi / (Math.sqrt(vi) + eps);
+            wNext[i] = wi;
+            finite &= Double.isFinite(wi) & Double.isFinite(mi) & Double.isFinite(vi);
         }
+        return finite;
     }
 }

@@ -44,7 +44,10 @@ public sealed interface Optimizer permits Sgd, Momentum, AdaGrad, RmsProp, Adam 
      * @param slots     the live state, [slot][i]; not modified
      * @param wNext     output: the next parameters; modified
      * @param slotsNext output: the next state, [slot][i]; modified
+     * @return whether every value written to {@code wNext} and {@code slotsNext} is finite:
+     *         checked as each is computed, since a separate pass over the outputs costs as much
+     *         as the step itself for SGD; the caller decides what a non-finite step means
      */
-    void step(double stepSize, double scale, double l2, double[] w, double[] grad, double[][] slots,
+    boolean step(double stepSize, double scale, double l2, double[] w, double[] grad, double[][] slots,
               double[] wNext, double[][] slotsNext);
 }

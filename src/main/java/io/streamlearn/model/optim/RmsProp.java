@@ -12,12 +12,13 @@ public record RmsProp(double learningRate, double rho, double epsilon) implement
     }
 
     @Override
-    public void step(double stepSize, double scale, double l2, double[] w, double[] grad, double[][] slots,
-                     double[] wNext, double[][] slotsNext) {
+    public boolean step(double stepSize, double scale, double l2, double[] w, double[] grad, double[][] slots,
+                        double[] wNext, double[][] slotsNext) {
         double rho = this.rho;
         double eps = epsilon;
         double[] v = slots[0];
         double[] vNext = slotsNext[0];
+        boolean finite = true;
         for (int i = 0; i < w.length; i++) {
             double g = grad[i] * scale;
             if (l2 != 0) {
@@ -26,7 +27,10 @@ public record RmsProp(double learningRate, double rho, double epsilon) implement
             grad[i] = 0.0;
             double vi = rho * v[i] + (1 - rho) * g * g;
             vNext[i] = vi;
-            wNext[i] = w[i] - stepSize * g / Math.sqrt(vi + eps);
+            double wi = w[i] - stepSize * g / Math.sqrt(vi + eps);
+            wNext[i] = wi;
+            finite &= Double.isFinite(wi) & Double.isFinite(vi);
         }
+        return finite;
     }
 }

@@ -9,15 +9,19 @@ public record Sgd(double learningRate) implements Optimizer {
     }
 
     @Override
-    public void step(double stepSize, double scale, double l2, double[] w, double[] grad, double[][] slots,
-                     double[] wNext, double[][] slotsNext) {
+    public boolean step(double stepSize, double scale, double l2, double[] w, double[] grad, double[][] slots,
+                        double[] wNext, double[][] slotsNext) {
+        boolean finite = true;
         for (int i = 0; i < w.length; i++) {
             double g = grad[i] * scale;
             if (l2 != 0) {
                 g += l2 * w[i];
             }
             grad[i] = 0.0;
-            wNext[i] = w[i] - stepSize * g;
+            double wi = w[i] - stepSize * g;
+            wNext[i] = wi;
+            finite &= Double.isFinite(wi);
         }
+        return finite;
     }
 }
