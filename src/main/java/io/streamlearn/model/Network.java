@@ -250,26 +250,25 @@ public final class Network {
         double stepSize = optimizer.stepSize(step);
         boolean finite = true;
         for (Layer l : layers) {
-            l.prepareNext();
+            l.saveForRefusal();
             // every layer steps even after a non-finite one: stepping is what clears the batch's gradient
             boolean weightsFinite = optimizer.step(stepSize, scale, spec.l2(), l.weights.data, l.gradWeights.data,
-                    l.weightSlots, l.nextWeights, l.nextWeightSlots);
-            boolean biasesFinite = optimizer.step(stepSize, scale, 0.0, l.biases, l.gradBiases, l.biasSlots,
-                    l.nextBiases, l.nextBiasSlots);
+                    l.weightSlots);
+            boolean biasesFinite = optimizer.step(stepSize, scale, 0.0, l.biases, l.gradBiases, l.biasSlots);
             finite = finite & weightsFinite & biasesFinite;
         }
         pendingCount = 0;
         return commitOrRefuse(finite, step);
     }
 
-    /** Makes the step computed into every layer's next* arrays live, or drops it when it is not finite. */
+    /** Keeps the step just taken in place, or undoes it in every layer when it is not finite. */
     private boolean commitOrRefuse(boolean finite, long step) {
         if (!finite) {
+            for (Layer l : layers) {
+                l.restoreSaved();
+            }
             updatesRefused++;
             return false;
-        }
-        for (Layer l : layers) {
-            l.commitNext();
         }
         updatesApplied = step;
         forwardIsCurrent = false;
@@ -305,15 +304,15 @@ public final class Network {
      * without the gradient buffers. Every floating-point operation of the general path is kept,
      * in the same order — the gradient starts from 0.0 + δ·x as the accumulator's does (so −0.0
      * becomes 0.0 there too), and the layer below gets its δ from the weights before they
-     * change — so the bits are equal; like it, the step is written to the next* arrays and made
-     * live only once all of it is known to be finite.
+     * change — so the bits are equal; like it, the step is undone when any value it wrote is not
+     * finite.
      */
     private double sgdStepOfOne(double[] target, double lr) {
         Layer last = layers[layers.length - 1];
         double loss = spec.loss().value(last.z.data, last.a.data, target, last.units);
         spec.loss().outputDelta(last.activation, last.z.data, last.a.data, target, last.dA, last.delta.data, last.units);
         double l2 = spec.l2();
-        boolean finite = true;
+        double nonFinite = 0.0; // as in Optimizer.step: stays 0.0 while every value written is finite
         for (int li = layers.length - 1; li >= 0; li--) {
             Layer l = layers[li];
             double[] in = li == 0 ? input.data : layers[li - 1].a.data;
@@ -323,8 +322,8 @@ public final class Network {
                 below.activation.backward(below.z.data, below.a.data, l.dInput.data, below.delta.data, below.units);
             }
             double[] w = l.weights.data;
-            l.prepareNext();
-            double[] wNext = l.nextWeights;
+            l.saveForRefusal();
+            double[] b = l.biases;
             double[] d = l.delta.data;
             int n = l.inputs;
             for (int r = 0; r < l.units; r++) {
@@ -335,22 +334,22 @@ public final class Network {
                         double g = 0.0 + dr * in[c];
                         g += l2 * w[off + c];
                         double wc = w[off + c] - lr * g;
-                        wNext[off + c] = wc;
-                        finite &= Double.isFinite(wc);
+                        w[off + c] = wc;
+                        nonFinite += wc * 0.0;
                     }
                 } else {
                     for (int c = 0; c < n; c++) {
                         double wc = w[off + c] - lr * (0.0 + dr * in[c]);
-                        wNext[off + c] = wc;
-                        finite &= Double.isFinite(wc);
+                        w[off + c] = wc;
+                        nonFinite += wc * 0.0;
                     }
                 }
-                double br = l.biases[r] - lr * (0.0 + d[r]);
-                l.nextBiases[r] = br;
-                finite &= Double.isFinite(br);
+                double br = b[r] - lr * (0.0 + d[r]);
+                b[r] = br;
+                nonFinite += br * 0.0;
             }
         }
-        commitOrRefuse(finite, updatesApplied + 1);
+        commitOrRefuse(nonFinite == 0.0, updatesApplied + 1);
         return loss;
     }
 

@@ -62,29 +62,25 @@ class OptimizerContractTest {
         assertEquals(o.slots(), Network.initialize(spec).slotCount());
     }
 
-    /** Exactly slots() state arrays suffice (one more read would throw); inputs stay as they were; the gradient is cleared. */
+    /** Exactly slots() state arrays suffice (one more read would throw); every one moves; the gradient is cleared. */
     @ParameterizedTest
     @EnumSource(OptimizerKind.class)
-    void readsOnlyTheLiveArraysWritesOnlyTheOutputsAndClearsTheGradient(OptimizerKind kind) {
+    void stepsParametersAndEveryStateSlotInPlaceAndClearsTheGradient(OptimizerKind kind) {
         Optimizer o = optimizer(kind);
         SplittableRandom r = new SplittableRandom(3);
         double[] w = random(r, N, 1);
         double[] grad = random(r, N, 5);
         double[][] slots = freshSlots(o, N);
-        for (double[] s : slots) {
-            s[0] = 0.25; // some state that is not the initial value
-        }
         double[] wBefore = w.clone();
         double[][] slotsBefore = deepCopy(slots);
-        double[] wNext = new double[N];
-        double[][] slotsNext = new double[o.slots()][N];
-        o.step(o.stepSize(1), 0.5, 1e-3, w, grad, slots, wNext, slotsNext);
-        assertArrayEquals(wBefore, w, 0.0, "live weights untouched");
-        for (int k = 0; k < slots.length; k++) {
-            assertArrayEquals(slotsBefore[k], slots[k], 0.0, "live slot " + k + " untouched");
+        assertTrue(o.step(o.stepSize(1), 0.5, 1e-3, w, grad, slots));
+        for (int i = 0; i < N; i++) {
+            assertTrue(w[i] != wBefore[i], "weight " + i + " moved");
+            for (int k = 0; k < slots.length; k++) {
+                assertTrue(slots[k][i] != slotsBefore[k][i], "slot " + k + " at " + i + " moved");
+            }
         }
         assertArrayEquals(new double[N], grad, 0.0, "gradient cleared for the next batch");
-        assertTrue(!Arrays.equals(wBefore, wNext), "a non-zero gradient moves the weights");
     }
 
     /** The flag the caller refuses a step by: true for an ordinary step, false once any output overflows. */
@@ -94,18 +90,17 @@ class OptimizerContractTest {
         Optimizer o = optimizer(kind);
         SplittableRandom r = new SplittableRandom(13);
         double[] w = random(r, N, 1);
-        double[] wNext = new double[N];
-        double[][] slotsNext = new double[o.slots()][N];
-        assertTrue(o.step(o.stepSize(1), 1.0, 1e-3, w, random(r, N, 5), freshSlots(o, N), wNext, slotsNext));
+        assertTrue(o.step(o.stepSize(1), 1.0, 1e-3, w, random(r, N, 5), freshSlots(o, N)));
         double[] grad = random(r, N, 5);
         grad[N - 1] = Double.MAX_VALUE; // the last element: a flag that stopped early would miss it
-        assertFalse(o.step(o.stepSize(1), 10.0, 0.0, w, grad, freshSlots(o, N), wNext, slotsNext), "gradient overflows");
+        assertFalse(o.step(o.stepSize(1), 10.0, 0.0, w.clone(), grad, freshSlots(o, N)), "gradient overflows");
         if (o.slots() > 0 && kind != OptimizerKind.MOMENTUM) {
             // g² overflows while the weight, divided by √∞, stays finite: only the state shows it
             grad = new double[N];
             grad[N - 1] = 1e200;
-            assertFalse(o.step(o.stepSize(1), 1.0, 0.0, w, grad, freshSlots(o, N), wNext, slotsNext), "state overflows");
-            assertTrue(Double.isFinite(wNext[N - 1]));
+            double[] stepped = w.clone();
+            assertFalse(o.step(o.stepSize(1), 1.0, 0.0, stepped, grad, freshSlots(o, N)), "state overflows");
+            assertTrue(Double.isFinite(stepped[N - 1]));
         }
     }
 
@@ -114,9 +109,9 @@ class OptimizerContractTest {
     void aZeroGradientFromFreshStateLeavesTheWeightsUnchanged(OptimizerKind kind) {
         Optimizer o = optimizer(kind);
         double[] w = random(new SplittableRandom(5), N, 1);
-        double[] wNext = new double[N];
-        o.step(o.stepSize(1), 1.0, 0.0, w, new double[N], freshSlots(o, N), wNext, new double[o.slots()][N]);
-        assertArrayEquals(w, wNext, 0.0);
+        double[] stepped = w.clone();
+        o.step(o.stepSize(1), 1.0, 0.0, stepped, new double[N], freshSlots(o, N));
+        assertArrayEquals(w, stepped, 0.0);
     }
 
     @ParameterizedTest
@@ -124,10 +119,10 @@ class OptimizerContractTest {
     void l2AloneShrinksEveryWeightTowardZero(OptimizerKind kind) {
         Optimizer o = optimizer(kind);
         double[] w = random(new SplittableRandom(9), N, 1);
-        double[] wNext = new double[N];
-        o.step(o.stepSize(1), 1.0, 0.1, w, new double[N], freshSlots(o, N), wNext, new double[o.slots()][N]);
+        double[] stepped = w.clone();
+        o.step(o.stepSize(1), 1.0, 0.1, stepped, new double[N], freshSlots(o, N));
         for (int i = 0; i < N; i++) {
-            assertTrue(Math.abs(wNext[i]) < Math.abs(w[i]), "weight " + i + ": " + w[i] + " -> " + wNext[i]);
+            assertTrue(Math.abs(stepped[i]) < Math.abs(w[i]), "weight " + i + ": " + w[i] + " -> " + stepped[i]);
         }
     }
 
@@ -140,8 +135,6 @@ class OptimizerContractTest {
         double[] c = random(r, N, 2);
         double[] w = random(r, N, 2);
         double[][] slots = freshSlots(o, N);
-        double[] wNext = new double[N];
-        double[][] slotsNext = new double[o.slots()][N];
         double[] grad = new double[N];
         double initial = quadratic(w, c);
         double afterFirst = Double.NaN;
@@ -149,11 +142,7 @@ class OptimizerContractTest {
             for (int i = 0; i < N; i++) {
                 grad[i] = w[i] - c[i];
             }
-            o.step(o.stepSize(t), 1.0, 0.0, w, grad, slots, wNext, slotsNext);
-            System.arraycopy(wNext, 0, w, 0, N);
-            for (int k = 0; k < slots.length; k++) {
-                System.arraycopy(slotsNext[k], 0, slots[k], 0, N);
-            }
+            o.step(o.stepSize(t), 1.0, 0.0, w, grad, slots);
             if (t == 1) {
                 afterFirst = quadratic(w, c);
             }
@@ -216,12 +205,10 @@ class OptimizerContractTest {
                     lrT = spec.learningRate() * Math.sqrt(1 - Math.pow(spec.beta2(), t)) / (1 - Math.pow(spec.beta1(), t));
                 }
                 replacedSwitch(spec, lrT, scale, l2, w, grad.clone(), slots, expectedW, expectedSlots);
-                double[] wNext = new double[N];
-                double[][] slotsNext = new double[o.slots()][N];
-                o.step(o.stepSize(t), scale, l2, w, grad, slots, wNext, slotsNext);
-                assertArrayEquals(bits(expectedW), bits(wNext), kind + " weights, l2 " + l2 + ", t " + t);
+                o.step(o.stepSize(t), scale, l2, w, grad, slots);
+                assertArrayEquals(bits(expectedW), bits(w), kind + " weights, l2 " + l2 + ", t " + t);
                 for (int k = 0; k < o.slots(); k++) {
-                    assertArrayEquals(bits(expectedSlots[k]), bits(slotsNext[k]), kind + " slot " + k);
+                    assertArrayEquals(bits(expectedSlots[k]), bits(slots[k]), kind + " slot " + k);
                 }
             }
         }
@@ -281,24 +268,21 @@ class OptimizerContractTest {
         double[] w = random(r, N, 1);
         double[] grad = new double[N];
         double[][] slots = freshSlots(o, N);
-        double[] wNext = new double[N];
-        double[][] slotsNext = new double[o.slots()][N];
         long thread = Thread.currentThread().getId();
-        steps(o, w, grad, slots, wNext, slotsNext); // warm up: compilation
+        steps(o, w, grad, slots); // warm up: compilation
         long before = bean.getThreadAllocatedBytes(thread);
-        double sink = steps(o, w, grad, slots, wNext, slotsNext);
+        double sink = steps(o, w, grad, slots);
         long allocated = bean.getThreadAllocatedBytes(thread) - before;
         assertTrue(Double.isFinite(sink));
         assertTrue(allocated < 4096, kind + " allocated " + allocated + " bytes in 20,000 steps");
     }
 
-    private static double steps(Optimizer o, double[] w, double[] grad, double[][] slots, double[] wNext,
-                                double[][] slotsNext) {
+    private static double steps(Optimizer o, double[] w, double[] grad, double[][] slots) {
         double sink = 0;
         for (int t = 1; t <= 20_000; t++) {
             grad[t % N] = 0.01;
-            o.step(o.stepSize(t), 1.0, 1e-4, w, grad, slots, wNext, slotsNext);
-            sink += wNext[t % N];
+            o.step(o.stepSize(t), 1.0, 1e-4, w, grad, slots);
+            sink += w[t % N];
         }
         return sink;
     }

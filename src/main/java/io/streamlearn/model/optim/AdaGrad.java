@@ -18,12 +18,10 @@ public record AdaGrad(double learningRate, double epsilon, double initialAccumul
     }
 
     @Override
-    public boolean step(double stepSize, double scale, double l2, double[] w, double[] grad, double[][] slots,
-                        double[] wNext, double[][] slotsNext) {
+    public boolean step(double stepSize, double scale, double l2, double[] w, double[] grad, double[][] slots) {
         double eps = epsilon;
         double[] acc = slots[0];
-        double[] accNext = slotsNext[0];
-        boolean finite = true;
+        double nonFinite = 0.0;
         for (int i = 0; i < w.length; i++) {
             double g = grad[i] * scale;
             if (l2 != 0) {
@@ -31,11 +29,11 @@ public record AdaGrad(double learningRate, double epsilon, double initialAccumul
             }
             grad[i] = 0.0;
             double a = acc[i] + g * g;
-            accNext[i] = a;
             double wi = w[i] - stepSize * g / Math.sqrt(a + eps);
-            wNext[i] = wi;
-            finite &= Double.isFinite(wi) & Double.isFinite(a);
+            acc[i] = a;
+            w[i] = wi;
+            nonFinite += wi * 0.0 + a * 0.0;
         }
-        return finite;
+        return nonFinite == 0.0;
     }
 }

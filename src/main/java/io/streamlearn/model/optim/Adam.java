@@ -18,16 +18,13 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
     }
 
     @Override
-    public boolean step(double stepSize, double scale, double l2, double[] w, double[] grad, double[][] slots,
-                        double[] wNext, double[][] slotsNext) {
+    public boolean step(double stepSize, double scale, double l2, double[] w, double[] grad, double[][] slots) {
         double b1 = beta1;
         double b2 = beta2;
         double eps = epsilon;
         double[] m = slots[0];
         double[] v = slots[1];
-        double[] mNext = slotsNext[0];
-        double[] vNext = slotsNext[1];
-        boolean finite = true;
+        double nonFinite = 0.0;
         for (int i = 0; i < w.length; i++) {
             double g = grad[i] * scale;
             if (l2 != 0) {
@@ -36,12 +33,12 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
             grad[i] = 0.0;
             double mi = b1 * m[i] + (1 - b1) * g;
             double vi = b2 * v[i] + (1 - b2) * g * g;
-            mNext[i] = mi;
-            vNext[i] = vi;
             double wi = w[i] - stepSize * mi / (Math.sqrt(vi) + eps);
-            wNext[i] = wi;
-            finite &= Double.isFinite(wi) & Double.isFinite(mi) & Double.isFinite(vi);
+            m[i] = mi;
+            v[i] = vi;
+            w[i] = wi;
+            nonFinite += wi * 0.0 + mi * 0.0 + vi * 0.0;
         }
-        return finite;
+        return nonFinite == 0.0;
     }
 }

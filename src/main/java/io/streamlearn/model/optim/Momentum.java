@@ -9,12 +9,10 @@ public record Momentum(double learningRate, double momentum) implements Optimize
     }
 
     @Override
-    public boolean step(double stepSize, double scale, double l2, double[] w, double[] grad, double[][] slots,
-                        double[] wNext, double[][] slotsNext) {
+    public boolean step(double stepSize, double scale, double l2, double[] w, double[] grad, double[][] slots) {
         double mu = momentum;
         double[] v = slots[0];
-        double[] vNext = slotsNext[0];
-        boolean finite = true;
+        double nonFinite = 0.0;
         for (int i = 0; i < w.length; i++) {
             double g = grad[i] * scale;
             if (l2 != 0) {
@@ -22,11 +20,11 @@ public record Momentum(double learningRate, double momentum) implements Optimize
             }
             grad[i] = 0.0;
             double vi = mu * v[i] - stepSize * g;
-            vNext[i] = vi;
             double wi = w[i] + vi;
-            wNext[i] = wi;
-            finite &= Double.isFinite(wi) & Double.isFinite(vi);
+            v[i] = vi;
+            w[i] = wi;
+            nonFinite += wi * 0.0 + vi * 0.0;
         }
-        return finite;
+        return nonFinite == 0.0;
     }
 }

@@ -7,9 +7,11 @@ package io.streamlearn.model.optim;
  * {@link #slots} "slots"), so one instance serves any number of networks and threads, and a
  * step allocates nothing.
  *
- * <p>A step reads the live parameters and state and writes the next ones to separate output
- * arrays: the caller decides whether to make them live (it refuses a step that is not finite),
- * so an optimizer never has to undo anything.
+ * <p>A step updates the parameters and state in place and reports whether every value it wrote
+ * is finite; the caller, which refuses a step that is not, keeps the copy to restore. In place
+ * rather than into separate output arrays because C2 (JDK 17) does not vectorise a loop that
+ * stores to one array and loads from another it cannot prove distinct: measured on 100
+ * parameters, Adam's step took 81 ns in place and 360–430 ns into output arrays.
  */
 public sealed interface Optimizer permits Sgd, Momentum, AdaGrad, RmsProp, Adam {
 
@@ -39,15 +41,12 @@ public sealed interface Optimizer permits Sgd, Momentum, AdaGrad, RmsProp, Adam 
      * @param stepSize  {@link #stepSize} of this update
      * @param scale     multiplies the summed gradient (1 / batch size)
      * @param l2        L2 penalty on these parameters, 0 for none
-     * @param w         the live parameters; not modified
+     * @param w         the parameters; modified: the step is applied to them
      * @param grad      the summed gradient; modified: cleared to 0.0, ready for the next batch
-     * @param slots     the live state, [slot][i]; not modified
-     * @param wNext     output: the next parameters; modified
-     * @param slotsNext output: the next state, [slot][i]; modified
-     * @return whether every value written to {@code wNext} and {@code slotsNext} is finite:
-     *         checked as each is computed, since a separate pass over the outputs costs as much
-     *         as the step itself for SGD; the caller decides what a non-finite step means
+     * @param slots     the state, [slot][i], {@link #slots} arrays as long as {@code w}; modified
+     * @return whether every parameter and state value written is finite. Summed as x·0.0 per
+     *         value (0.0 when finite, NaN otherwise), which cannot overflow and costs far less
+     *         than a per-value branch or a second pass over the arrays
      */
-    boolean step(double stepSize, double scale, double l2, double[] w, double[] grad, double[][] slots,
-              double[] wNext, double[][] slotsNext);
+    boolean step(double stepSize, double scale, double l2, double[] w, double[] grad, double[][] slots);
 }

@@ -12,13 +12,11 @@ public record RmsProp(double learningRate, double rho, double epsilon) implement
     }
 
     @Override
-    public boolean step(double stepSize, double scale, double l2, double[] w, double[] grad, double[][] slots,
-                        double[] wNext, double[][] slotsNext) {
+    public boolean step(double stepSize, double scale, double l2, double[] w, double[] grad, double[][] slots) {
         double rho = this.rho;
         double eps = epsilon;
         double[] v = slots[0];
-        double[] vNext = slotsNext[0];
-        boolean finite = true;
+        double nonFinite = 0.0;
         for (int i = 0; i < w.length; i++) {
             double g = grad[i] * scale;
             if (l2 != 0) {
@@ -26,11 +24,11 @@ public record RmsProp(double learningRate, double rho, double epsilon) implement
             }
             grad[i] = 0.0;
             double vi = rho * v[i] + (1 - rho) * g * g;
-            vNext[i] = vi;
             double wi = w[i] - stepSize * g / Math.sqrt(vi + eps);
-            wNext[i] = wi;
-            finite &= Double.isFinite(wi) & Double.isFinite(vi);
+            v[i] = vi;
+            w[i] = wi;
+            nonFinite += wi * 0.0 + vi * 0.0;
         }
-        return finite;
+        return nonFinite == 0.0;
     }
 }

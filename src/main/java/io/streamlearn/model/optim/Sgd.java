@@ -9,9 +9,8 @@ public record Sgd(double learningRate) implements Optimizer {
     }
 
     @Override
-    public boolean step(double stepSize, double scale, double l2, double[] w, double[] grad, double[][] slots,
-                        double[] wNext, double[][] slotsNext) {
-        boolean finite = true;
+    public boolean step(double stepSize, double scale, double l2, double[] w, double[] grad, double[][] slots) {
+        double nonFinite = 0.0;
         for (int i = 0; i < w.length; i++) {
             double g = grad[i] * scale;
             if (l2 != 0) {
@@ -19,9 +18,9 @@ public record Sgd(double learningRate) implements Optimizer {
             }
             grad[i] = 0.0;
             double wi = w[i] - stepSize * g;
-            wNext[i] = wi;
-            finite &= Double.isFinite(wi);
+            w[i] = wi;
+            nonFinite += wi * 0.0;
         }
-        return finite;
+        return nonFinite == 0.0;
     }
 }
