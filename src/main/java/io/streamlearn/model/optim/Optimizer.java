@@ -3,9 +3,9 @@ package io.streamlearn.model.optim;
 /**
  * How one parameter array's summed gradient becomes its next values: the formulas and defaults
  * are Keras 3's (keras/src/optimizers/*.py), epsilon included. Implementations are immutable and
- * hold only hyper-parameters; every per-parameter state lives in arrays the caller owns (its
- * {@link #slots} "slots"), so one instance serves any number of networks and threads, and a
- * step allocates nothing.
+ * hold only hyper-parameters; the per-parameter state lives in arrays the caller owns
+ * ({@link #slots} of them per parameter array), so one instance serves any number of networks
+ * and threads, and a step allocates nothing.
  *
  * <p>A step updates the parameters and state in place and reports whether every value it wrote
  * is finite; the caller, which refuses a step that is not, keeps the copy to restore. In place
