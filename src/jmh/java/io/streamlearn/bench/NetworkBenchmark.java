@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class NetworkBenchmark {
-    @Param({"2", "100", "1000"})
+    @Param({"2", "10", "100", "1000"})
     int d;
 
     @Param({"1", "10"})

@@ -27,16 +27,15 @@ final class Layer {
     final double[][] weightSlots;
     final double[][] biasSlots;
     /**
-     * The next step's parameters and optimizer state, computed here before any of them replaces
-     * the live arrays, so a step that would leave a non-finite value is dropped with nothing to
-     * undo. Allocated by the first update ({@link #prepareNext}): networks that only score (the
-     * registry's, the scorers' copies) never need them, and they are as large as the parameters
-     * and optimizer state together.
+     * The parameters and optimizer state as they were before the step being taken, copied by
+     * {@link #saveForRefusal} so that a step found non-finite is undone bit for bit. Allocated by
+     * the first update: networks that only score (the registry's, the scorers' copies) never need
+     * them, and they are as large as the parameters and optimizer state together.
      */
-    double[] nextWeights;
-    double[] nextBiases;
-    double[][] nextWeightSlots;
-    double[][] nextBiasSlots;
+    private double[] savedWeights;
+    private double[] savedBiases;
+    private double[][] savedWeightSlots;
+    private double[][] savedBiasSlots;
 
     Layer(int inputs, int units, Activation activation, int slots) {
         this.inputs = inputs;
@@ -55,36 +54,29 @@ final class Layer {
         this.biasSlots = new double[slots][units];
     }
 
-    /** Allocates the next* arrays if this is the layer's first update; every later update reuses them. */
-    void prepareNext() {
-        if (nextWeights == null) {
-            nextWeights = new double[weights.data.length];
-            nextBiases = new double[units];
-            nextWeightSlots = new double[weightSlots.length][weights.data.length];
-            nextBiasSlots = new double[biasSlots.length][units];
+    /** Copies the parameters and optimizer state aside before a step changes them in place. */
+    void saveForRefusal() {
+        if (savedWeights == null) {
+            savedWeights = new double[weights.data.length];
+            savedBiases = new double[units];
+            savedWeightSlots = new double[weightSlots.length][weights.data.length];
+            savedBiasSlots = new double[biasSlots.length][units];
+        }
+        System.arraycopy(weights.data, 0, savedWeights, 0, savedWeights.length);
+        System.arraycopy(biases, 0, savedBiases, 0, units);
+        for (int k = 0; k < weightSlots.length; k++) {
+            System.arraycopy(weightSlots[k], 0, savedWeightSlots[k], 0, savedWeights.length);
+            System.arraycopy(biasSlots[k], 0, savedBiasSlots[k], 0, units);
         }
     }
 
-    /** Whether every value of the step computed into the next* arrays is finite. */
-    boolean nextIsFinite() {
-        if (!allFinite(nextWeights) || !allFinite(nextBiases)) {
-            return false;
-        }
-        for (int k = 0; k < nextWeightSlots.length; k++) {
-            if (!allFinite(nextWeightSlots[k]) || !allFinite(nextBiasSlots[k])) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Makes the step computed into the next* arrays the live parameters and optimizer state. */
-    void commitNext() {
-        System.arraycopy(nextWeights, 0, weights.data, 0, nextWeights.length);
-        System.arraycopy(nextBiases, 0, biases, 0, nextBiases.length);
-        for (int k = 0; k < nextWeightSlots.length; k++) {
-            System.arraycopy(nextWeightSlots[k], 0, weightSlots[k], 0, nextWeightSlots[k].length);
-            System.arraycopy(nextBiasSlots[k], 0, biasSlots[k], 0, nextBiasSlots[k].length);
+    /** Puts back what {@link #saveForRefusal} copied: the step taken since is undone. */
+    void restoreSaved() {
+        System.arraycopy(savedWeights, 0, weights.data, 0, savedWeights.length);
+        System.arraycopy(savedBiases, 0, biases, 0, units);
+        for (int k = 0; k < weightSlots.length; k++) {
+            System.arraycopy(savedWeightSlots[k], 0, weightSlots[k], 0, savedWeights.length);
+            System.arraycopy(savedBiasSlots[k], 0, biasSlots[k], 0, units);
         }
     }
 

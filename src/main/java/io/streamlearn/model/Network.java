@@ -1,5 +1,7 @@
 package io.streamlearn.model;
 
+import io.streamlearn.model.optim.Optimizer;
+import io.streamlearn.model.optim.Sgd;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -25,6 +27,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
  */
 public final class Network {
     private final ModelSpec spec;
+    private final Optimizer optimizer;
     private final Layer[] layers;
     private final DMatrixRMaj input;
     private final double[] target;
@@ -36,19 +39,23 @@ public final class Network {
 
     private Network(ModelSpec spec) {
         this.spec = spec;
+        this.optimizer = spec.optimizer().optimizer();
         List<LayerSpec> ls = spec.layers();
         this.layers = new Layer[ls.size()];
         int in = spec.inputSize();
         for (int i = 0; i < layers.length; i++) {
-            layers[i] = new Layer(in, ls.get(i).units(), ls.get(i).activation(), spec.optimizer().kind().slots());
+            layers[i] = new Layer(in, ls.get(i).units(), ls.get(i).activation(), optimizer.slots());
             in = ls.get(i).units();
         }
         this.input = new DMatrixRMaj(spec.inputSize(), 1);
         this.target = new double[spec.outputSize()];
-        if (spec.optimizer().kind() == OptimizerKind.ADAGRAD) {
-            for (Layer l : layers) {
-                Arrays.fill(l.weightSlots[0], spec.optimizer().initialAccumulator());
-                Arrays.fill(l.biasSlots[0], spec.optimizer().initialAccumulator());
+        for (int k = 0; k < optimizer.slots(); k++) {
+            double initial = optimizer.initialSlotValue(k);
+            if (initial != 0.0) {
+                for (Layer l : layers) {
+                    Arrays.fill(l.weightSlots[k], initial);
+                    Arrays.fill(l.biasSlots[k], initial);
+                }
             }
         }
     }
@@ -239,124 +246,33 @@ public final class Network {
             return false;
         }
         long step = updatesApplied + 1;
-        OptimizerSpec o = spec.optimizer();
         double scale = 1.0 / pendingCount;
-        double lrT = o.learningRate();
-        if (o.kind() == OptimizerKind.ADAM) {
-            lrT = o.learningRate() * Math.sqrt(1 - Math.pow(o.beta2(), step))
-                    / (1 - Math.pow(o.beta1(), step));
-        }
+        double stepSize = optimizer.stepSize(step);
         boolean finite = true;
         for (Layer l : layers) {
-            l.prepareNext();
-            step(o, lrT, scale, spec.l2(), l.weights.data, l.gradWeights.data, l.weightSlots, l.nextWeights, l.nextWeightSlots);
-            step(o, lrT, scale, 0.0, l.biases, l.gradBiases, l.biasSlots, l.nextBiases, l.nextBiasSlots);
-            finite = finite && l.nextIsFinite();
+            l.saveForRefusal();
+            // every layer steps even after a non-finite one: stepping is what clears the batch's gradient
+            boolean weightsFinite = optimizer.step(stepSize, scale, spec.l2(), l.weights.data, l.gradWeights.data,
+                    l.weightSlots);
+            boolean biasesFinite = optimizer.step(stepSize, scale, 0.0, l.biases, l.gradBiases, l.biasSlots);
+            finite = finite & weightsFinite & biasesFinite;
         }
         pendingCount = 0;
         return commitOrRefuse(finite, step);
     }
 
-    /** Makes the step computed into every layer's next* arrays live, or drops it when it is not finite. */
+    /** Keeps the step just taken in place, or undoes it in every layer when it is not finite. */
     private boolean commitOrRefuse(boolean finite, long step) {
         if (!finite) {
+            for (Layer l : layers) {
+                l.restoreSaved();
+            }
             updatesRefused++;
             return false;
-        }
-        for (Layer l : layers) {
-            l.commitNext();
         }
         updatesApplied = step;
         forwardIsCurrent = false;
         return true;
-    }
-
-    /**
-     * One optimizer step on one parameter array, written to {@code wNext} and {@code slotsNext}
-     * (the live arrays are only read); clears its gradient. Keras 3's formulas, epsilon included:
-     * AdaGrad and RMSProp divide by √(v + ε), Adam by √v̂ + ε (keras/src/optimizers/*.py). One
-     * loop per optimizer (not a switch per element) so that each loop stays small enough to
-     * vectorise. Each value is the expression the in-place step had, in the same order, so an
-     * applied step has the same bits.
-     */
-    private static void step(OptimizerSpec o, double lrT, double scale, double l2, double[] w, double[] grad,
-                             double[][] slots, double[] wNext, double[][] slotsNext) {
-        double lr = o.learningRate();
-        int n = w.length;
-        switch (o.kind()) {
-            case SGD -> {
-                for (int i = 0; i < n; i++) {
-                    double g = grad[i] * scale;
-                    if (l2 != 0) {
-                        g += l2 * w[i];
-                    }
-                    grad[i] = 0.0;
-                    wNext[i] = w[i] - lr * g;
-                }
-            }
-            case MOMENTUM -> {
-                double mu = o.momentum();
-                double[] v = slots[0];
-                double[] vNext = slotsNext[0];
-                for (int i = 0; i < n; i++) {
-                    double g = grad[i] * scale;
-                    if (l2 != 0) {
-                        g += l2 * w[i];
-                    }
-                    grad[i] = 0.0;
-                    vNext[i] = mu * v[i] - lr * g;
-                    wNext[i] = w[i] + vNext[i];
-                }
-            }
-            case ADAGRAD -> {
-                double eps = o.epsilon();
-                double[] acc = slots[0];
-                double[] accNext = slotsNext[0];
-                for (int i = 0; i < n; i++) {
-                    double g = grad[i] * scale;
-                    if (l2 != 0) {
-                        g += l2 * w[i];
-                    }
-                    grad[i] = 0.0;
-                    accNext[i] = acc[i] + g * g;
-                    wNext[i] = w[i] - lr * g / Math.sqrt(accNext[i] + eps);
-                }
-            }
-            case RMSPROP -> {
-                double rho = o.rho();
-                double eps = o.epsilon();
-                double[] v = slots[0];
-                double[] vNext = slotsNext[0];
-                for (int i = 0; i < n; i++) {
-                    double g = grad[i] * scale;
-                    if (l2 != 0) {
-                        g += l2 * w[i];
-                    }
-                    grad[i] = 0.0;
-                    vNext[i] = rho * v[i] + (1 - rho) * g * g;
-                    wNext[i] = w[i] - lr * g / Math.sqrt(vNext[i] + eps);
-                }
-            }
-            case ADAM -> {
-                double b1 = o.beta1();
-                double b2 = o.beta2();
-                double eps = o.epsilon();
-                double[] m = slots[0];
-                double[] v = slots[1];
-                double[] mNext = slotsNext[0];
-                double[] vNext = slotsNext[1];
-                for (int i = 0; i < n; i++) {
-                    double g = grad[i] * scale;
-                    if (l2 != 0) {
-                        g += l2 * w[i];
-                    }
-                    grad[i] = 0.0;
-                    mNext[i] = b1 * m[i] + (1 - b1) * g;
-                    vNext[i] = b2 * v[i] + (1 - b2) * g * g;
-                    wNext[i] = w[i] - lrT * mNext[i] / (Math.sqrt(vNext[i]) + eps);
-                }
-            }
-        }
     }
 
     public double learnOne(double[] x, double[] target) {
@@ -373,10 +289,10 @@ public final class Network {
      * {@link #applyUpdate}): compare {@link #updatesApplied} before and after to tell.
      */
     public double learnPredicted(double[] target) {
-        if (pendingCount == 0 && spec.optimizer().kind() == OptimizerKind.SGD) {
+        if (pendingCount == 0 && optimizer instanceof Sgd sgd) {
             checkTarget(target);
             requireCurrentForward();
-            return sgdStepOfOne(target);
+            return sgdStepOfOne(target, sgd.learningRate());
         }
         double loss = accumulatePredicted(target);
         applyUpdate();
@@ -388,16 +304,15 @@ public final class Network {
      * without the gradient buffers. Every floating-point operation of the general path is kept,
      * in the same order — the gradient starts from 0.0 + δ·x as the accumulator's does (so −0.0
      * becomes 0.0 there too), and the layer below gets its δ from the weights before they
-     * change — so the bits are equal; like it, the step is written to the next* arrays and made
-     * live only once all of it is known to be finite.
+     * change — so the bits are equal; like it, the step is undone when any value it wrote is not
+     * finite.
      */
-    private double sgdStepOfOne(double[] target) {
+    private double sgdStepOfOne(double[] target, double lr) {
         Layer last = layers[layers.length - 1];
         double loss = spec.loss().value(last.z.data, last.a.data, target, last.units);
         spec.loss().outputDelta(last.activation, last.z.data, last.a.data, target, last.dA, last.delta.data, last.units);
-        double lr = spec.optimizer().learningRate();
         double l2 = spec.l2();
-        boolean finite = true;
+        double nonFinite = 0.0; // as in Optimizer.step: stays 0.0 while every value written is finite
         for (int li = layers.length - 1; li >= 0; li--) {
             Layer l = layers[li];
             double[] in = li == 0 ? input.data : layers[li - 1].a.data;
@@ -407,8 +322,8 @@ public final class Network {
                 below.activation.backward(below.z.data, below.a.data, l.dInput.data, below.delta.data, below.units);
             }
             double[] w = l.weights.data;
-            l.prepareNext();
-            double[] wNext = l.nextWeights;
+            l.saveForRefusal();
+            double[] b = l.biases;
             double[] d = l.delta.data;
             int n = l.inputs;
             for (int r = 0; r < l.units; r++) {
@@ -418,18 +333,23 @@ public final class Network {
                     for (int c = 0; c < n; c++) {
                         double g = 0.0 + dr * in[c];
                         g += l2 * w[off + c];
-                        wNext[off + c] = w[off + c] - lr * g;
+                        double wc = w[off + c] - lr * g;
+                        w[off + c] = wc;
+                        nonFinite += wc * 0.0;
                     }
                 } else {
                     for (int c = 0; c < n; c++) {
-                        wNext[off + c] = w[off + c] - lr * (0.0 + dr * in[c]);
+                        double wc = w[off + c] - lr * (0.0 + dr * in[c]);
+                        w[off + c] = wc;
+                        nonFinite += wc * 0.0;
                     }
                 }
-                l.nextBiases[r] = l.biases[r] - lr * (0.0 + d[r]);
+                double br = b[r] - lr * (0.0 + d[r]);
+                b[r] = br;
+                nonFinite += br * 0.0;
             }
-            finite = finite && l.nextIsFinite();
         }
-        commitOrRefuse(finite, updatesApplied + 1);
+        commitOrRefuse(nonFinite == 0.0, updatesApplied + 1);
         return loss;
     }
 
@@ -475,7 +395,7 @@ public final class Network {
     }
 
     public int slotCount() {
-        return spec.optimizer().kind().slots();
+        return optimizer.slots();
     }
 
     public double[] slot(int layer, boolean bias, int slot) {
