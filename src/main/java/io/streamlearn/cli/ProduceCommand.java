@@ -8,6 +8,7 @@ import io.streamlearn.codec.Example;
 import io.streamlearn.codec.Format;
 import io.streamlearn.codec.HeaderNames;
 import io.streamlearn.codec.JsonExampleCodec;
+import io.streamlearn.codec.PlainHeader;
 import io.streamlearn.codec.UnlabeledEvent;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.data.CsvRows;
@@ -33,7 +34,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -177,9 +178,8 @@ final class ProduceCommand implements Callable<Integer> {
                 boolean heldOutNow = exactHoldout != null ? exactHoldout.get((int) produced)
                         : holdout > 0 && holdoutDraw.nextDouble() < holdout;
                 if (heldOutNow) {
-                    RecordHeaders h = new RecordHeaders();
                     String label = e.hasVectorLabel() ? java.util.Arrays.toString(e.labelVector()) : JsonExampleCodec.number(e.label());
-                    h.add(HeaderNames.TRUE_LABEL, bytes(label));
+                    List<Header> h = List.of(new PlainHeader(HeaderNames.TRUE_LABEL, bytes(label)));
                     ProducerRecord<byte[], byte[]> event = new ProducerRecord<>(config.topics().events(), null,
                             stamp(stampBase, produced), key,
                             eventCodec.encode(new UnlabeledEvent(id, m, e.features())), h);

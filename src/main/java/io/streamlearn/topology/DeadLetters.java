@@ -1,6 +1,7 @@
 package io.streamlearn.topology;
 
 import io.streamlearn.codec.DeadLetterReason;
+import io.streamlearn.codec.PlainHeader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,8 +11,6 @@ import java.util.HexFormat;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
@@ -69,8 +68,7 @@ public final class DeadLetters {
         ours.add(header(DETAIL, d));
         addSource(ours, source);
         if (RecordLimits.sizeOf(original.key(), original.value(), concat(originalHeaders, ours)) <= maxBytes) {
-            return new Record<>(original.key(), original.value(), original.timestamp(),
-                    new RecordHeaders(concat(originalHeaders, ours)));
+            return record(original.key(), original.value(), original.timestamp(), concat(originalHeaders, ours));
         }
         return cut(original, originalHeaders, source, reason, d, maxBytes);
     }
@@ -94,9 +92,8 @@ public final class DeadLetters {
         int valueKept = (int) Math.min(valueLength, room - keyKept);
         List<Header> ours = tooLargeHeaders(source, reason, detail, key, keyLength, keyKept, value, valueLength, valueKept,
                 dropped ? headersSize : -1, false);
-        return new Record<>(key == null ? null : Arrays.copyOf(key, keyKept),
-                value == null ? null : Arrays.copyOf(value, valueKept), original.timestamp(),
-                new RecordHeaders(concat(kept, ours)));
+        return record(key == null ? null : Arrays.copyOf(key, keyKept),
+                value == null ? null : Arrays.copyOf(value, valueKept), original.timestamp(), concat(kept, ours));
     }
 
     private static List<Header> tooLargeHeaders(RecordMetadata source, DeadLetterReason reason, String detail,
@@ -161,7 +158,15 @@ public final class DeadLetters {
     }
 
     private static Header header(String name, String value) {
-        return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
+        return new PlainHeader(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Record<byte[], byte[]> record(byte[] key, byte[] value, long timestamp, Header[] headers) {
+        Record<byte[], byte[]> r = new Record<>(key, value, timestamp);
+        for (Header h : headers) {
+            r.headers().add(h);
+        }
+        return r;
     }
 
     private static Header[] concat(Header[] first, List<Header> then) {

@@ -13,6 +13,8 @@ public final class Names {
     public static final String REPARTITION_SOURCE = "examples-by-model-source";
     public static final String TRAIN = "train";
     public static final String MODEL_STORE = "model-state-store";
+    /** Cached and unlogged: it has no changelog, so it can be renamed (see {@link PreCommitStore}). */
+    public static final String PRE_COMMIT_STORE = "model-pre-commit-store";
     public static final String WEIGHTS_SINK = "weights-sink";
 
     public static final String EVENTS_SOURCE = "events-source";

@@ -42,7 +42,7 @@ public final class TopologyFactory {
         Topology t = new Topology();
         var topics = config.topics();
         boolean repartition = needsRepartition(config);
-        FlushHooks hooks = new FlushHooks();
+        PreCommitHooks hooks = new PreCommitHooks();
         RefusedUpdates refused = new RefusedUpdates(listener, System::nanoTime);
 
         t.addSource(Names.EXAMPLES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.examples());
@@ -60,7 +60,8 @@ public final class TopologyFactory {
         } else {
             t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener, hooks, refused), Names.EXAMPLES_VALIDATE);
         }
-        t.addStateStore(modelStore(hooks, ModelRecordSizes.recordLimit(config)), Names.TRAIN);
+        t.addStateStore(modelStore(ModelRecordSizes.recordLimit(config)), Names.TRAIN);
+        t.addStateStore(PreCommitStore.builder(Names.PRE_COMMIT_STORE, hooks), Names.TRAIN);
         t.addSink(Names.WEIGHTS_SINK, topics.weights(), new StringSerializer(), new ByteArraySerializer(), Names.TRAIN);
 
         t.addSource(Names.EVENTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events());
@@ -81,14 +82,15 @@ public final class TopologyFactory {
         return config.partitions() > 1;
     }
 
-    private static StoreBuilder<KeyValueStore<String, byte[]>> modelStore(FlushHooks hooks, int recordLimit) {
+    private static StoreBuilder<KeyValueStore<String, byte[]>> modelStore(int recordLimit) {
         // No caching layer: the trainer already keeps learners decoded and writes each changed one
-        // once per commit, from the flush hook. The changelog takes the largest model's checkpoint.
-        return new DeferredWriteStoreBuilder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.MODEL_STORE),
+        // once per commit, from its pre-commit hook; a cache here would hold those writes past the
+        // hook, until its own flush. The changelog takes the largest model's checkpoint.
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.MODEL_STORE),
                 Serdes.String(), Serdes.ByteArray())
                 .withLoggingEnabled(java.util.Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(recordLimit),
                         TopicConfig.SEGMENT_MS_CONFIG, Long.toString(TopicAdmin.COMPACTED_SEGMENT_MS)))
-                .withCachingDisabled(), hooks);
+                .withCachingDisabled();
     }
 
     /**

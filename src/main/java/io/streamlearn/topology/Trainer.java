@@ -28,29 +28,32 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Trains every model owned by this task, one example at a time in offset order (test, then
  * train), and publishes snapshots to the weights topic. Learners live decoded in memory; the
  * full state of each one that changed (weights, optimizer moments, the open batch, counters) is
- * written to the changelog-backed store when Kafka Streams flushes it before a commit (see
- * {@link DeferredWriteStore}), so under exactly-once a crash anywhere resumes from exactly the
+ * written to the changelog-backed store just before Kafka Streams commits (see
+ * {@link PreCommitStore}), so under exactly-once a crash anywhere resumes from exactly the
  * state of the last committed offsets. The store is read only when a task (re)starts.
  */
 final class Trainer implements Processor<String, Example, String, byte[]> {
+    private static final String PRE_COMMIT_MARK = "dirty";
+    private static final byte[] MARK = new byte[0];
     private final StreamlearnConfig config;
     private final ModelRegistry registry;
     private final TopologyListener listener;
     private final Map<String, OnlineLearner> learners = new HashMap<>();
-    /** Learners changed since the last flush, in first-change order (so writes are in a fixed order). */
+    /** Learners changed since the last write, in first-change order (so writes are in a fixed order). */
     private final Set<OnlineLearner> dirty = new LinkedHashSet<>();
-    private final FlushHooks hooks;
+    private final PreCommitHooks hooks;
     /** The RETRAIN version last refused per model, so a refusal is decided (and reported) once. */
     private final Map<String, Long> refused = new HashMap<>();
     private final SnapshotRejections rejections;
     private final RefusedUpdates refusedUpdates;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> store;
+    private KeyValueStore<String, byte[]> preCommit;
     private Codec<ModelCheckpoint> checkpoints;
     private Codec<WeightSnapshot> snapshots;
     private boolean allLoaded;
 
-    Trainer(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener, FlushHooks hooks,
+    Trainer(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener, PreCommitHooks hooks,
             RefusedUpdates refusedUpdates) {
         this.hooks = hooks;
         this.refusedUpdates = refusedUpdates;
@@ -64,6 +67,7 @@ final class Trainer implements Processor<String, Example, String, byte[]> {
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.store = context.getStateStore(Names.MODEL_STORE);
+        this.preCommit = context.getStateStore(Names.PRE_COMMIT_STORE);
         this.checkpoints = Codecs.checkpoints();
         this.snapshots = Codecs.snapshots(config.formats().weights());
         // A task re-initialised after a failure must not keep learners that were never committed.
@@ -158,11 +162,18 @@ final class Trainer implements Processor<String, Example, String, byte[]> {
         }
     }
 
+    /** Call after the learner's last change in this call: the hook may run (and write it) at once. */
     private void persist(OnlineLearner learner) {
+        boolean wasClean = dirty.isEmpty();
         dirty.add(learner);
+        if (wasClean) {
+            // One mark per commit is enough: it stays in the cache until the hook runs, and the
+            // hook empties the set, so the next change marks again.
+            preCommit.put(PRE_COMMIT_MARK, MARK);
+        }
     }
 
-    /** Runs when Kafka Streams flushes the store before a commit: one write per changed model. */
+    /** Runs when the mark reaches the {@link PreCommitStore}, before the commit: one write per changed model. */
     private void writeDirty() {
         for (OnlineLearner learner : dirty) {
             store.put(learner.config().id(), checkpoints.encode(SnapshotMapper.checkpoint(learner)));

@@ -44,6 +44,11 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     TopologyFixture(StreamlearnConfig config, RecordLimits limits, TopologyListener listener) {
+        this(config, limits, listener, new Properties());
+    }
+
+    /** @param streams Kafka Streams settings on top of the fixture's own */
+    TopologyFixture(StreamlearnConfig config, RecordLimits limits, TopologyListener listener, Properties streams) {
         this.config = config;
         try {
             stateDir = Files.createTempDirectory("streamlearn-ttd");
@@ -55,6 +60,7 @@ final class TopologyFixture implements AutoCloseable {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.guarantee().streamsValue());
+        p.putAll(streams);
         driver = new TopologyTestDriver(TopologyFactory.build(config, limits, registry, listener), p, Instant.EPOCH);
         var t = config.topics();
         examples = driver.createInputTopic(t.examples(), new ByteArraySerializer(), new ByteArraySerializer());

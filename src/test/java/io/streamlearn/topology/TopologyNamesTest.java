@@ -55,7 +55,7 @@ class TopologyNamesTest {
     void onePartitionUsesExactlyTheNamedNodesAndStores() {
         Described d = describe(ConfigLoader.fromYaml(YAML, Map.of()));
         assertEquals(ALWAYS, d.nodes());
-        assertEquals(Set.of(Names.MODEL_STORE, Names.WEIGHTS_GLOBAL_STORE), d.stores());
+        assertEquals(Set.of(Names.MODEL_STORE, Names.PRE_COMMIT_STORE, Names.WEIGHTS_GLOBAL_STORE), d.stores());
     }
 
     @Test
@@ -66,7 +66,7 @@ class TopologyNamesTest {
         expected.add(Names.REPARTITION_SINK);
         expected.add(Names.REPARTITION_SOURCE);
         assertEquals(expected, d.nodes());
-        assertEquals(Set.of(Names.MODEL_STORE, Names.WEIGHTS_GLOBAL_STORE), d.stores());
+        assertEquals(Set.of(Names.MODEL_STORE, Names.PRE_COMMIT_STORE, Names.WEIGHTS_GLOBAL_STORE), d.stores());
         assertEquals("ttd-examples-by-model", Names.repartitionTopic(config.applicationId()));
         assertTrue(d.topics().contains(Names.repartitionTopic(config.applicationId())), d.topics().toString());
     }

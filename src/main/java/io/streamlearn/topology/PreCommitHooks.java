@@ -5,14 +5,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.processor.TaskId;
 
 /**
- * Connects a task's trainer to its model store: the store runs the trainer's hook when Kafka
- * Streams flushes it before a commit. One instance per topology; tasks register and leave.
+ * Connects a task's trainer to its {@link PreCommitStore}: the store and the processor are
+ * created separately by Kafka Streams, and a task id is the one thing both are told. One
+ * instance per topology; tasks register and leave.
  */
-final class FlushHooks {
+final class PreCommitHooks {
     private final Map<TaskId, Runnable> hooks = new ConcurrentHashMap<>();
 
-    void register(TaskId task, Runnable beforeFlush) {
-        hooks.put(task, beforeFlush);
+    void register(TaskId task, Runnable beforeCommit) {
+        hooks.put(task, beforeCommit);
     }
 
     void unregister(TaskId task) {
