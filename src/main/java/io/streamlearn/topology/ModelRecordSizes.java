@@ -8,6 +8,9 @@ import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.learn.OnlineLearner;
 import io.streamlearn.model.Network;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * How large the records that carry a model can get: its checkpoint in the changelog and its
@@ -35,8 +38,24 @@ public final class ModelRecordSizes {
     private ModelRecordSizes() {
     }
 
+    /**
+     * Asked several times at each start (topology, Streams and producer settings, topic checks):
+     * each answer encodes the largest model at its widest, so it is kept per configuration.
+     */
+    private static final Map<StreamlearnConfig, Integer> LIMITS = Collections.synchronizedMap(new WeakHashMap<>());
+
     /** The limit for every record that carries a model: the largest one's worst case plus headroom, at least Kafka's default. */
     public static int recordLimit(StreamlearnConfig config) {
+        Integer known = LIMITS.get(config);
+        if (known != null) {
+            return known;
+        }
+        int limit = computeLimit(config);
+        LIMITS.put(config, limit);
+        return limit;
+    }
+
+    private static int computeLimit(StreamlearnConfig config) {
         long largest = 0;
         String largestModel = null;
         for (ModelConfig m : config.models().values()) {

@@ -1,6 +1,5 @@
 package io.streamlearn.topology;
 
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -57,7 +56,14 @@ public record RecordLimits(int scoredEvents, int deadLetters) {
 
     /** The size of a record once written, counted as {@link RecordLimits} does: never below Kafka's own estimate. */
     public static long sizeOf(byte[] key, byte[] value, Headers headers) {
-        return sizeOf(key, value, headers == null ? new Header[0] : headers.toArray());
+        // Counted on every scored event: iterated in place, no array or encoded key per record.
+        long size = BATCH_OVERHEAD + RECORD_OVERHEAD + length(key) + length(value);
+        if (headers != null) {
+            for (Header h : headers) {
+                size += headerSize(h.key(), h.value());
+            }
+        }
+        return size;
     }
 
     public static long sizeOf(byte[] key, byte[] value, Header[] headers) {
@@ -69,7 +75,28 @@ public record RecordLimits(int scoredEvents, int deadLetters) {
     }
 
     static long headerSize(String key, byte[] value) {
-        return HEADER_OVERHEAD + key.getBytes(StandardCharsets.UTF_8).length + length(value);
+        return HEADER_OVERHEAD + utf8Length(key) + length(value);
+    }
+
+    /** What {@code s.getBytes(UTF_8).length} gives (a lone surrogate becomes one '?'), without encoding. */
+    static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n += 1;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                n += 1;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     private static int length(byte[] bytes) {

@@ -27,6 +27,15 @@ import org.junit.jupiter.api.Test;
  * its size and SHA-256; what is kept of key and value is their start.
  */
 class DeadLetterBoundsTest {
+
+    /** Header keys are counted without encoding them, as many bytes as UTF-8 makes of them. */
+    @Test
+    void headerKeysAreCountedAsTheirUtf8Bytes() {
+        for (String key : List.of("", "streamlearn.dlq.reason", "é", "中文", "\uD83D\uDE00 emoji", "lone \uD800 high",
+                "lone \uDC00 low", "end \uD83D", "\u07FF\u0800\uFFFF")) {
+            assertEquals(key.getBytes(StandardCharsets.UTF_8).length, RecordLimits.utf8Length(key), key);
+        }
+    }
     private static final int LIMIT = 64 * 1024;
     private static final RecordMetadata SOURCE = new RecordMetadata() {
         @Override
