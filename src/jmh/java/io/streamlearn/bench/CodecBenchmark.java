@@ -2,9 +2,9 @@ package io.streamlearn.bench;
 
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.Format;
-import io.streamlearn.codec.Prediction;
-import io.streamlearn.codec.UnlabeledEvent;
+import io.streamlearn.config.Format;
+import io.streamlearn.codec.ScoredEvent;
+import io.streamlearn.codec.Event;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -33,10 +33,10 @@ public class CodecBenchmark {
     @Param({"JSON", "AVRO"})
     String format;
 
-    private Codec<UnlabeledEvent> events;
-    private Codec<Prediction> predictions;
+    private Codec<Event> events;
+    private Codec<ScoredEvent> predictions;
     private byte[] event;
-    private Prediction prediction;
+    private ScoredEvent prediction;
 
     @Setup
     public void setUp() {
@@ -48,12 +48,12 @@ public class CodecBenchmark {
         for (int j = 0; j < x.length; j++) {
             x[j] = r.nextGaussian();
         }
-        event = events.encode(new UnlabeledEvent("e123456", null, x));
-        prediction = new Prediction("e123456", "default", 42, new double[] {r.nextDouble()}, 1, 1764300000000L);
+        event = events.encode(new Event("e123456", null, x));
+        prediction = new ScoredEvent("e123456", "default", 42, new double[] {r.nextDouble()}, 1, 1764300000000L);
     }
 
     @Benchmark
-    public UnlabeledEvent decodeEvent() {
+    public Event decodeEvent() {
         return events.decode(event);
     }
 

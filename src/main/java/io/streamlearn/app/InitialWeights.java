@@ -1,14 +1,14 @@
 package io.streamlearn.app;
 
+import io.streamlearn.snapshot.SnapshotMapper;
+import io.streamlearn.snapshot.WeightsReader;
 import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.SnapshotMapper;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;
-import io.streamlearn.kafka.WeightsReader;
 import io.streamlearn.learn.OnlineLearner;
 import java.util.Map;
 import java.util.Properties;

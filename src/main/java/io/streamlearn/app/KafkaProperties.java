@@ -3,7 +3,7 @@ package io.streamlearn.app;
 import io.streamlearn.config.StreamlearnConfig;
 import java.util.HashMap;
 import java.util.Map;
-import io.streamlearn.topology.ModelRecordSizes;
+import io.streamlearn.snapshot.ModelRecordSizes;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
 

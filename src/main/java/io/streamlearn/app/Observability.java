@@ -13,7 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamlearn.http.DashboardHistory;
 import io.streamlearn.http.HttpApi;
 import io.streamlearn.metrics.LearnerMetrics;
-import io.streamlearn.topology.ModelRegistry;
+import io.streamlearn.snapshot.ModelRegistry;
 import io.streamlearn.topology.TopologyListener;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.lifecycle.ShutdownSequence;

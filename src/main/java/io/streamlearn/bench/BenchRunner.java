@@ -6,9 +6,9 @@ import io.streamlearn.app.StreamlearnApp;
 import io.streamlearn.app.StreamsSettings;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.Example;
-import io.streamlearn.codec.Format;
-import io.streamlearn.codec.UnlabeledEvent;
+import io.streamlearn.codec.LabeledExample;
+import io.streamlearn.config.Format;
+import io.streamlearn.codec.Event;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.config.TopicNames;
@@ -173,8 +173,8 @@ public final class BenchRunner {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, "524288");
-        Codec<Example> ex = Codecs.examples(plan.format(), plan.dims());
-        Codec<UnlabeledEvent> ev = Codecs.events(plan.format(), plan.dims());
+        Codec<LabeledExample> ex = Codecs.examples(plan.format(), plan.dims());
+        Codec<Event> ev = Codecs.events(plan.format(), plan.dims());
         Random r = new Random(1);
         long t0 = System.currentTimeMillis() - plan.count();
         Deliveries delivered = new Deliveries();
@@ -187,8 +187,8 @@ public final class BenchRunner {
                     s += x[j] * (j % 2 == 0 ? 1 : -1);
                 }
                 byte[] key = Integer.toString(i).getBytes();
-                producer.send(new ProducerRecord<>(examples, null, t0 + i, key, ex.encode(Example.of(null, null, x, s > 0 ? 1 : 0))), delivered);
-                producer.send(new ProducerRecord<>(events, null, t0 + i, key, ev.encode(new UnlabeledEvent("e" + i, null, x))), delivered);
+                producer.send(new ProducerRecord<>(examples, null, t0 + i, key, ex.encode(LabeledExample.of(null, null, x, s > 0 ? 1 : 0))), delivered);
+                producer.send(new ProducerRecord<>(events, null, t0 + i, key, ev.encode(new Event("e" + i, null, x))), delivered);
             }
             producer.flush();
         }
@@ -315,7 +315,7 @@ public final class BenchRunner {
             consumer.assign(parts);
             consumer.seekToEnd(parts);
             parts.forEach(consumer::position);
-            Codec<UnlabeledEvent> ev = Codecs.events(plan.format(), plan.dims());
+            Codec<Event> ev = Codecs.events(plan.format(), plan.dims());
             double[] x = new double[plan.dims()];
             long t0 = System.nanoTime();
             Deliveries sent = new Deliveries();
@@ -330,7 +330,7 @@ public final class BenchRunner {
                         }
                     }
                     producer.send(new ProducerRecord<>(eventsTopic, null, System.currentTimeMillis(),
-                            Integer.toString(i).getBytes(), ev.encode(new UnlabeledEvent("l" + i, null, x))), sent);
+                            Integer.toString(i).getBytes(), ev.encode(new Event("l" + i, null, x))), sent);
                 }
                 producer.flush();
             }, "bench-latency-sender");

@@ -6,7 +6,7 @@ import io.streamlearn.bench.BenchMedians;
 import io.streamlearn.bench.BenchResult;
 import io.streamlearn.bench.BenchRunner;
 import io.streamlearn.bench.LatencyResult;
-import io.streamlearn.kafka.EmbeddedKafkaBroker;
+import io.streamlearn.broker.EmbeddedKafkaBroker;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -78,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
                 throw new UserError("--modes takes stochastic, count and/or window, got '" + m + "'");
             }
         }
-        io.streamlearn.codec.Format recordFormat = recordFormat();
+        io.streamlearn.config.Format recordFormat = recordFormat();
         PrintStream progress = json ? System.err : System.out;
         Path state = Files.createTempDirectory("streamlearn-bench");
         BenchRunner runner;
@@ -147,10 +147,10 @@ final class BenchCommand implements Callable<Integer> {
         return String.join(" / ", values.stream().map(v -> String.format(Locale.ROOT, format, v)).toList());
     }
 
-    private io.streamlearn.codec.Format recordFormat() {
+    private io.streamlearn.config.Format recordFormat() {
         return switch (format.toLowerCase(Locale.ROOT)) {
-            case "json" -> io.streamlearn.codec.Format.JSON;
-            case "avro" -> io.streamlearn.codec.Format.AVRO;
+            case "json" -> io.streamlearn.config.Format.JSON;
+            case "avro" -> io.streamlearn.config.Format.AVRO;
             default -> throw new UserError("--format takes json or avro, got '" + format + "'");
         };
     }

@@ -1,6 +1,6 @@
 package io.streamlearn.cli;
 
-import io.streamlearn.kafka.EmbeddedKafkaBroker;
+import io.streamlearn.broker.EmbeddedKafkaBroker;
 import io.streamlearn.lifecycle.ShutdownSequence;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,12 +1,12 @@
 package io.streamlearn.cli;
 
-import io.streamlearn.app.DemoFeed;
+import io.streamlearn.demo.DemoFeed;
 import io.streamlearn.app.LearnerStoppedException;
-import io.streamlearn.app.ServedDemo;
-import io.streamlearn.app.TutorialDemo;
+import io.streamlearn.demo.ServedDemo;
+import io.streamlearn.demo.TutorialDemo;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
-import io.streamlearn.kafka.EmbeddedKafkaBroker;
+import io.streamlearn.broker.EmbeddedKafkaBroker;
 import io.streamlearn.lifecycle.ShutdownSequence;
 import java.io.IOException;
 import java.io.PrintStream;

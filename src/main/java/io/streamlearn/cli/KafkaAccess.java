@@ -6,7 +6,7 @@ import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codecs;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.BrokerUnavailableException;
-import io.streamlearn.kafka.WeightsReader;
+import io.streamlearn.snapshot.WeightsReader;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;

@@ -3,7 +3,7 @@ package io.streamlearn.cli;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codecs;
 import io.streamlearn.config.StreamlearnConfig;
-import io.streamlearn.kafka.WeightsReader;
+import io.streamlearn.snapshot.WeightsReader;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;

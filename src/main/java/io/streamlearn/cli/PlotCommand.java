@@ -1,8 +1,9 @@
 package io.streamlearn.cli;
 
+import io.streamlearn.model.Label;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.SnapshotMapper;
+import io.streamlearn.snapshot.SnapshotMapper;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.data.CsvRows;
 import io.streamlearn.data.Datasets;
@@ -113,7 +114,7 @@ final class PlotCommand implements Callable<Integer> {
         List<LabeledRow> rows = new ArrayList<>();
         try (KafkaEpochSource source = new KafkaEpochSource(p, config.topics().examples(), KafkaEpochSource.StartAt.beginning(),
                 Codecs.examples(config.formats().examples(), config.maxFeatures()), new ModelResolver(config), id,
-                e -> !e.hasVectorLabel(), 100_000)) {
+                e -> e.label() instanceof Label.Scalar, 100_000)) {
             if (source.rangeSize() > 100_000) {
                 throw new UserError("the examples topic holds " + source.rangeSize() + " records; plot at most 100000 (use --csv)");
             }

@@ -1,20 +1,21 @@
 package io.streamlearn.cli;
 
+import io.streamlearn.model.Label;
 import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.Example;
-import io.streamlearn.codec.Format;
+import io.streamlearn.codec.LabeledExample;
+import io.streamlearn.config.Format;
 import io.streamlearn.codec.HeaderNames;
 import io.streamlearn.codec.JsonExampleCodec;
 import io.streamlearn.codec.PlainHeader;
-import io.streamlearn.codec.UnlabeledEvent;
+import io.streamlearn.codec.Event;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.data.CsvRows;
 import io.streamlearn.data.Generators;
 import io.streamlearn.data.LabeledRow;
-import io.streamlearn.kafka.WeightsReader;
+import io.streamlearn.snapshot.WeightsReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -139,8 +140,8 @@ final class ProduceCommand implements Callable<Integer> {
         Format examplesFormat = format == null ? config.formats().examples() : parseFormat(format);
         Format eventsFormat = format == null ? config.formats().events() : parseFormat(format);
         KafkaAccess.connect(config);
-        Codec<Example> exampleCodec = Codecs.examples(examplesFormat, config.maxFeatures());
-        Codec<UnlabeledEvent> eventCodec = Codecs.events(eventsFormat, config.maxFeatures());
+        Codec<LabeledExample> exampleCodec = Codecs.examples(examplesFormat, config.maxFeatures());
+        Codec<Event> eventCodec = Codecs.events(eventsFormat, config.maxFeatures());
         Random holdoutDraw = new Random(seed ^ 0x5DEECE66DL);
         java.util.BitSet exactHoldout = exactHoldout(total(), holdoutDraw);
         long produced = 0;
@@ -171,18 +172,19 @@ final class ProduceCommand implements Callable<Integer> {
             List<ProducerRecord<byte[], byte[]>> heldBack = new ArrayList<>();
             String eventModel = null;
             while (produced < limit && input.hasNext()) {
-                Example e = input.next(produced);
+                LabeledExample e = input.next(produced);
                 String id = e.id() != null ? e.id() : "p-" + produced;
                 String m = model != null ? model : e.model();
                 byte[] key = bytes(input.key() != null ? input.key() : id);
                 boolean heldOutNow = exactHoldout != null ? exactHoldout.get((int) produced)
                         : holdout > 0 && holdoutDraw.nextDouble() < holdout;
                 if (heldOutNow) {
-                    String label = e.hasVectorLabel() ? java.util.Arrays.toString(e.labelVector()) : JsonExampleCodec.number(e.label());
+                    String label = e.label() instanceof Label.Vector v ? java.util.Arrays.toString(v.target())
+                            : JsonExampleCodec.number(((Label.Scalar) e.label()).value());
                     List<Header> h = List.of(new PlainHeader(HeaderNames.TRUE_LABEL, bytes(label)));
                     ProducerRecord<byte[], byte[]> event = new ProducerRecord<>(config.topics().events(), null,
                             stamp(stampBase, produced), key,
-                            eventCodec.encode(new UnlabeledEvent(id, m, e.features())), h);
+                            eventCodec.encode(new Event(id, m, e.features())), h);
                     eventModel = eventModel != null ? eventModel : m != null ? m : config.defaultModel();
                     if (heldBack.size() < MAX_HELD_BACK) {
                         heldBack.add(event);
@@ -195,7 +197,7 @@ final class ProduceCommand implements Callable<Integer> {
                     heldOut++;
                 } else {
                     producer.send(new ProducerRecord<>(config.topics().examples(), null, stamp(stampBase, produced), key,
-                            exampleCodec.encode(new Example(id, m, e.features(), e.label(), e.labelVector()))), delivered);
+                            exampleCodec.encode(new LabeledExample(id, m, e.features(), e.label()))), delivered);
                 }
                 produced++;
                 bar.update(produced);
@@ -334,7 +336,7 @@ final class ProduceCommand implements Callable<Integer> {
     private interface Input extends AutoCloseable {
         boolean hasNext();
 
-        Example next(long index);
+        LabeledExample next(long index);
 
         String key();
 
@@ -367,9 +369,9 @@ final class ProduceCommand implements Callable<Integer> {
                     return rows.hasNext();
                 }
 
-                public Example next(long index) {
+                public LabeledExample next(long index) {
                     LabeledRow r = rows.next();
-                    return Example.of(null, null, r.features(), r.label());
+                    return LabeledExample.of(null, null, r.features(), r.label());
                 }
 
                 public String key() {
@@ -411,13 +413,13 @@ final class ProduceCommand implements Callable<Integer> {
                     }
                 }
 
-                public Example next(long index) {
+                public LabeledExample next(long index) {
                     try {
                         row = csv.next();
                     } catch (IllegalArgumentException e) {
                         throw new UserError(e.getMessage());
                     }
-                    return new Example(row.id(), null, row.features(), row.label(), null);
+                    return LabeledExample.of(row.id(), null, row.features(), row.label());
                 }
 
                 public String key() {
@@ -456,7 +458,7 @@ final class ProduceCommand implements Callable<Integer> {
                 }
             }
 
-            public Example next(long index) {
+            public LabeledExample next(long index) {
                 String s = line;
                 line = null;
                 try {

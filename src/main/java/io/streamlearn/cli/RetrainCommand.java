@@ -1,19 +1,20 @@
 package io.streamlearn.cli;
 
+import io.streamlearn.model.RecordCheck;
 import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.Example;
+import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.codec.HeaderNames;
-import io.streamlearn.codec.SnapshotMapper;
+import io.streamlearn.snapshot.SnapshotMapper;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.config.UpdateMode;
 import io.streamlearn.eval.Prequential;
-import io.streamlearn.kafka.WeightsReader;
+import io.streamlearn.snapshot.WeightsReader;
 import io.streamlearn.model.ModelSpec;
 import io.streamlearn.model.Network;
 import io.streamlearn.model.OptimizerKind;
@@ -132,9 +133,7 @@ final class RetrainCommand implements Callable<Integer> {
         EpochStats last;
         Prequential tested = null;
         long total;
-        Predicate<Example> fits = e -> e.features().length == spec.inputSize()
-                && java.util.Arrays.stream(e.features()).allMatch(Double::isFinite)
-                && (e.hasVectorLabel() ? e.labelVector().length == spec.outputSize() : checker.isValidLabel(e.label()));
+        Predicate<LabeledExample> fits = e -> RecordCheck.example(id, spec, e.features(), e.label()) == null;
         try (KafkaEpochSource source = new KafkaEpochSource(client, config.topics().examples(), startAt,
                 Codecs.examples(config.formats().examples(), config.maxFeatures()), new ModelResolver(config), id, fits, buffer);
              KafkaEpochSource testSet = testEvents ? KafkaEpochSource.heldOutEvents(client, config.topics().events(),

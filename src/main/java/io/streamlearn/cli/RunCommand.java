@@ -6,7 +6,7 @@ import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.BrokerUnavailableException;
 import io.streamlearn.app.Observability;
 import io.streamlearn.http.HttpApi;
-import io.streamlearn.topology.ModelRegistry;
+import io.streamlearn.snapshot.ModelRegistry;
 import picocli.CommandLine.Option;
 import java.time.Duration;
 import java.util.concurrent.Callable;

@@ -9,7 +9,7 @@ import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
 import io.streamlearn.codec.HeaderNames;
 import io.streamlearn.codec.InvalidRecordException;
-import io.streamlearn.codec.Prediction;
+import io.streamlearn.codec.ScoredEvent;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.topology.DeadLetters;
 import java.io.PrintStream;
@@ -93,7 +93,7 @@ final class TailCommand implements Callable<Integer> {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + (long) (timeout * 1e9);
         long seen = 0;
-        Codec<Prediction> predictions = Codecs.predictions(config.formats().scoredEvents());
+        Codec<ScoredEvent> predictions = Codecs.predictions(config.formats().scoredEvents());
         Codec<WeightSnapshot> snapshots = Codecs.snapshots(config.formats().weights());
         AvroJson<WeightSnapshot> snapshotJson = new AvroJson<>(WeightSnapshot.getClassSchema());
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -153,7 +153,7 @@ final class TailCommand implements Callable<Integer> {
         };
     }
 
-    private String render(Stream stream, ConsumerRecord<byte[], byte[]> r, Codec<Prediction> predictions,
+    private String render(Stream stream, ConsumerRecord<byte[], byte[]> r, Codec<ScoredEvent> predictions,
                           Codec<WeightSnapshot> snapshots, AvroJson<WeightSnapshot> snapshotJson) {
         try {
             return switch (stream) {
@@ -166,8 +166,8 @@ final class TailCommand implements Callable<Integer> {
         }
     }
 
-    private String renderScored(ConsumerRecord<byte[], byte[]> r, Codec<Prediction> codec) {
-        Prediction p = codec.decode(r.value());
+    private String renderScored(ConsumerRecord<byte[], byte[]> r, Codec<ScoredEvent> codec) {
+        ScoredEvent p = codec.decode(r.value());
         if (model != null && !model.equals(p.model())) {
             return null;
         }
@@ -183,7 +183,7 @@ final class TailCommand implements Callable<Integer> {
                     (double) correct / compared, correct, compared);
         }
         if (json) {
-            return new String(Codecs.predictions(io.streamlearn.codec.Format.JSON).encode(p), StandardCharsets.UTF_8);
+            return new String(Codecs.predictions(io.streamlearn.config.Format.JSON).encode(p), StandardCharsets.UTF_8);
         }
         return String.format(Locale.ROOT, "%s model=%s v%d id=%s label=%d output=%s%s",
                 Instant.ofEpochMilli(p.timestamp()), p.model(), p.version(), p.id(), p.label(), fmt(p.output()), verdict);

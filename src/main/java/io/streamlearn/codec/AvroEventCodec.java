@@ -1,27 +1,26 @@
 package io.streamlearn.codec;
 
-import io.streamlearn.avro.Event;
 import java.util.List;
 
-/** Events to score as Avro single-object encoded {@link Event}. */
-public final class AvroEventCodec implements Codec<UnlabeledEvent> {
-    private final AvroSingleObject<Event> avro = AvroSingleObject.of(Event.getClassSchema());
+/** Events to score as Avro single-object encoded {@link io.streamlearn.avro.Event}. */
+public final class AvroEventCodec implements Codec<Event> {
+    private final AvroSingleObject<io.streamlearn.avro.Event> avro = AvroSingleObject.of(io.streamlearn.avro.Event.getClassSchema());
     private final int maxFeatures;
-    private Event reuse;
+    private io.streamlearn.avro.Event reuse;
 
     public AvroEventCodec(int maxFeatures) {
         this.maxFeatures = maxFeatures;
     }
 
     @Override
-    public UnlabeledEvent decode(byte[] bytes) {
+    public Event decode(byte[] bytes) {
         reuse = avro.decode(bytes, reuse);
         double[] x = AvroLists.features(reuse.getFeatures(), maxFeatures);
-        return new UnlabeledEvent(reuse.getId(), reuse.getModel(), x);
+        return new Event(reuse.getId(), reuse.getModel(), x);
     }
 
     @Override
-    public byte[] encode(UnlabeledEvent e) {
-        return avro.encode(new Event(e.id(), e.model(), AvroLists.view(e.features())));
+    public byte[] encode(Event e) {
+        return avro.encode(new io.streamlearn.avro.Event(e.id(), e.model(), AvroLists.view(e.features())));
     }
 }

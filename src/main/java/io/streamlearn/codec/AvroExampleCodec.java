@@ -1,20 +1,20 @@
 package io.streamlearn.codec;
 
-import io.streamlearn.avro.LabeledExample;
+import io.streamlearn.model.Label;
 import java.util.List;
 
-/** Labeled examples as Avro single-object encoded {@link LabeledExample}. */
-public final class AvroExampleCodec implements Codec<Example> {
-    private final AvroSingleObject<LabeledExample> avro = AvroSingleObject.of(LabeledExample.getClassSchema());
+/** Labeled examples as Avro single-object encoded {@link io.streamlearn.avro.LabeledExample}. */
+public final class AvroExampleCodec implements Codec<LabeledExample> {
+    private final AvroSingleObject<io.streamlearn.avro.LabeledExample> avro = AvroSingleObject.of(io.streamlearn.avro.LabeledExample.getClassSchema());
     private final int maxFeatures;
-    private LabeledExample reuse;
+    private io.streamlearn.avro.LabeledExample reuse;
 
     public AvroExampleCodec(int maxFeatures) {
         this.maxFeatures = maxFeatures;
     }
 
     @Override
-    public Example decode(byte[] bytes) {
+    public LabeledExample decode(byte[] bytes) {
         reuse = avro.decode(bytes, reuse);
         double[] x = AvroLists.features(reuse.getFeatures(), maxFeatures);
         Object label = reuse.getLabel();
@@ -24,16 +24,17 @@ public final class AvroExampleCodec implements Codec<Example> {
         String id = reuse.getId();
         String model = reuse.getModel();
         if (label instanceof Double d) {
-            return new Example(id, model, x, d, null);
+            return LabeledExample.of(id, model, x, d);
         }
         @SuppressWarnings("unchecked")
         List<Double> vector = (List<Double>) label;
-        return new Example(id, model, x, Double.NaN, AvroLists.toArray(vector));
+        return LabeledExample.of(id, model, x, AvroLists.toArray(vector));
     }
 
     @Override
-    public byte[] encode(Example e) {
-        Object label = e.hasVectorLabel() ? AvroLists.view(e.labelVector()) : (Object) e.label();
-        return avro.encode(new LabeledExample(e.id(), e.model(), AvroLists.view(e.features()), label));
+    public byte[] encode(LabeledExample e) {
+        Object label = e.label() instanceof Label.Vector v
+                ? AvroLists.view(v.target()) : (Object) ((Label.Scalar) e.label()).value();
+        return avro.encode(new io.streamlearn.avro.LabeledExample(e.id(), e.model(), AvroLists.view(e.features()), label));
     }
 }

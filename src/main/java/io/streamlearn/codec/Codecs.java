@@ -1,5 +1,6 @@
 package io.streamlearn.codec;
 
+import io.streamlearn.config.Format;
 import io.streamlearn.avro.ModelCheckpoint;
 import io.streamlearn.avro.WeightSnapshot;
 
@@ -8,15 +9,15 @@ public final class Codecs {
     private Codecs() {
     }
 
-    public static Codec<Example> examples(Format format, int maxFeatures) {
+    public static Codec<LabeledExample> examples(Format format, int maxFeatures) {
         return format == Format.AVRO ? new AvroExampleCodec(maxFeatures) : new JsonExampleCodec(maxFeatures);
     }
 
-    public static Codec<UnlabeledEvent> events(Format format, int maxFeatures) {
+    public static Codec<Event> events(Format format, int maxFeatures) {
         return format == Format.AVRO ? new AvroEventCodec(maxFeatures) : new JsonEventCodec(maxFeatures);
     }
 
-    public static Codec<Prediction> predictions(Format format) {
+    public static Codec<ScoredEvent> predictions(Format format) {
         return format == Format.AVRO ? new AvroPredictionCodec() : new JsonPredictionCodec();
     }
 

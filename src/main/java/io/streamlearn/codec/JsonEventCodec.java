@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 
 /** {@code {"id": "e2", "model": "default", "features": [0.5, 1.2]}}; id and model optional, other fields ignored. */
-public final class JsonEventCodec implements Codec<UnlabeledEvent> {
+public final class JsonEventCodec implements Codec<Event> {
     private final JsonRecordBuffers buffers = new JsonRecordBuffers();
     private final int maxFeatures;
 
@@ -14,7 +14,7 @@ public final class JsonEventCodec implements Codec<UnlabeledEvent> {
     }
 
     @Override
-    public UnlabeledEvent decode(byte[] bytes) {
+    public Event decode(byte[] bytes) {
         try (JsonParser p = JsonShapes.open(bytes)) {
             String id = null;
             String model = null;
@@ -36,14 +36,14 @@ public final class JsonEventCodec implements Codec<UnlabeledEvent> {
             if (features == null) {
                 throw new InvalidRecordException(DeadLetterReason.MISSING_FIELD, "missing field 'features'");
             }
-            return new UnlabeledEvent(id, model, features);
+            return new Event(id, model, features);
         } catch (IOException e) {
             throw JsonShapes.malformed(e);
         }
     }
 
     @Override
-    public byte[] encode(UnlabeledEvent e) {
+    public byte[] encode(Event e) {
         return buffers.write(g -> {
             g.writeStartObject();
             if (e.id() != null) {

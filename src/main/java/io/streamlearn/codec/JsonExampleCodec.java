@@ -1,11 +1,12 @@
 package io.streamlearn.codec;
 
+import io.streamlearn.model.Label;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 
 /** {@code {"id": "e1", "model": "default", "features": [0.5, 1.2], "label": 1}}; id and model optional. */
-public final class JsonExampleCodec implements Codec<Example> {
+public final class JsonExampleCodec implements Codec<LabeledExample> {
     private final JsonRecordBuffers buffers = new JsonRecordBuffers();
     private final int maxFeatures;
 
@@ -14,7 +15,7 @@ public final class JsonExampleCodec implements Codec<Example> {
     }
 
     @Override
-    public Example decode(byte[] bytes) {
+    public LabeledExample decode(byte[] bytes) {
         try (JsonParser p = JsonShapes.open(bytes)) {
             String id = null;
             String model = null;
@@ -53,7 +54,8 @@ public final class JsonExampleCodec implements Codec<Example> {
             if (!hasLabel) {
                 throw new InvalidRecordException(DeadLetterReason.MISSING_FIELD, "missing field 'label'");
             }
-            return new Example(id, model, features, label, labelVector);
+            return labelVector == null ? LabeledExample.of(id, model, features, label)
+                    : LabeledExample.of(id, model, features, labelVector);
         } catch (IOException e) {
             throw JsonShapes.malformed(e);
         }
@@ -65,7 +67,7 @@ public final class JsonExampleCodec implements Codec<Example> {
     }
 
     @Override
-    public byte[] encode(Example e) {
+    public byte[] encode(LabeledExample e) {
         return buffers.write(g -> {
             g.writeStartObject();
             if (e.id() != null) {
@@ -75,12 +77,15 @@ public final class JsonExampleCodec implements Codec<Example> {
                 g.writeStringField("model", e.model());
             }
             JsonShapes.writeDoubles(g, "features", e.features());
-            if (e.hasVectorLabel()) {
-                JsonShapes.writeDoubles(g, "label", e.labelVector());
-            } else if (e.label() == Math.rint(e.label()) && Math.abs(e.label()) < 1e15) {
-                g.writeNumberField("label", (long) e.label());
+            if (e.label() instanceof Label.Vector v) {
+                JsonShapes.writeDoubles(g, "label", v.target());
             } else {
-                g.writeNumberField("label", e.label());
+                double y = ((Label.Scalar) e.label()).value();
+                if (y == Math.rint(y) && Math.abs(y) < 1e15) {
+                    g.writeNumberField("label", (long) y);
+                } else {
+                    g.writeNumberField("label", y);
+                }
             }
             g.writeEndObject();
         });

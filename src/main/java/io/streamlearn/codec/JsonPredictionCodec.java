@@ -5,11 +5,11 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 
 /** {@code {"id": "e2", "model": "default", "version": 12, "output": [0.93], "label": 1, "timestamp": 1764300000000}}. */
-public final class JsonPredictionCodec implements Codec<Prediction> {
+public final class JsonPredictionCodec implements Codec<ScoredEvent> {
     private final JsonRecordBuffers buffers = new JsonRecordBuffers();
 
     @Override
-    public Prediction decode(byte[] bytes) {
+    public ScoredEvent decode(byte[] bytes) {
         try (JsonParser p = JsonShapes.open(bytes)) {
             String id = null;
             String model = null;
@@ -33,14 +33,14 @@ public final class JsonPredictionCodec implements Codec<Prediction> {
             if (model == null || output == null) {
                 throw new InvalidRecordException(DeadLetterReason.MISSING_FIELD, "a scored event needs 'model' and 'output'");
             }
-            return new Prediction(id, model, version, output, label, timestamp);
+            return new ScoredEvent(id, model, version, output, label, timestamp);
         } catch (IOException e) {
             throw JsonShapes.malformed(e);
         }
     }
 
     @Override
-    public byte[] encode(Prediction s) {
+    public byte[] encode(ScoredEvent s) {
         return buffers.write(g -> {
             g.writeStartObject();
             if (s.id() != null) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.streamlearn.codec.Format;
 import io.streamlearn.model.Activation;
 import io.streamlearn.model.LayerSpec;
 import io.streamlearn.model.LossKind;

@@ -1,6 +1,5 @@
 package io.streamlearn.config;
 
-import io.streamlearn.codec.Format;
 
 /** Value format of each topic (dead letters keep the original bytes, whatever their format). */
 public record TopicFormats(Format examples, Format events, Format scoredEvents, Format weights) {

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamlearn.codec.DeadLetterReason;
 import io.streamlearn.metrics.LearnerMetrics;
-import io.streamlearn.topology.ModelRegistry;
-import io.streamlearn.topology.PublishedModel;
+import io.streamlearn.snapshot.ModelRegistry;
+import io.streamlearn.snapshot.DecodedSnapshot;
 import io.streamlearn.topology.TopologyListener;
 import java.util.ArrayDeque;
 import java.util.Comparator;
@@ -80,7 +80,7 @@ public final class DashboardHistory implements TopologyListener, AutoCloseable {
     /** Takes one sample of every model (public so tests need not wait a second). */
     public synchronized void sample() {
         long now = System.currentTimeMillis();
-        for (PublishedModel p : registry.all()) {
+        for (DecodedSnapshot p : registry.all()) {
             Map<String, Object> live = metrics.snapshot(p.model());
             long trained = ((Number) live.getOrDefault("examplesTrained", 0L)).longValue();
             long before = lastTrained.getOrDefault(p.model(), trained);
@@ -111,7 +111,7 @@ public final class DashboardHistory implements TopologyListener, AutoCloseable {
                 .forEach(e -> reasons.put(e.getKey().name(), e.getValue().get()));
         root.put("scored", scoredTotal.get());
         ObjectNode models = root.putObject("models");
-        for (PublishedModel p : registry.all().stream().sorted(Comparator.comparing(PublishedModel::model)).toList()) {
+        for (DecodedSnapshot p : registry.all().stream().sorted(Comparator.comparing(DecodedSnapshot::model)).toList()) {
             ObjectNode m = models.putObject(p.model());
             m.put("version", p.version());
             m.put("inputs", p.network().inputSize());

@@ -1,5 +1,6 @@
 package io.streamlearn.http;
 
+import io.streamlearn.model.RecordCheck;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,8 +12,8 @@ import io.streamlearn.avro.LayerWeights;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.metrics.LearnerMetrics;
 import io.streamlearn.model.Network;
-import io.streamlearn.topology.ModelRegistry;
-import io.streamlearn.topology.PublishedModel;
+import io.streamlearn.snapshot.ModelRegistry;
+import io.streamlearn.snapshot.DecodedSnapshot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -153,7 +154,7 @@ public final class HttpApi implements AutoCloseable {
         sendJson(ex, 200, arr);
     }
 
-    private ObjectNode summary(PublishedModel p) {
+    private ObjectNode summary(DecodedSnapshot p) {
         WeightSnapshot s = p.snapshot();
         ObjectNode n = JSON.createObjectNode();
         n.put("model", p.model());
@@ -167,8 +168,8 @@ public final class HttpApi implements AutoCloseable {
         return n;
     }
 
-    private PublishedModel find(String id) {
-        PublishedModel p = registry.get(id);
+    private DecodedSnapshot find(String id) {
+        DecodedSnapshot p = registry.get(id);
         if (p == null) {
             throw new ApiError(404, "model '" + id + "' has no published weights on this instance");
         }
@@ -177,7 +178,7 @@ public final class HttpApi implements AutoCloseable {
 
     /** One model: spec, version, counters, prequential metrics, weights, and this instance's live figures. */
     private void model(HttpExchange ex, String id) throws IOException {
-        PublishedModel p = find(id);
+        DecodedSnapshot p = find(id);
         WeightSnapshot s = p.snapshot();
         ObjectNode n = JSON.createObjectNode();
         n.put("model", p.model());
@@ -231,22 +232,23 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void predict(HttpExchange ex, String id) throws IOException {
-        PublishedModel p = find(id);
+        DecodedSnapshot p = find(id);
         JsonNode body = readJson(ex);
         JsonNode f = body.get("features");
         if (f == null || !f.isArray()) {
             throw new ApiError(400, "the body must be {\"features\": [numbers...]}");
         }
         Network n = p.network();
-        if (f.size() != n.inputSize()) {
-            throw new ApiError(422, "model '" + id + "' takes " + n.inputSize() + " features, got " + f.size());
-        }
         double[] x = new double[f.size()];
         for (int i = 0; i < x.length; i++) {
-            if (!f.get(i).isNumber() || !Double.isFinite(f.get(i).asDouble())) {
+            if (!f.get(i).isNumber()) {
                 throw new ApiError(422, "features[" + i + "] must be a finite number");
             }
             x[i] = f.get(i).asDouble();
+        }
+        RecordCheck.Problem problem = RecordCheck.features(id, n.spec(), x);
+        if (problem != null) {
+            throw new ApiError(422, problem.detail());
         }
         double[] out = new double[n.outputSize()];
         int label;
@@ -268,7 +270,7 @@ public final class HttpApi implements AutoCloseable {
 
     /** The predicted class over a grid, for drawing a two-feature model's decision regions. */
     private void grid(HttpExchange ex, String id) throws IOException {
-        PublishedModel p = find(id);
+        DecodedSnapshot p = find(id);
         Network n = p.network();
         if (n.inputSize() != 2) {
             throw new ApiError(422, "model '" + id + "' has " + n.inputSize() + " inputs; a grid needs 2");

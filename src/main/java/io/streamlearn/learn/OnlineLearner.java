@@ -1,5 +1,6 @@
 package io.streamlearn.learn;
 
+import io.streamlearn.model.Label;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.SnapshotPolicy;
 import io.streamlearn.config.UpdateMode;
@@ -48,6 +49,13 @@ public final class OnlineLearner {
                 ? Network.withWeights(config.spec(), config.initialWeights(), config.initialBiases())
                 : Network.initialize(config.spec());
         return new OnlineLearner(config, n, new Prequential());
+    }
+
+    /** Test, then train on one labeled example; see {@link #learn(double[], double, double[], long, long)}. */
+    public int learn(double[] x, Label label, long timestamp, long streamTime) {
+        return label instanceof Label.Vector v
+                ? learn(x, Double.NaN, v.target(), timestamp, streamTime)
+                : learn(x, ((Label.Scalar) label).value(), null, timestamp, streamTime);
     }
 
     /**

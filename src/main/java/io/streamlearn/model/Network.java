@@ -166,14 +166,7 @@ public final class Network {
 
     /** Whether a numeric label can be learned by this network. */
     public boolean isValidLabel(double label) {
-        if (!Double.isFinite(label)) {
-            return false;
-        }
-        int m = outputSize();
-        if (m == 1) {
-            return !spec.loss().classification() || label == 0.0 || label == 1.0;
-        }
-        return label == Math.rint(label) && label >= 0 && label < m;
+        return RecordCheck.isValidScalar(spec, label);
     }
 
     /** The loss of an output already computed by {@link #predict} (for one output layer). */

@@ -1,9 +1,10 @@
 package io.streamlearn.retrain;
 
+import io.streamlearn.model.Label;
 import io.streamlearn.codec.Codec;
-import io.streamlearn.codec.Example;
+import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.codec.HeaderNames;
-import io.streamlearn.codec.UnlabeledEvent;
+import io.streamlearn.codec.Event;
 import io.streamlearn.codec.InvalidRecordException;
 import io.streamlearn.topology.ModelResolver;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,7 @@ public final class KafkaEpochSource implements EpochSource, AutoCloseable {
     private final RecordDecoder decoder;
     private final ModelResolver resolver;
     private final String model;
-    private final java.util.function.Predicate<Example> valid;
+    private final java.util.function.Predicate<LabeledExample> valid;
     private final int cacheLimit;
     private List<Cached> cache;
     private long skipped;
@@ -47,7 +48,7 @@ public final class KafkaEpochSource implements EpochSource, AutoCloseable {
     /** Turns a record into a labeled example; null or {@link InvalidRecordException} when it has none. */
     @FunctionalInterface
     private interface RecordDecoder {
-        Example decode(ConsumerRecord<byte[], byte[]> r);
+        LabeledExample decode(ConsumerRecord<byte[], byte[]> r);
     }
 
     /** Where to start reading: the beginning, a timestamp, or explicit offsets per partition. */
@@ -57,8 +58,8 @@ public final class KafkaEpochSource implements EpochSource, AutoCloseable {
         }
     }
 
-    public KafkaEpochSource(Properties clientProps, String topic, StartAt startAt, Codec<Example> codec,
-                            ModelResolver resolver, String model, java.util.function.Predicate<Example> valid, int cacheLimit) {
+    public KafkaEpochSource(Properties clientProps, String topic, StartAt startAt, Codec<LabeledExample> codec,
+                            ModelResolver resolver, String model, java.util.function.Predicate<LabeledExample> valid, int cacheLimit) {
         this(clientProps, topic, startAt, r -> codec.decode(r.value()), resolver, model, valid, cacheLimit);
     }
 
@@ -68,9 +69,9 @@ public final class KafkaEpochSource implements EpochSource, AutoCloseable {
      * test set of the tutorial's split, which the learner never trained on. Class labels only, as
      * for the holdout: an event whose label is a vector (or unreadable) is left out.
      */
-    public static KafkaEpochSource heldOutEvents(Properties clientProps, String topic, Codec<UnlabeledEvent> codec,
+    public static KafkaEpochSource heldOutEvents(Properties clientProps, String topic, Codec<Event> codec,
                                                  ModelResolver resolver, String model,
-                                                 java.util.function.Predicate<Example> valid, int cacheLimit) {
+                                                 java.util.function.Predicate<LabeledExample> valid, int cacheLimit) {
         return new KafkaEpochSource(clientProps, topic, StartAt.beginning(), r -> {
             Header truth = r.headers().lastHeader(HeaderNames.TRUE_LABEL);
             if (truth == null || truth.value() == null) {
@@ -82,13 +83,13 @@ public final class KafkaEpochSource implements EpochSource, AutoCloseable {
             } catch (NumberFormatException notAClass) {
                 return null;
             }
-            UnlabeledEvent e = codec.decode(r.value());
-            return new Example(e.id(), e.model(), e.features(), label, null);
+            Event e = codec.decode(r.value());
+            return LabeledExample.of(e.id(), e.model(), e.features(), label);
         }, resolver, model, valid, cacheLimit);
     }
 
     private KafkaEpochSource(Properties clientProps, String topic, StartAt startAt, RecordDecoder decoder,
-                             ModelResolver resolver, String model, java.util.function.Predicate<Example> valid, int cacheLimit) {
+                             ModelResolver resolver, String model, java.util.function.Predicate<LabeledExample> valid, int cacheLimit) {
         Properties p = new Properties();
         p.putAll(clientProps);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -165,13 +166,15 @@ public final class KafkaEpochSource implements EpochSource, AutoCloseable {
                 if (stop == null || r.offset() >= stop) {
                     continue;
                 }
-                Example e = usable(r);
+                LabeledExample e = usable(r);
                 if (e != null) {
                     long pos = Holdout.position(r.partition(), r.offset());
                     total++;
-                    sink.accept(e.features(), e.label(), e.labelVector(), pos);
+                    double scalar = e.label() instanceof Label.Scalar s ? s.value() : Double.NaN;
+                    double[] vector = e.label() instanceof Label.Vector v ? v.target() : null;
+                    sink.accept(e.features(), scalar, vector, pos);
                     if (filling != null) {
-                        filling.add(new Cached(e.features(), e.label(), e.labelVector(), pos));
+                        filling.add(new Cached(e.features(), scalar, vector, pos));
                     }
                 } else {
                     skipped++;
@@ -186,12 +189,12 @@ public final class KafkaEpochSource implements EpochSource, AutoCloseable {
         cache = filling;
     }
 
-    private Example usable(ConsumerRecord<byte[], byte[]> r) {
+    private LabeledExample usable(ConsumerRecord<byte[], byte[]> r) {
         if (r.value() == null) {
             return null;
         }
         try {
-            Example e = decoder.decode(r);
+            LabeledExample e = decoder.decode(r);
             return e != null && model.equals(resolver.resolve(e.model(), r.key())) && valid.test(e) ? e : null;
         } catch (InvalidRecordException bad) {
             return null;

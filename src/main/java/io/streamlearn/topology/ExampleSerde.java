@@ -2,8 +2,8 @@ package io.streamlearn.topology;
 
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.Example;
-import io.streamlearn.codec.Format;
+import io.streamlearn.codec.LabeledExample;
+import io.streamlearn.config.Format;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -12,17 +12,17 @@ import org.apache.kafka.common.serialization.Serializer;
  * shared by every stream thread and codecs reuse buffers, hence one codec per thread.
  */
 final class ExampleSerde {
-    private final ThreadLocal<Codec<Example>> codec;
+    private final ThreadLocal<Codec<LabeledExample>> codec;
 
     ExampleSerde(int maxFeatures) {
         this.codec = ThreadLocal.withInitial(() -> Codecs.examples(Format.AVRO, maxFeatures));
     }
 
-    Serializer<Example> serializer() {
+    Serializer<LabeledExample> serializer() {
         return (topic, data) -> data == null ? null : codec.get().encode(data);
     }
 
-    Deserializer<Example> deserializer() {
+    Deserializer<LabeledExample> deserializer() {
         return (topic, data) -> data == null ? null : codec.get().decode(data);
     }
 }

@@ -1,12 +1,16 @@
 package io.streamlearn.topology;
 
+import io.streamlearn.model.RecordCheck;
+import io.streamlearn.snapshot.DecodedSnapshot;
+import io.streamlearn.snapshot.ModelRegistry;
+import io.streamlearn.snapshot.SnapshotFit;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
 import io.streamlearn.codec.DeadLetterReason;
 import io.streamlearn.codec.InvalidRecordException;
-import io.streamlearn.codec.Prediction;
-import io.streamlearn.codec.UnlabeledEvent;
+import io.streamlearn.codec.ScoredEvent;
+import io.streamlearn.codec.Event;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.model.Network;
 import java.util.HashMap;
@@ -29,8 +33,8 @@ final class Scorer implements Processor<byte[], byte[], byte[], byte[]> {
     private final TopologyListener listener;
     private final Map<String, Scoring> byModel = new HashMap<>();
     private ProcessorContext<byte[], byte[]> context;
-    private Codec<UnlabeledEvent> events;
-    private Codec<Prediction> predictions;
+    private Codec<Event> events;
+    private Codec<ScoredEvent> predictions;
     private Codec<WeightSnapshot> snapshots;
     private ModelResolver resolver;
     private KeyValueStore<String, byte[]> weightsStore;
@@ -64,23 +68,18 @@ final class Scorer implements Processor<byte[], byte[], byte[], byte[]> {
             if (record.value() == null) {
                 throw new InvalidRecordException(DeadLetterReason.NULL_VALUE, "record has no value");
             }
-            UnlabeledEvent e = events.decode(record.value());
+            Event e = events.decode(record.value());
             String model = resolver.resolve(e.model(), record.key());
             Scoring s = current(model);
             double[] x = e.features();
-            if (x.length != s.network().inputSize()) {
-                throw new InvalidRecordException(DeadLetterReason.WRONG_DIMENSION,
-                        "model '" + model + "' takes " + s.network().inputSize() + " features, got " + x.length);
-            }
-            for (int i = 0; i < x.length; i++) {
-                if (!Double.isFinite(x[i])) {
-                    throw new InvalidRecordException(DeadLetterReason.NON_FINITE_VALUE, "features[" + i + "] is " + x[i]);
-                }
+            RecordCheck.Problem problem = RecordCheck.features(model, s.network().spec(), x);
+            if (problem != null) {
+                throw RecordProblems.invalid(problem);
             }
             s.network().predict(x, s.output());
             int label = s.network().predictClass(s.output());
             // The output buffer is encoded right away and never kept: no copy.
-            Prediction p = new Prediction(e.id(), model, s.version(), s.output(), label, record.timestamp());
+            ScoredEvent p = new ScoredEvent(e.id(), model, s.version(), s.output(), label, record.timestamp());
             byte[] scored = predictions.encode(p);
             // The scored event keeps the input's key, headers and id, none of which has a bound: a
             // valid event can make one Kafka would refuse, and one refused send stops the learner.
@@ -99,7 +98,7 @@ final class Scorer implements Processor<byte[], byte[], byte[], byte[]> {
     }
 
     private Scoring current(String model) {
-        PublishedModel newest = registry.get(model);
+        DecodedSnapshot newest = registry.get(model);
         if (newest == null) {
             newest = fromStore(model);
         }
@@ -122,7 +121,7 @@ final class Scorer implements Processor<byte[], byte[], byte[], byte[]> {
      * through the check the weights processor makes: a stored snapshot that does not fit the
      * configured model counts as no weights.
      */
-    private PublishedModel fromStore(String model) {
+    private DecodedSnapshot fromStore(String model) {
         byte[] bytes = weightsStore.get(model);
         if (bytes == null) {
             return null;

@@ -1,5 +1,7 @@
 package io.streamlearn.topology;
 
+import io.streamlearn.snapshot.ModelRecordSizes;
+import io.streamlearn.snapshot.ModelRegistry;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.TopicAdmin;
 import org.apache.kafka.common.config.TopicConfig;

@@ -1,12 +1,15 @@
 package io.streamlearn.topology;
 
+import io.streamlearn.snapshot.DecodedSnapshot;
+import io.streamlearn.snapshot.ModelRegistry;
+import io.streamlearn.snapshot.SnapshotFit;
 import io.streamlearn.avro.ModelCheckpoint;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.Example;
-import io.streamlearn.codec.SnapshotMapper;
+import io.streamlearn.codec.LabeledExample;
+import io.streamlearn.snapshot.SnapshotMapper;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.learn.OnlineLearner;
@@ -32,7 +35,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@link PreCommitStore}), so under exactly-once a crash anywhere resumes from exactly the
  * state of the last committed offsets. The store is read only when a task (re)starts.
  */
-final class Trainer implements Processor<String, Example, String, byte[]> {
+final class Trainer implements Processor<String, LabeledExample, String, byte[]> {
     private static final String PRE_COMMIT_MARK = "dirty";
     private static final byte[] MARK = new byte[0];
     private final StreamlearnConfig config;
@@ -83,7 +86,7 @@ final class Trainer implements Processor<String, Example, String, byte[]> {
     }
 
     @Override
-    public void process(Record<String, Example> record) {
+    public void process(Record<String, LabeledExample> record) {
         try {
             train(record);
         } catch (RuntimeException bug) {
@@ -98,14 +101,14 @@ final class Trainer implements Processor<String, Example, String, byte[]> {
         }
     }
 
-    private void train(Record<String, Example> record) {
+    private void train(Record<String, LabeledExample> record) {
         String model = record.key();
         OnlineLearner learner = learner(model);
         adoptRetrained(learner);
-        Example e = record.value();
+        LabeledExample e = record.value();
         long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
         long refusedBefore = learner.updatesRefused();
-        int applied = learner.learn(e.features(), e.label(), e.labelVector(), record.timestamp(), streamTime);
+        int applied = learner.learn(e.features(), e.label(), record.timestamp(), streamTime);
         if (learner.snapshotDue(streamTime)) {
             publish(learner, streamTime);
         }
@@ -149,7 +152,7 @@ final class Trainer implements Processor<String, Example, String, byte[]> {
      * the copy, and failing the task would replay into the same version again.
      */
     private void adoptRetrained(OnlineLearner learner) {
-        PublishedModel p = registry.get(learner.config().id());
+        DecodedSnapshot p = registry.get(learner.config().id());
         if (p != null && p.source() == SnapshotSource.RETRAIN && p.version() > learner.version()
                 && p.version() > learner.adoptedVersion() && p.version() != refused.getOrDefault(p.model(), -1L)) {
             String problem = SnapshotFit.mismatch(learner.config().spec(), p.network().spec());

@@ -1,5 +1,8 @@
 package io.streamlearn.topology;
 
+import io.streamlearn.snapshot.DecodedSnapshot;
+import io.streamlearn.snapshot.ModelRegistry;
+import io.streamlearn.snapshot.SnapshotFit;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
@@ -50,11 +53,11 @@ final class WeightsUpdater implements Processor<String, byte[], Void, Void> {
             rejections.reject(record.key(), -1, "unreadable: " + e, "on the weights topic");
             return;
         }
-        PublishedModel held = registry.get(record.key());
+        DecodedSnapshot held = registry.get(record.key());
         if (held != null && held.version() >= snap.getVersion()) {
             return;
         }
-        PublishedModel admitted;
+        DecodedSnapshot admitted;
         try {
             admitted = SnapshotFit.admit(record.key(), snap, config);
         } catch (RuntimeException e) {

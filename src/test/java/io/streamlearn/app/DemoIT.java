@@ -1,5 +1,6 @@
 package io.streamlearn.app;
 
+import io.streamlearn.demo.TutorialDemo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.streamlearn.config.ConfigLoader;

@@ -1,20 +1,22 @@
 package io.streamlearn.app;
 
+import io.streamlearn.model.Label;
+import io.streamlearn.demo.TutorialDemo;
 import io.streamlearn.kafka.Deliveries;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.Example;
-import io.streamlearn.codec.Format;
-import io.streamlearn.codec.Prediction;
-import io.streamlearn.codec.UnlabeledEvent;
+import io.streamlearn.codec.LabeledExample;
+import io.streamlearn.config.Format;
+import io.streamlearn.codec.ScoredEvent;
+import io.streamlearn.codec.Event;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.testing.KafkaCluster;
 import io.streamlearn.testing.WithKafka;
-import io.streamlearn.topology.PublishedModel;
+import io.streamlearn.snapshot.DecodedSnapshot;
 import io.streamlearn.topology.TopologyListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -50,10 +52,10 @@ class FormatsAndPartitionsIT {
         return ConfigLoader.fromYaml(yaml, o);
     }
 
-    private static PublishedModel await(StreamlearnApp app, String model, long seen) throws InterruptedException {
+    private static DecodedSnapshot await(StreamlearnApp app, String model, long seen) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            PublishedModel p = app.registry().get(model);
+            DecodedSnapshot p = app.registry().get(model);
             if (p != null && p.snapshot().getExamplesSeen() >= seen) {
                 return p;
             }
@@ -70,8 +72,8 @@ class FormatsAndPartitionsIT {
                   - {id: default, inputSize: 2, optimizer: {kind: adam, learningRate: 0.1}, snapshot: {everyUpdates: 100}}
                 """, Map.of());
         assertEquals(Format.AVRO, c.formats().examples());
-        Codec<Example> examples = Codecs.examples(Format.AVRO, 100);
-        Codec<UnlabeledEvent> events = Codecs.events(Format.AVRO, 100);
+        Codec<LabeledExample> examples = Codecs.examples(Format.AVRO, 100);
+        Codec<Event> events = Codecs.events(Format.AVRO, 100);
         try (StreamlearnApp app = StreamlearnApp.start(c, TopologyListener.NONE, Duration.ofSeconds(60));
              KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(TutorialDemo.producerProps(c))) {
             Random r = new Random(1);
@@ -79,17 +81,17 @@ class FormatsAndPartitionsIT {
             for (int i = 0; i < 300; i++) {
                 double a = r.nextGaussian();
                 double b = r.nextGaussian();
-                p.send(new ProducerRecord<>(c.topics().examples(), examples.encode(Example.of("a" + i, null, new double[] {a, b},
+                p.send(new ProducerRecord<>(c.topics().examples(), examples.encode(LabeledExample.of("a" + i, null, new double[] {a, b},
                         a - b > 0 ? 1 : 0))), delivered);
             }
             p.flush();
             delivered.check();
-            PublishedModel m = await(app, "default", 300);
+            DecodedSnapshot m = await(app, "default", 300);
             assertEquals(3, m.version());
             p.send(new ProducerRecord<>(c.topics().events(), "k".getBytes(StandardCharsets.UTF_8),
-                    events.encode(new UnlabeledEvent("ev", null, new double[] {2, -2})))).get();
+                    events.encode(new Event("ev", null, new double[] {2, -2})))).get();
             List<byte[]> scored = read(c, c.topics().scoredEvents(), 1);
-            Prediction pr = Codecs.predictions(Format.AVRO).decode(scored.get(0));
+            ScoredEvent pr = Codecs.predictions(Format.AVRO).decode(scored.get(0));
             assertEquals("ev", pr.id());
             assertEquals(1, pr.label());
             assertEquals(3, pr.version());
@@ -97,7 +99,7 @@ class FormatsAndPartitionsIT {
             String json = new String(weights, StandardCharsets.UTF_8);
             assertEquals('{', json.charAt(0), "weights in Avro's JSON encoding: " + json);
             assertArrayEquals(m.network().weights(0),
-                    io.streamlearn.codec.SnapshotMapper.network(Codecs.snapshots(Format.JSON).decode(weights)).weights(0), 0.0);
+                    io.streamlearn.snapshot.SnapshotMapper.network(Codecs.snapshots(Format.JSON).decode(weights)).weights(0), 0.0);
         }
     }
 
@@ -109,21 +111,21 @@ class FormatsAndPartitionsIT {
                   - {id: b, inputSize: 2, layers: [{units: 3, activation: tanh}, {units: 1, activation: sigmoid}], snapshot: {everyUpdates: 50}}
                 defaultModel: a
                 """, Map.of("topics.partitions", "4"));
-        Codec<Example> codec = Codecs.examples(Format.JSON, 100);
+        Codec<LabeledExample> codec = Codecs.examples(Format.JSON, 100);
         try (StreamlearnApp app = StreamlearnApp.start(c, TopologyListener.NONE, Duration.ofSeconds(60));
              KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(TutorialDemo.producerProps(c))) {
             Random r = new Random(2);
             Deliveries delivered = new Deliveries();
             for (int i = 0; i < 2000; i++) {
                 String model = i % 4 == 0 ? "b" : "a";
-                Example e = Example.of("x" + i, model, new double[] {r.nextGaussian(), r.nextGaussian()}, r.nextInt(2));
+                LabeledExample e = LabeledExample.of("x" + i, model, new double[] {r.nextGaussian(), r.nextGaussian()}, r.nextInt(2));
                 // Keys spread every model over all four partitions.
                 p.send(new ProducerRecord<>(c.topics().examples(), ("key-" + i).getBytes(StandardCharsets.UTF_8), codec.encode(e)), delivered);
             }
             p.flush();
             delivered.check();
             assertEquals(1500, await(app, "a", 1500).snapshot().getExamplesSeen());
-            PublishedModel b = await(app, "b", 500);
+            DecodedSnapshot b = await(app, "b", 500);
             assertEquals(500, b.snapshot().getExamplesSeen());
             assertEquals(150, await(app, "a", 1500).snapshot().getUpdatesApplied(), "1500 / 10");
         }

@@ -1,19 +1,20 @@
 package io.streamlearn.app;
 
+import io.streamlearn.demo.TutorialDemo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.Example;
+import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.learn.OnlineLearner;
 import io.streamlearn.testing.KafkaBroker;
 import io.streamlearn.testing.KafkaCluster;
-import io.streamlearn.topology.ModelRecordSizes;
-import io.streamlearn.topology.PublishedModel;
+import io.streamlearn.snapshot.ModelRecordSizes;
+import io.streamlearn.snapshot.DecodedSnapshot;
 import io.streamlearn.topology.TopologyListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ class LargeModelsIT {
         assertTrue(ModelRecordSizes.recordLimit(config) > ModelRecordSizes.KAFKA_DEFAULT_LIMIT,
                 "the model needs records above Kafka's default limit");
 
-        List<Example> examples = examples(inputs, 2 * n);
+        List<LabeledExample> examples = examples(inputs, 2 * n);
         StreamlearnApp.ensureTopics(config, Duration.ofSeconds(5));
         produce(config, examples.subList(0, n), 0);
         try (StreamlearnApp app = StreamlearnApp.start(config, TopologyListener.NONE, Duration.ofSeconds(60))) {
@@ -70,7 +71,7 @@ class LargeModelsIT {
         }
         // A new state directory: the second learner has only the changelog to go on.
         produce(config, examples.subList(n, 2 * n), n);
-        PublishedModel last;
+        DecodedSnapshot last;
         StreamlearnConfig again = config.withStateDir(Files.createDirectories(dir.resolve("second")).toString());
         try (StreamlearnApp app = StreamlearnApp.start(again, TopologyListener.NONE, Duration.ofSeconds(60))) {
             last = awaitSeen(app, 2 * n);
@@ -79,8 +80,8 @@ class LargeModelsIT {
 
         OnlineLearner reference = OnlineLearner.fresh(config.model("default"));
         for (int i = 0; i < 2 * n; i++) {
-            Example e = examples.get(i);
-            reference.learn(e.features(), e.label(), null, T0 + i, T0 + i);
+            LabeledExample e = examples.get(i);
+            reference.learn(e.features(), e.label(), T0 + i, T0 + i);
         }
         for (int l = 0; l < reference.network().layerCount(); l++) {
             double[] expected = reference.network().weights(l);
@@ -94,21 +95,21 @@ class LargeModelsIT {
     }
 
     private static final long T0 = 1_000_000L;
-    private static List<Example> examples(int inputs, int count) {
+    private static List<LabeledExample> examples(int inputs, int count) {
         Random r = new Random(inputs);
-        List<Example> out = new ArrayList<>();
+        List<LabeledExample> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             double[] x = new double[inputs];
             for (int j = 0; j < inputs; j++) {
                 x[j] = r.nextGaussian();
             }
-            out.add(Example.of("x" + i, null, x, x[0] - x[1] > 0 ? 1 : 0));
+            out.add(LabeledExample.of("x" + i, null, x, x[0] - x[1] > 0 ? 1 : 0));
         }
         return out;
     }
 
-    private static void produce(StreamlearnConfig config, List<Example> examples, int first) {
-        Codec<Example> codec = Codecs.examples(config.formats().examples(), config.maxFeatures());
+    private static void produce(StreamlearnConfig config, List<LabeledExample> examples, int first) {
+        Codec<LabeledExample> codec = Codecs.examples(config.formats().examples(), config.maxFeatures());
         Deliveries delivered = new Deliveries();
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(TutorialDemo.producerProps(config))) {
             for (int i = 0; i < examples.size(); i++) {
@@ -119,10 +120,10 @@ class LargeModelsIT {
         delivered.check();
     }
 
-    private static PublishedModel awaitSeen(StreamlearnApp app, long count) throws InterruptedException {
+    private static DecodedSnapshot awaitSeen(StreamlearnApp app, long count) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
-            PublishedModel p = app.registry().get("default");
+            DecodedSnapshot p = app.registry().get("default");
             if (p != null && p.snapshot().getExamplesSeen() >= count) {
                 return p;
             }

@@ -1,16 +1,17 @@
 package io.streamlearn.app;
 
+import io.streamlearn.demo.TutorialDemo;
 import io.streamlearn.kafka.Deliveries;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.Example;
+import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.learn.OnlineLearner;
-import io.streamlearn.topology.PublishedModel;
+import io.streamlearn.snapshot.DecodedSnapshot;
 import io.streamlearn.topology.TopologyListener;
 import io.streamlearn.testing.KafkaBroker;
 import io.streamlearn.testing.KafkaCluster;
@@ -50,14 +51,14 @@ class RestartIT {
                     snapshot: {everyUpdates: 500, everyMs: 100000000}
                 """, Map.of("applicationId", run, "bootstrapServers", kafka.bootstrapServers(), "topics.prefix", run + "-",
                 "stateDir", Files.createDirectories(dir.resolve("first")).toString()));
-        List<Example> examples = new ArrayList<>();
+        List<LabeledExample> examples = new ArrayList<>();
         Random r = new Random(7);
         for (int i = 0; i < N; i++) {
             double[] x = {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()};
-            examples.add(Example.of("x" + i, null, x, x[0] + 0.5 * x[1] - x[2] > 0 ? 1 : 0));
+            examples.add(LabeledExample.of("x" + i, null, x, x[0] + 0.5 * x[1] - x[2] > 0 ? 1 : 0));
         }
         StreamlearnApp.ensureTopics(config, Duration.ofSeconds(5));
-        Codec<Example> codec = Codecs.examples(config.formats().examples(), config.maxFeatures());
+        Codec<LabeledExample> codec = Codecs.examples(config.formats().examples(), config.maxFeatures());
         Deliveries delivered = new Deliveries();
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(TutorialDemo.producerProps(config))) {
             for (int i = 0; i < N; i++) {
@@ -73,7 +74,7 @@ class RestartIT {
         assertTrue(stoppedAt < N, "stopped mid-stream, after " + stoppedAt);
 
         StreamlearnConfig again = config.withStateDir(Files.createDirectories(dir.resolve("second")).toString());
-        PublishedModel last;
+        DecodedSnapshot last;
         try (StreamlearnApp app = StreamlearnApp.start(again, TopologyListener.NONE, Duration.ofSeconds(30))) {
             last = awaitSeen(app, N);
         }
@@ -81,8 +82,8 @@ class RestartIT {
 
         OnlineLearner reference = OnlineLearner.fresh(config.model("default"));
         for (int i = 0; i < N; i++) {
-            Example e = examples.get(i);
-            reference.learn(e.features(), e.label(), null, 1_000_000L + i, 1_000_000L + i);
+            LabeledExample e = examples.get(i);
+            reference.learn(e.features(), e.label(), 1_000_000L + i, 1_000_000L + i);
         }
         assertEquals(reference.network().updatesApplied(), last.snapshot().getUpdatesApplied());
         for (int l = 0; l < reference.network().layerCount(); l++) {
@@ -95,10 +96,10 @@ class RestartIT {
         }
     }
 
-    private static PublishedModel awaitSeen(StreamlearnApp app, long atLeast) throws InterruptedException {
+    private static DecodedSnapshot awaitSeen(StreamlearnApp app, long atLeast) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            PublishedModel p = app.registry().get("default");
+            DecodedSnapshot p = app.registry().get("default");
             if (p != null && p.snapshot().getExamplesSeen() >= atLeast) {
                 return p;
             }

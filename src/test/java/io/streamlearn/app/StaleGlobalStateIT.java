@@ -8,8 +8,8 @@ import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.testing.ByteRecords;
 import io.streamlearn.testing.KafkaCluster;
 import io.streamlearn.testing.WithKafka;
-import io.streamlearn.topology.ModelRegistry;
-import io.streamlearn.topology.PublishedModel;
+import io.streamlearn.snapshot.ModelRegistry;
+import io.streamlearn.snapshot.DecodedSnapshot;
 import io.streamlearn.topology.TopologyListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,7 +86,7 @@ class StaleGlobalStateIT {
 
     private static void awaitVersion(ModelRegistry registry, LongPredicate ok, String what) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        PublishedModel m = registry.get("default");
+        DecodedSnapshot m = registry.get("default");
         while (m == null || !ok.test(m.version())) {
             assertTrue(System.nanoTime() < deadline, what + "; newest: " + (m == null ? "none" : m.version()));
             Thread.sleep(100);

@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.metrics.LearnerMetrics;
-import io.streamlearn.topology.ModelRecordSizes;
+import io.streamlearn.snapshot.ModelRecordSizes;
 import io.streamlearn.topology.TopologyListener;
 import java.util.ArrayList;
 import java.util.HashMap;

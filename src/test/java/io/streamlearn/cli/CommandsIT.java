@@ -10,7 +10,7 @@ import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.testing.KafkaCluster;
 import io.streamlearn.testing.WithKafka;
-import io.streamlearn.topology.PublishedModel;
+import io.streamlearn.snapshot.DecodedSnapshot;
 import io.streamlearn.topology.TopologyListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -130,7 +130,7 @@ class CommandsIT {
         assertTrue(r.out().contains("published 'blobs' version"), r.toString());
 
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        PublishedModel p = app.registry().get("blobs");
+        DecodedSnapshot p = app.registry().get("blobs");
         while (p.source() != SnapshotSource.RETRAIN && System.nanoTime() < deadline) {
             Thread.sleep(100);
             p = app.registry().get("blobs");

@@ -1,5 +1,6 @@
 package io.streamlearn.cli;
 
+import io.streamlearn.model.Label;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,12 +14,12 @@ import io.streamlearn.avro.DeadLetter;
 import io.streamlearn.codec.AvroJson;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.Example;
-import io.streamlearn.codec.Format;
+import io.streamlearn.codec.LabeledExample;
+import io.streamlearn.config.Format;
 import io.streamlearn.codec.HeaderNames;
 import io.streamlearn.codec.InvalidRecordException;
-import io.streamlearn.codec.Prediction;
-import io.streamlearn.codec.UnlabeledEvent;
+import io.streamlearn.codec.ScoredEvent;
+import io.streamlearn.codec.Event;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.testing.ByteRecords;
@@ -74,8 +75,8 @@ class ProduceAndTailIT {
         return r;
     }
 
-    private List<Example> examples(int n, Format format) {
-        Codec<Example> codec = Codecs.examples(format, 1000);
+    private List<LabeledExample> examples(int n, Format format) {
+        Codec<LabeledExample> codec = Codecs.examples(format, 1000);
         List<ConsumerRecord<byte[], byte[]>> records = ByteRecords.readPartitionZero(bootstrap, config.topics().examples(), n);
         assertEquals(n, records.size(), "records on " + config.topics().examples());
         return records.stream().map(r -> codec.decode(r.value())).toList();
@@ -92,13 +93,14 @@ class ProduceAndTailIT {
     @Test
     void gaussianClassesHaveTheAskedDimensionsAndClasses() {
         run("produce", "--generator", "gaussian", "--dims", "3", "--classes", "3", "--count", "60", "--model", "g");
-        List<Example> got = examples(60, Format.JSON);
+        List<LabeledExample> got = examples(60, Format.JSON);
         Set<Double> labels = new HashSet<>();
-        for (Example e : got) {
+        for (LabeledExample e : got) {
             assertEquals(3, e.features().length);
             assertEquals("g", e.model());
-            assertTrue(e.label() == 0 || e.label() == 1 || e.label() == 2, "label " + e.label());
-            labels.add(e.label());
+            double y = ((Label.Scalar) e.label()).value();
+            assertTrue(y == 0 || y == 1 || y == 2, "label " + y);
+            labels.add(y);
         }
         assertEquals(3, labels.size(), "every class appears in 60 draws");
     }
@@ -107,12 +109,12 @@ class ProduceAndTailIT {
     void theHyperplaneLabelsPointsInTheCubeByASide() {
         run("produce", "--generator", "hyperplane", "--dims", "4", "--count", "40");
         Set<Double> labels = new HashSet<>();
-        for (Example e : examples(40, Format.JSON)) {
+        for (LabeledExample e : examples(40, Format.JSON)) {
             assertEquals(4, e.features().length);
             for (double x : e.features()) {
                 assertTrue(x >= -1 && x <= 1, "in [-1, 1]: " + x);
             }
-            labels.add(e.label());
+            labels.add(((Label.Scalar) e.label()).value());
         }
         assertEquals(Set.of(0.0, 1.0), labels);
     }
@@ -124,7 +126,7 @@ class ProduceAndTailIT {
         assertEquals(5, raw.size());
         for (ConsumerRecord<byte[], byte[]> r : raw) {
             assertArrayEquals(new byte[] {(byte) 0xC3, 0x01}, java.util.Arrays.copyOf(r.value(), 2), "single-object marker");
-            Example e = Codecs.examples(Format.AVRO, 1000).decode(r.value());
+            LabeledExample e = Codecs.examples(Format.AVRO, 1000).decode(r.value());
             assertEquals("blobs", e.model());
             assertEquals(2, e.features().length);
             assertThrows(InvalidRecordException.class, () -> Codecs.examples(Format.JSON, 1000).decode(r.value()));
@@ -142,7 +144,7 @@ class ProduceAndTailIT {
         Map<String, String> fromFile = new HashMap<>();
         lines.subList(1, lines.size()).forEach(l -> fromFile.put(l.split(",")[0], l.split(",")[1]));
         assertEquals(4, fromFile.size(), lines.toString());
-        Codec<UnlabeledEvent> codec = Codecs.events(Format.JSON, 1000);
+        Codec<Event> codec = Codecs.events(Format.JSON, 1000);
         for (ConsumerRecord<byte[], byte[]> e : ByteRecords.readPartitionZero(bootstrap, config.topics().events(), 4)) {
             String id = codec.decode(e.value()).id();
             String header = new String(e.headers().lastHeader(HeaderNames.TRUE_LABEL).value(), StandardCharsets.UTF_8);
@@ -164,16 +166,16 @@ class ProduceAndTailIT {
 
     @Test
     void tailFromNowShowsOnlyLaterRecordsAndStopsOnItsTimeout() throws Exception {
-        Codec<Prediction> codec = Codecs.predictions(Format.JSON);
+        Codec<ScoredEvent> codec = Codecs.predictions(Format.JSON);
         String topic = config.topics().scoredEvents();
         run("tail", "scored-events", "--timeout", "0.5"); // creates the topics
         try (KafkaProducer<byte[], byte[]> p = producer()) {
-            p.send(new ProducerRecord<>(topic, codec.encode(new Prediction("before", "m", 1, new double[] {0.9}, 1, 1L)))).get();
+            p.send(new ProducerRecord<>(topic, codec.encode(new ScoredEvent("before", "m", 1, new double[] {0.9}, 1, 1L)))).get();
             CompletableFuture<Cli.Result> tail = CompletableFuture.supplyAsync(() -> Cli.run(withCommon(
                     "tail", "scored-events", "--max", "1", "--timeout", "60")));
             // Tail seeks to the end once connected; keep sending until it has seen one.
             for (int i = 0; !tail.isDone() && i < 300; i++) {
-                p.send(new ProducerRecord<>(topic, codec.encode(new Prediction("after-" + i, "m", 1, new double[] {0.9}, 1, 2L))));
+                p.send(new ProducerRecord<>(topic, codec.encode(new ScoredEvent("after-" + i, "m", 1, new double[] {0.9}, 1, 2L))));
                 p.flush();
                 Thread.sleep(100);
             }
@@ -191,14 +193,14 @@ class ProduceAndTailIT {
 
     @Test
     void tailJsonWithAccuracyPrintsOnlyJsonLines() throws Exception {
-        Codec<Prediction> codec = Codecs.predictions(Format.JSON);
+        Codec<ScoredEvent> codec = Codecs.predictions(Format.JSON);
         run("tail", "scored-events", "--timeout", "0.5");
         try (KafkaProducer<byte[], byte[]> p = producer()) {
             for (int i = 0; i < 4; i++) {
                 RecordHeaders h = new RecordHeaders();
                 h.add(HeaderNames.TRUE_LABEL, (i < 3 ? "1" : "0").getBytes(StandardCharsets.UTF_8));
                 p.send(new ProducerRecord<byte[], byte[]>(config.topics().scoredEvents(), null, (byte[]) null,
-                        codec.encode(new Prediction("e" + i, "m", 3, new double[] {0.8}, 1, 5L)), h)).get();
+                        codec.encode(new ScoredEvent("e" + i, "m", 3, new double[] {0.8}, 1, 5L)), h)).get();
             }
         }
         Cli.Result r = run("tail", "scored-events", "--from-beginning", "--max", "4", "--json", "--accuracy", "--timeout", "30");

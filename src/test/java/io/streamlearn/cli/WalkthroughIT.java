@@ -14,7 +14,7 @@ import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.http.HttpApi;
 import io.streamlearn.testing.KafkaCluster;
 import io.streamlearn.testing.WithKafka;
-import io.streamlearn.topology.ModelRegistry;
+import io.streamlearn.snapshot.ModelRegistry;
 import java.awt.image.BufferedImage;
 import java.net.URI;
 import java.net.http.HttpClient;

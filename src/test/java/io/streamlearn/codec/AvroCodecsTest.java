@@ -1,5 +1,6 @@
 package io.streamlearn.codec;
 
+import io.streamlearn.model.Label;
 import static io.streamlearn.testing.AvroBytes.concat;
 import static io.streamlearn.testing.AvroBytes.varint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -17,7 +18,7 @@ class AvroCodecsTest {
 
     @Test
     void singleObjectEncodingCarriesTheFingerprint() {
-        byte[] bytes = examples.encode(Example.of("e1", "default", new double[] {0.5, 1.2}, 1));
+        byte[] bytes = examples.encode(LabeledExample.of("e1", "default", new double[] {0.5, 1.2}, 1));
         assertEquals((byte) 0xC3, bytes[0]);
         assertEquals((byte) 0x01, bytes[1]);
         long fp = SchemaNormalization.parsingFingerprint64(io.streamlearn.avro.LabeledExample.getClassSchema());
@@ -33,7 +34,7 @@ class AvroCodecsTest {
         org.apache.avro.message.BinaryMessageEncoder<io.streamlearn.avro.ScoredEvent> avros =
                 io.streamlearn.avro.ScoredEvent.getEncoder();
         for (int i = 0; i < 3; i++) {
-            Prediction p = new Prediction(i == 1 ? null : "e" + i, "m", 10L * i, new double[] {0.25 * i, -1.0 / 3}, i % 2, 1764300000000L + i);
+            ScoredEvent p = new ScoredEvent(i == 1 ? null : "e" + i, "m", 10L * i, new double[] {0.25 * i, -1.0 / 3}, i % 2, 1764300000000L + i);
             io.streamlearn.avro.ScoredEvent record = new io.streamlearn.avro.ScoredEvent(p.id(), p.model(), p.version(),
                     List.of(p.output()[0], p.output()[1]), p.label(), p.timestamp());
             java.nio.ByteBuffer theirs = avros.encode(record);
@@ -42,7 +43,7 @@ class AvroCodecsTest {
             byte[] ours = codec.encode(p);
             assertArrayEquals(expected, ours, "record " + i);
             assertEquals(record, io.streamlearn.avro.ScoredEvent.getDecoder().decode(ours));
-            Prediction back = codec.decode(expected);
+            ScoredEvent back = codec.decode(expected);
             assertEquals(p.id(), back.id());
             assertEquals(p.version(), back.version());
             assertArrayEquals(p.output(), back.output());
@@ -52,24 +53,24 @@ class AvroCodecsTest {
     @Test
     void roundTripIsBitExact() {
         double[] x = {Double.MIN_VALUE, -0.0, 1.0 / 3, 1e308};
-        Example back = examples.decode(examples.encode(Example.of(null, null, x, 0)));
+        LabeledExample back = examples.decode(examples.encode(LabeledExample.of(null, null, x, 0)));
         for (int i = 0; i < x.length; i++) {
             assertEquals(Double.doubleToRawLongBits(x[i]), Double.doubleToRawLongBits(back.features()[i]));
         }
-        Example vec = examples.decode(examples.encode(new Example("v", "m", x, Double.NaN, new double[] {1, 2})));
-        assertArrayEquals(new double[] {1, 2}, vec.labelVector());
+        LabeledExample vec = examples.decode(examples.encode(LabeledExample.of("v", "m", x, new double[] {1, 2})));
+        assertArrayEquals(new double[] {1, 2}, ((Label.Vector) vec.label()).target());
     }
 
     @Test
     void anEventIsNotAnExample() {
-        byte[] event = new AvroEventCodec(10).encode(new UnlabeledEvent("e", null, new double[] {1}));
+        byte[] event = new AvroEventCodec(10).encode(new Event("e", null, new double[] {1}));
         assertEquals(DeadLetterReason.WRONG_SCHEMA,
                 assertThrows(InvalidRecordException.class, () -> examples.decode(event)).reason());
     }
 
     @Test
     void truncatedAndForeignBytesAreUndecodable() {
-        byte[] good = examples.encode(Example.of("e1", "default", new double[] {0.5, 1.2}, 1));
+        byte[] good = examples.encode(LabeledExample.of("e1", "default", new double[] {0.5, 1.2}, 1));
         for (int len : new int[] {0, 1, 5, 10, 12, good.length - 1}) {
             byte[] cut = Arrays.copyOf(good, len);
             InvalidRecordException e = assertThrows(InvalidRecordException.class, () -> examples.decode(cut), "length " + len);
@@ -81,7 +82,7 @@ class AvroCodecsTest {
 
     @Test
     void aHugeArrayLengthIsRefusedWithoutAllocatingIt() {
-        byte[] good = examples.encode(Example.of(null, null, new double[] {1}, 1));
+        byte[] good = examples.encode(LabeledExample.of(null, null, new double[] {1}, 1));
         // Header (10 bytes), id union index 0 (null), model union index 0 (null), then the
         // array's block count: replace it by a zig-zag varint of about 2^31.
         byte[] head = Arrays.copyOf(good, 12);
@@ -110,8 +111,8 @@ class AvroCodecsTest {
 
     @Test
     void hugeLengthsAnywhereAreRefusedWithoutAllocatingThem() {
-        byte[] header = Arrays.copyOf(examples.encode(Example.of(null, null, new double[] {1}, 1)), 10);
-        examples.decode(examples.encode(Example.of("warm", "up", new double[] {1, 2}, 1)));
+        byte[] header = Arrays.copyOf(examples.encode(LabeledExample.of(null, null, new double[] {1}, 1)), 10);
+        examples.decode(examples.encode(LabeledExample.of("warm", "up", new double[] {1, 2}, 1)));
         for (long n : new long[] {Integer.MAX_VALUE - 8, 500_000_000L, 100_000_000L, 1_000, Long.MAX_VALUE, -1_000}) {
             // features' block count: Avro itself does not allocate it, but the check stops it first.
             byte[] array = concat(header, new byte[] {0, 0}, varint(n), new byte[16]);
@@ -127,7 +128,7 @@ class AvroCodecsTest {
             }
         }
         AvroEventCodec events = new AvroEventCodec(1000);
-        byte[] eventHeader = Arrays.copyOf(events.encode(new UnlabeledEvent(null, null, new double[] {1})), 10);
+        byte[] eventHeader = Arrays.copyOf(events.encode(new Event(null, null, new double[] {1})), 10);
         for (byte[] evil : List.of(concat(eventHeader, new byte[] {2}, varint(Integer.MAX_VALUE - 8), new byte[8]),
                 concat(eventHeader, new byte[] {0, 2}, varint(500_000_000L), new byte[8]),
                 concat(eventHeader, new byte[] {0, 0}, varint(Integer.MAX_VALUE - 8), new byte[8]))) {
@@ -144,9 +145,9 @@ class AvroCodecsTest {
     void theBoundsCheckLetsEveryValidShapeThrough() {
         double[] big = new double[1000];
         Arrays.fill(big, 0.25);
-        for (Example e : List.of(Example.of(null, null, new double[0], 0), Example.of("", "", new double[] {1}, 1),
-                Example.of("é✓".repeat(300), "m", big, 3), new Example("v", null, new double[] {1, 2}, Double.NaN, new double[] {0, 1, 0}))) {
-            Example back = examples.decode(examples.encode(e));
+        for (LabeledExample e : List.of(LabeledExample.of(null, null, new double[0], 0), LabeledExample.of("", "", new double[] {1}, 1),
+                LabeledExample.of("é✓".repeat(300), "m", big, 3), LabeledExample.of("v", null, new double[] {1, 2}, new double[] {0, 1, 0}))) {
+            LabeledExample back = examples.decode(examples.encode(e));
             assertEquals(e.id(), back.id());
             assertEquals(e.model(), back.model());
             assertArrayEquals(e.features(), back.features());
@@ -156,7 +157,7 @@ class AvroCodecsTest {
     @Test
     void tooManyFeatures() {
         AvroExampleCodec small = new AvroExampleCodec(2);
-        byte[] bytes = examples.encode(Example.of(null, null, new double[] {1, 2, 3}, 1));
+        byte[] bytes = examples.encode(LabeledExample.of(null, null, new double[] {1, 2, 3}, 1));
         assertEquals(DeadLetterReason.TOO_MANY_FEATURES,
                 assertThrows(InvalidRecordException.class, () -> small.decode(bytes)).reason());
     }
@@ -164,8 +165,8 @@ class AvroCodecsTest {
     @Test
     void predictionsRoundTrip() {
         AvroPredictionCodec codec = new AvroPredictionCodec();
-        Prediction p = new Prediction("e", "m", 3, new double[] {0.1, 0.9}, 1, 42L);
-        Prediction back = codec.decode(codec.encode(p));
+        ScoredEvent p = new ScoredEvent("e", "m", 3, new double[] {0.1, 0.9}, 1, 42L);
+        ScoredEvent back = codec.decode(codec.encode(p));
         assertEquals(p.id(), back.id());
         assertArrayEquals(p.output(), back.output());
         assertEquals(3, back.version());

@@ -1,7 +1,9 @@
 package io.streamlearn.codec;
 
+import io.streamlearn.model.Label;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +33,7 @@ class JsonCodecsTest {
             double v = i < special.length ? special[i] : Double.longBitsToDouble(r.nextLong());
             x[i] = Double.isFinite(v) ? v : r.nextGaussian() * Math.pow(10, r.nextInt(-300, 300));
         }
-        double[] back = wide.decode(wide.encode(new UnlabeledEvent("e", "m", x))).features();
+        double[] back = wide.decode(wide.encode(new Event("e", "m", x))).features();
         for (int i = 0; i < x.length; i++) {
             assertEquals(Double.doubleToRawLongBits(x[i]), Double.doubleToRawLongBits(back[i]), "value " + i + ": " + x[i]);
         }
@@ -41,8 +43,8 @@ class JsonCodecsTest {
     @Test
     void consecutiveRecordsAreIndependentEvenAfterAFailedEncode() {
         JsonPredictionCodec codec = new JsonPredictionCodec();
-        Prediction first = new Prediction("a", "m", 1, new double[] {0.25, 0.75}, 1, 10);
-        Prediction second = new Prediction(null, "m", 2, new double[] {0.5}, 0, 20);
+        ScoredEvent first = new ScoredEvent("a", "m", 1, new double[] {0.25, 0.75}, 1, 10);
+        ScoredEvent second = new ScoredEvent(null, "m", 2, new double[] {0.5}, 0, 20);
         byte[] a = codec.encode(first);
         byte[] b = codec.encode(second);
         assertEquals("{\"id\":\"a\",\"model\":\"m\",\"version\":1,\"output\":[0.25,0.75],\"label\":1,\"timestamp\":10}",
@@ -50,7 +52,7 @@ class JsonCodecsTest {
         assertEquals("{\"model\":\"m\",\"version\":2,\"output\":[0.5],\"label\":0,\"timestamp\":20}",
                 new String(b, StandardCharsets.UTF_8));
         // A value that fails half-way (no output array) must not leave its half in the next record.
-        assertThrows(NullPointerException.class, () -> codec.encode(new Prediction("x", "m", 3, null, 0, 30)));
+        assertThrows(NullPointerException.class, () -> codec.encode(new ScoredEvent("x", "m", 3, null, 0, 30)));
         assertArrayEquals(a, codec.encode(first));
         // Decoding through the shared buffer: a long array, then a short one, each exact.
         assertArrayEquals(new double[] {0.25, 0.75}, codec.decode(a).output());
@@ -62,32 +64,32 @@ class JsonCodecsTest {
 
     @Test
     void readsTheDocumentedExampleShape() {
-        Example e = examples.decode(utf8("{\"id\": \"e1\", \"model\": \"default\", \"features\": [0.5, 1.2], \"label\": 1}"));
+        LabeledExample e = examples.decode(utf8("{\"id\": \"e1\", \"model\": \"default\", \"features\": [0.5, 1.2], \"label\": 1}"));
         assertEquals("e1", e.id());
         assertEquals("default", e.model());
         assertArrayEquals(new double[] {0.5, 1.2}, e.features());
-        assertEquals(1.0, e.label());
-        assertNull(e.labelVector());
+        assertEquals(Label.of(1.0), e.label());
+        assertInstanceOf(Label.Scalar.class, e.label());
     }
 
     @Test
     void idAndModelAreOptionalAndUnknownFieldsIgnored() {
-        Example e = examples.decode(utf8("{\"features\": [1, 2], \"label\": 0, \"extra\": {\"a\": [1]}}"));
+        LabeledExample e = examples.decode(utf8("{\"features\": [1, 2], \"label\": 0, \"extra\": {\"a\": [1]}}"));
         assertNull(e.id());
         assertNull(e.model());
-        assertEquals(0.0, e.label());
+        assertEquals(Label.of(0.0), e.label());
     }
 
     @Test
     void vectorLabels() {
-        Example e = examples.decode(utf8("{\"features\": [1], \"label\": [0.25, -3]}"));
-        assertArrayEquals(new double[] {0.25, -3}, e.labelVector());
+        LabeledExample e = examples.decode(utf8("{\"features\": [1], \"label\": [0.25, -3]}"));
+        assertArrayEquals(new double[] {0.25, -3}, ((Label.Vector) e.label()).target());
     }
 
     @Test
     void roundTripIsExact() {
-        Example e = new Example("x", "m", new double[] {0.1, 1e-300, -7.123456789012345, Math.PI}, 1, null);
-        Example back = examples.decode(examples.encode(e));
+        LabeledExample e = LabeledExample.of("x", "m", new double[] {0.1, 1e-300, -7.123456789012345, Math.PI}, 1);
+        LabeledExample back = examples.decode(examples.encode(e));
         assertArrayEquals(e.features(), back.features());
         assertEquals(e.label(), back.label());
         assertEquals("m", back.model());
@@ -95,7 +97,7 @@ class JsonCodecsTest {
 
     @Test
     void nanIsReadSoThatValidationCanNameIt() {
-        Example e = examples.decode(utf8("{\"features\": [NaN, 1], \"label\": 1}"));
+        LabeledExample e = examples.decode(utf8("{\"features\": [NaN, 1], \"label\": 1}"));
         assertTrue(Double.isNaN(e.features()[0]));
     }
 
@@ -119,7 +121,7 @@ class JsonCodecsTest {
 
     @Test
     void eventsRoundTrip() {
-        UnlabeledEvent e = events.decode(utf8("{\"id\": \"e2\", \"model\": \"default\", \"features\": [0.5, 1.2]}"));
+        Event e = events.decode(utf8("{\"id\": \"e2\", \"model\": \"default\", \"features\": [0.5, 1.2]}"));
         assertEquals("e2", e.id());
         assertArrayEquals(new double[] {0.5, 1.2}, events.decode(events.encode(e)).features());
         assertEquals(DeadLetterReason.MISSING_FIELD,
@@ -129,10 +131,10 @@ class JsonCodecsTest {
     @Test
     void scoredEventHasTheDocumentedShape() {
         JsonPredictionCodec codec = new JsonPredictionCodec();
-        byte[] json = codec.encode(new Prediction("e2", "default", 12, new double[] {0.93}, 1, 1764300000000L));
+        byte[] json = codec.encode(new ScoredEvent("e2", "default", 12, new double[] {0.93}, 1, 1764300000000L));
         assertEquals("{\"id\":\"e2\",\"model\":\"default\",\"version\":12,\"output\":[0.93],\"label\":1,\"timestamp\":1764300000000}",
                 new String(json, StandardCharsets.UTF_8));
-        Prediction back = codec.decode(json);
+        ScoredEvent back = codec.decode(json);
         assertEquals(12, back.version());
         assertEquals(1, back.label());
     }

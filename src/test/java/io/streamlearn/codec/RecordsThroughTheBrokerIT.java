@@ -1,11 +1,11 @@
 package io.streamlearn.codec;
 
+import io.streamlearn.config.Format;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamlearn.avro.LabeledExample;
 import io.streamlearn.testing.ByteRecords;
 import io.streamlearn.testing.KafkaCluster;
 import io.streamlearn.testing.TestTopics;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 @WithKafka
 class RecordsThroughTheBrokerIT {
-    private static final Example EXAMPLE = new Example("e1", "default", new double[] {0.5, 1.2}, 1, null);
+    private static final LabeledExample EXAMPLE = LabeledExample.of("e1", "default", new double[] {0.5, 1.2}, 1);
 
     private static ConsumerRecord<byte[], byte[]> roundTrip(KafkaCluster kafka, byte[] value) {
         String topic = kafka.createTopic("codec", 1);
@@ -35,7 +35,7 @@ class RecordsThroughTheBrokerIT {
         return read.get(0);
     }
 
-    private static void assertSameExample(Example got) {
+    private static void assertSameExample(LabeledExample got) {
         assertEquals(EXAMPLE.id(), got.id());
         assertEquals(EXAMPLE.model(), got.model());
         assertArrayEquals(EXAMPLE.features(), got.features());
@@ -44,11 +44,11 @@ class RecordsThroughTheBrokerIT {
 
     @Test
     void anAvroExampleCrossesTheBroker(KafkaCluster kafka) throws Exception {
-        Codec<Example> codec = Codecs.examples(Format.AVRO, 1000);
+        Codec<LabeledExample> codec = Codecs.examples(Format.AVRO, 1000);
         ConsumerRecord<byte[], byte[]> r = roundTrip(kafka, codec.encode(EXAMPLE));
         assertSameExample(codec.decode(r.value()));
         // Any Avro reader with the schema reads it, no registry involved.
-        LabeledExample avro = LabeledExample.getDecoder().decode(ByteBuffer.wrap(r.value()));
+        io.streamlearn.avro.LabeledExample avro = io.streamlearn.avro.LabeledExample.getDecoder().decode(ByteBuffer.wrap(r.value()));
         assertEquals("e1", avro.getId());
         assertEquals(List.of(0.5, 1.2), avro.getFeatures());
         assertEquals(1.0, avro.getLabel());
@@ -56,7 +56,7 @@ class RecordsThroughTheBrokerIT {
 
     @Test
     void aJsonExampleCrossesTheBroker(KafkaCluster kafka) throws Exception {
-        Codec<Example> codec = Codecs.examples(Format.JSON, 1000);
+        Codec<LabeledExample> codec = Codecs.examples(Format.JSON, 1000);
         byte[] documented = "{\"id\": \"e1\", \"model\": \"default\", \"features\": [0.5, 1.2], \"label\": 1}"
                 .getBytes(StandardCharsets.UTF_8);
         ConsumerRecord<byte[], byte[]> r = roundTrip(kafka, documented);

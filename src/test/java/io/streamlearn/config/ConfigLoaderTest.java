@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.streamlearn.codec.Format;
 import io.streamlearn.model.Activation;
 import io.streamlearn.model.LossKind;
 import io.streamlearn.model.OptimizerKind;

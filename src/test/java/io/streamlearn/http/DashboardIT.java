@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.streamlearn.app.ServedDemo;
-import io.streamlearn.app.TutorialDemo;
+import io.streamlearn.demo.ServedDemo;
+import io.streamlearn.demo.TutorialDemo;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.testing.Chromium;

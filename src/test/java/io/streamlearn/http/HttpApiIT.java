@@ -10,18 +10,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamlearn.app.Observability;
 import io.streamlearn.app.StreamlearnApp;
-import io.streamlearn.app.TutorialDemo;
+import io.streamlearn.demo.TutorialDemo;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.Example;
-import io.streamlearn.codec.UnlabeledEvent;
+import io.streamlearn.codec.LabeledExample;
+import io.streamlearn.codec.Event;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.testing.KafkaCluster;
 import io.streamlearn.testing.PrometheusText;
 import io.streamlearn.testing.WithKafka;
-import io.streamlearn.topology.ModelRegistry;
-import io.streamlearn.topology.PublishedModel;
+import io.streamlearn.snapshot.ModelRegistry;
+import io.streamlearn.snapshot.DecodedSnapshot;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -79,15 +79,15 @@ class HttpApiIT {
         HttpApi http = observability.attach(app, "127.0.0.1", 0);
         base = URI.create("http://127.0.0.1:" + http.port());
 
-        Codec<Example> examples = Codecs.examples(config.formats().examples(), config.maxFeatures());
-        Codec<UnlabeledEvent> events = Codecs.events(config.formats().events(), config.maxFeatures());
+        Codec<LabeledExample> examples = Codecs.examples(config.formats().examples(), config.maxFeatures());
+        Codec<Event> events = Codecs.events(config.formats().events(), config.maxFeatures());
         Random r = new Random(11);
         Deliveries delivered = new Deliveries();
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(TutorialDemo.producerProps(config))) {
             for (int i = 0; i < EXAMPLES; i++) {
                 double[] x = {r.nextGaussian(), r.nextGaussian()};
                 p.send(new ProducerRecord<>(config.topics().examples(), null, 1_000L + i, null,
-                        examples.encode(Example.of("x" + i, null, x, x[0] + x[1] > 0 ? 1 : 0))), delivered);
+                        examples.encode(LabeledExample.of("x" + i, null, x, x[0] + x[1] > 0 ? 1 : 0))), delivered);
             }
             p.send(new ProducerRecord<>(config.topics().examples(), null, 1_000L + EXAMPLES, null,
                     "this is not JSON".getBytes(StandardCharsets.UTF_8)), delivered);
@@ -98,10 +98,10 @@ class HttpApiIT {
             for (int i = 0; i < EVENTS; i++) {
                 double[] x = {r.nextGaussian(), r.nextGaussian()};
                 p.send(new ProducerRecord<>(config.topics().events(), null, 5_000L + i, ("e" + i).getBytes(StandardCharsets.UTF_8),
-                        events.encode(new UnlabeledEvent("e" + i, null, x))), delivered);
+                        events.encode(new Event("e" + i, null, x))), delivered);
             }
             p.send(new ProducerRecord<>(config.topics().events(), null, 5_000L + EVENTS, null,
-                    events.encode(new UnlabeledEvent("wrong", null, new double[] {1, 2, 3}))), delivered);
+                    events.encode(new Event("wrong", null, new double[] {1, 2, 3}))), delivered);
             p.flush();
             delivered.check();
         }
@@ -237,7 +237,7 @@ class HttpApiIT {
 
     @Test
     void predictAnswersWithOutputLabelAndVersion() {
-        PublishedModel held = app.registry().get("default");
+        DecodedSnapshot held = app.registry().get("default");
         HttpResponse<String> r = call("POST", "/models/default/predict", "{\"features\": [2.0, 1.5]}");
         assertEquals(200, r.statusCode(), r.body());
         JsonNode p = json(r);

@@ -11,12 +11,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.DeadLetterReason;
-import io.streamlearn.codec.SnapshotMapper;
+import io.streamlearn.snapshot.SnapshotMapper;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.learn.OnlineLearner;
 import io.streamlearn.metrics.LearnerMetrics;
-import io.streamlearn.topology.ModelRegistry;
-import io.streamlearn.topology.PublishedModel;
+import io.streamlearn.snapshot.ModelRegistry;
+import io.streamlearn.snapshot.DecodedSnapshot;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -103,7 +103,7 @@ class HttpApiTest {
     void theHistoryIsBoundedWhateverTheTraffic() throws Exception {
         OnlineLearner learner = OnlineLearner.fresh(ConfigLoader.defaults().model("default"));
         WeightSnapshot s = SnapshotMapper.snapshot(learner, 1, 0, SnapshotSource.LIVE, null);
-        registry.offer(new PublishedModel("default", 1, SnapshotSource.LIVE, SnapshotMapper.network(s), s));
+        registry.offer(new DecodedSnapshot("default", 1, SnapshotSource.LIVE, SnapshotMapper.network(s), s));
         for (int i = 0; i < 5 * DashboardHistory.POINTS; i++) {
             history.scored("default", 1, new double[] {i, -i}, i % 2, 1000);
             history.scored("default", 1, new double[] {1, 2, 3}, 0, 1000); // not two features: counted, not drawn

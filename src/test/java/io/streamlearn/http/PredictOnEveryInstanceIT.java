@@ -8,17 +8,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamlearn.app.Observability;
 import io.streamlearn.app.StreamlearnApp;
-import io.streamlearn.app.TutorialDemo;
+import io.streamlearn.demo.TutorialDemo;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.Example;
+import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.testing.KafkaCluster;
 import io.streamlearn.testing.WithKafka;
-import io.streamlearn.topology.ModelRegistry;
-import io.streamlearn.topology.PublishedModel;
+import io.streamlearn.snapshot.ModelRegistry;
+import io.streamlearn.snapshot.DecodedSnapshot;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -179,7 +179,7 @@ class PredictOnEveryInstanceIT {
     }
 
     private static void produce(StreamlearnConfig config, List<String> models, int perModel, long seed) throws Exception {
-        Codec<Example> codec = Codecs.examples(config.formats().examples(), config.maxFeatures());
+        Codec<LabeledExample> codec = Codecs.examples(config.formats().examples(), config.maxFeatures());
         Random r = new Random(seed);
         Deliveries delivered = new Deliveries();
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(TutorialDemo.producerProps(config))) {
@@ -188,7 +188,7 @@ class PredictOnEveryInstanceIT {
                     double[] x = {r.nextGaussian(), r.nextGaussian()};
                     // Keys spread each model's examples over both input partitions.
                     p.send(new ProducerRecord<>(config.topics().examples(), ("k" + seed + "-" + i + m).getBytes(StandardCharsets.UTF_8),
-                            codec.encode(Example.of("x" + i, m, x, x[0] - x[1] > 0 ? 1 : 0))), delivered);
+                            codec.encode(LabeledExample.of("x" + i, m, x, x[0] - x[1] > 0 ? 1 : 0))), delivered);
                 }
             }
             p.flush();
@@ -198,7 +198,7 @@ class PredictOnEveryInstanceIT {
 
     private void awaitVersion(List<Instance> instances, String model, long version) throws InterruptedException {
         await(() -> instances.stream().allMatch(i -> {
-            PublishedModel p = i.app().registry().get(model);
+            DecodedSnapshot p = i.app().registry().get(model);
             return p != null && p.version() >= version;
         }), model + " reaches version " + version + " on every instance");
     }

@@ -13,16 +13,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.app.Observability;
 import io.streamlearn.app.StreamlearnApp;
-import io.streamlearn.app.TutorialDemo;
+import io.streamlearn.demo.TutorialDemo;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.AvroEventCodec;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
 import io.streamlearn.codec.DeadLetterReason;
-import io.streamlearn.codec.Example;
-import io.streamlearn.codec.Format;
-import io.streamlearn.codec.Prediction;
-import io.streamlearn.codec.UnlabeledEvent;
+import io.streamlearn.codec.LabeledExample;
+import io.streamlearn.config.Format;
+import io.streamlearn.codec.ScoredEvent;
+import io.streamlearn.codec.Event;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.http.HttpApi;
@@ -33,8 +33,8 @@ import io.streamlearn.testing.KafkaCluster;
 import io.streamlearn.testing.PrometheusText;
 import io.streamlearn.testing.WithKafka;
 import io.streamlearn.topology.DeadLetters;
-import io.streamlearn.topology.ModelRegistry;
-import io.streamlearn.topology.PublishedModel;
+import io.streamlearn.snapshot.ModelRegistry;
+import io.streamlearn.snapshot.DecodedSnapshot;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -88,8 +88,8 @@ class BadInputIT {
     private static final String TRACE = "trace";
 
     /** One record to produce: its key and value bytes, and the reason it must be dead-lettered (null: valid). */
-    private record Input(String what, byte[] key, byte[] value, DeadLetterReason reason, Example example,
-                         UnlabeledEvent event) {
+    private record Input(String what, byte[] key, byte[] value, DeadLetterReason reason, LabeledExample example,
+                         Event event) {
         static Input bad(String what, byte[] key, byte[] value, DeadLetterReason reason) {
             return new Input(what, key, value, reason, null, null);
         }
@@ -104,7 +104,7 @@ class BadInputIT {
     }
 
     /** The bad labeled examples a topic in {@code format} can receive, each with the reason it must get. */
-    private static List<Input> badExamples(Format format, Codec<Example> codec) {
+    private static List<Input> badExamples(Format format, Codec<LabeledExample> codec) {
         List<Input> bad = new ArrayList<>();
         byte[] key = utf8("user-1");
         // Semantic faults: well-formed in either format, refused by validation. JSON writers put
@@ -114,27 +114,27 @@ class BadInputIT {
         bad.add(Input.bad("null value", key, null, DeadLetterReason.NULL_VALUE));
         bad.add(Input.bad("empty value", key, new byte[0], DeadLetterReason.UNDECODABLE));
         bad.add(Input.bad("NaN feature", key, json ? utf8("{\"id\": \"nan\", \"features\": [NaN, 1], \"label\": 1}")
-                : codec.encode(Example.of("nan", null, new double[] {Double.NaN, 1}, 1)), DeadLetterReason.NON_FINITE_VALUE));
+                : codec.encode(LabeledExample.of("nan", null, new double[] {Double.NaN, 1}, 1)), DeadLetterReason.NON_FINITE_VALUE));
         bad.add(Input.bad("+Inf feature", key, json ? utf8("{\"features\": [1, Infinity], \"label\": 0}")
-                : codec.encode(Example.of("inf", null, new double[] {1, Double.POSITIVE_INFINITY}, 0)),
+                : codec.encode(LabeledExample.of("inf", null, new double[] {1, Double.POSITIVE_INFINITY}, 0)),
                 DeadLetterReason.NON_FINITE_VALUE));
         bad.add(Input.bad("-Inf feature", null, json ? utf8("{\"features\": [-Infinity, 1], \"label\": 0}")
-                : codec.encode(Example.of("-inf", null, new double[] {Double.NEGATIVE_INFINITY, 1}, 0)),
+                : codec.encode(LabeledExample.of("-inf", null, new double[] {Double.NEGATIVE_INFINITY, 1}, 0)),
                 DeadLetterReason.NON_FINITE_VALUE));
         bad.add(Input.bad("NaN label", key, json ? utf8("{\"features\": [1, 1], \"label\": NaN}")
-                : codec.encode(Example.of("nanlabel", null, new double[] {1, 1}, Double.NaN)),
+                : codec.encode(LabeledExample.of("nanlabel", null, new double[] {1, 1}, Double.NaN)),
                 DeadLetterReason.NON_FINITE_VALUE));
-        bad.add(Input.bad("wrong dimension", key, codec.encode(Example.of("dim", null, new double[] {1, 2, 3}, 1)),
+        bad.add(Input.bad("wrong dimension", key, codec.encode(LabeledExample.of("dim", null, new double[] {1, 2, 3}, 1)),
                 DeadLetterReason.WRONG_DIMENSION));
-        bad.add(Input.bad("label out of range", key, codec.encode(Example.of("label", null, new double[] {1, 2}, 2)),
+        bad.add(Input.bad("label out of range", key, codec.encode(LabeledExample.of("label", null, new double[] {1, 2}, 2)),
                 DeadLetterReason.LABEL_OUT_OF_RANGE));
-        bad.add(Input.bad("label vector of the wrong length", key, codec.encode(new Example("vec", null,
-                new double[] {1, 2}, Double.NaN, new double[] {0, 1})), DeadLetterReason.LABEL_OUT_OF_RANGE));
-        bad.add(Input.bad("unknown model", key, codec.encode(Example.of("model", "nope", new double[] {1, 2}, 1)),
+        bad.add(Input.bad("label vector of the wrong length", key, codec.encode(LabeledExample.of("vec", null,
+                new double[] {1, 2}, new double[] {0, 1})), DeadLetterReason.LABEL_OUT_OF_RANGE));
+        bad.add(Input.bad("unknown model", key, codec.encode(LabeledExample.of("model", "nope", new double[] {1, 2}, 1)),
                 DeadLetterReason.UNKNOWN_MODEL));
-        bad.add(Input.bad("over the size limit", key, codec.encode(Example.of("big", null,
+        bad.add(Input.bad("over the size limit", key, codec.encode(LabeledExample.of("big", null,
                 new double[MAX_FEATURES + 1], 1)), DeadLetterReason.TOO_MANY_FEATURES));
-        byte[] good = codec.encode(Example.of("ok", null, new double[] {0.5, -0.5}, 1));
+        byte[] good = codec.encode(LabeledExample.of("ok", null, new double[] {0.5, -0.5}, 1));
         if (format == Format.AVRO) {
             bad.add(Input.bad("undecodable bytes", key, new byte[] {0x00, 0x13, 0x37, (byte) 0xFF, 0x7F},
                     DeadLetterReason.UNDECODABLE));
@@ -144,7 +144,7 @@ class BadInputIT {
             foreign[2] ^= (byte) 0xFF;
             bad.add(Input.bad("unknown schema fingerprint", key, foreign, DeadLetterReason.WRONG_SCHEMA));
             bad.add(Input.bad("an event's schema", key, new AvroEventCodec(MAX_FEATURES).encode(
-                    new UnlabeledEvent("e", null, new double[] {1, 2})), DeadLetterReason.WRONG_SCHEMA));
+                    new Event("e", null, new double[] {1, 2})), DeadLetterReason.WRONG_SCHEMA));
             byte[] header = Arrays.copyOf(good, 10);
             // id null, model null, then a block count of 2^31 - 9 doubles (16 GiB) over 16 bytes.
             bad.add(Input.bad("huge array length", key, concat(header, new byte[] {0, 0},
@@ -170,20 +170,20 @@ class BadInputIT {
     }
 
     /** The bad events: a wrong dimension, an unknown model, a malformed value, and a few more. */
-    private static List<Input> badEvents(Format format, Codec<UnlabeledEvent> codec) {
+    private static List<Input> badEvents(Format format, Codec<Event> codec) {
         byte[] key = utf8("user-2");
         List<Input> bad = new ArrayList<>();
-        bad.add(Input.bad("event of the wrong dimension", key, codec.encode(new UnlabeledEvent("d", null, new double[] {1})),
+        bad.add(Input.bad("event of the wrong dimension", key, codec.encode(new Event("d", null, new double[] {1})),
                 DeadLetterReason.WRONG_DIMENSION));
-        bad.add(Input.bad("event for an unknown model", key, codec.encode(new UnlabeledEvent("m", "nope", new double[] {1, 2})),
+        bad.add(Input.bad("event for an unknown model", key, codec.encode(new Event("m", "nope", new double[] {1, 2})),
                 DeadLetterReason.UNKNOWN_MODEL));
         bad.add(Input.bad("malformed event", key, format == Format.AVRO
-                ? Arrays.copyOf(codec.encode(new UnlabeledEvent("t", null, new double[] {1, 2})), 14)
+                ? Arrays.copyOf(codec.encode(new Event("t", null, new double[] {1, 2})), 14)
                 : utf8("{\"features\": [1, 2"), DeadLetterReason.UNDECODABLE));
         bad.add(Input.bad("null event", key, null, DeadLetterReason.NULL_VALUE));
         bad.add(Input.bad("NaN event", null, format == Format.JSON ? utf8("{\"id\": \"n\", \"features\": [NaN, 2]}")
-                : codec.encode(new UnlabeledEvent("n", null, new double[] {Double.NaN, 2})), DeadLetterReason.NON_FINITE_VALUE));
-        bad.add(Input.bad("event over the size limit", key, codec.encode(new UnlabeledEvent("b", null,
+                : codec.encode(new Event("n", null, new double[] {Double.NaN, 2})), DeadLetterReason.NON_FINITE_VALUE));
+        bad.add(Input.bad("event over the size limit", key, codec.encode(new Event("b", null,
                 new double[MAX_FEATURES + 1])), DeadLetterReason.TOO_MANY_FEATURES));
         return bad;
     }
@@ -218,20 +218,20 @@ class BadInputIT {
                 """.formatted(MAX_FEATURES, format.configName(), format.configName()),
                 Map.of("applicationId", run, "bootstrapServers", kafka.bootstrapServers(), "topics.prefix", run + "-",
                         "stateDir", state.toString()));
-        Codec<Example> exampleCodec = Codecs.examples(format, 100);
-        Codec<UnlabeledEvent> eventCodec = Codecs.events(format, 100);
+        Codec<LabeledExample> exampleCodec = Codecs.examples(format, 100);
+        Codec<Event> eventCodec = Codecs.events(format, 100);
 
         Random r = new Random(5);
         List<Input> validExamples = new ArrayList<>();
         for (int i = 0; i < VALID; i++) {
             double[] x = {r.nextGaussian(), r.nextGaussian()};
-            Example e = Example.of("x" + i, null, x, x[0] * x[1] > 0 ? 1 : 0);
+            LabeledExample e = LabeledExample.of("x" + i, null, x, x[0] * x[1] > 0 ? 1 : 0);
             validExamples.add(new Input("valid", utf8("user-" + (i % 7)), exampleCodec.encode(e), null, e, null));
         }
         List<Input> examples = interleave(validExamples, badExamples(format, exampleCodec));
         List<Input> validEvents = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            UnlabeledEvent e = new UnlabeledEvent("ev" + i, null, new double[] {r.nextGaussian(), r.nextGaussian()});
+            Event e = new Event("ev" + i, null, new double[] {r.nextGaussian(), r.nextGaussian()});
             validEvents.add(new Input("valid event", utf8("ev" + i), eventCodec.encode(e), null, null, e));
         }
         List<Input> events = interleave(validEvents, badEvents(format, eventCodec));
@@ -279,14 +279,14 @@ class BadInputIT {
             assertEquals(validEvents.size(), text.value("streamlearn_scoring_seconds_count", Map.of("model", "default")));
 
             // (3) Trained on exactly the valid examples, to the same bits as a learner that saw only them.
-            PublishedModel published = registry.get("default");
+            DecodedSnapshot published = registry.get("default");
             WeightSnapshot snap = published.snapshot();
             assertEquals(VALID, snap.getExamplesSeen(), "examples seen");
             OnlineLearner reference = OnlineLearner.fresh(config.model("default"));
             for (Sent s : sentExamples) {
-                Example e = s.input().example();
+                LabeledExample e = s.input().example();
                 if (e != null) {
-                    reference.learn(e.features(), e.label(), null, s.timestamp(), s.timestamp());
+                    reference.learn(e.features(), e.label(), s.timestamp(), s.timestamp());
                 }
             }
             assertEquals(reference.examplesSeen(), snap.getExamplesSeen());
@@ -298,12 +298,12 @@ class BadInputIT {
 
             // (4) Every valid event scored, in order, with the output of those weights.
             assertEquals(validEvents.size(), scored.size());
-            Codec<Prediction> predictions = Codecs.predictions(config.formats().scoredEvents());
+            Codec<ScoredEvent> predictions = Codecs.predictions(config.formats().scoredEvents());
             Network net = reference.network();
             double[] out = new double[net.outputSize()];
             for (int i = 0; i < validEvents.size(); i++) {
-                Prediction p = predictions.decode(scored.get(i).value());
-                UnlabeledEvent e = validEvents.get(i).event();
+                ScoredEvent p = predictions.decode(scored.get(i).value());
+                Event e = validEvents.get(i).event();
                 assertEquals(e.id(), p.id());
                 assertArrayEquals(validEvents.get(i).key(), scored.get(i).key());
                 assertEquals(published.version(), p.version());
@@ -318,7 +318,7 @@ class BadInputIT {
     }
 
     private static long seen(ModelRegistry registry) {
-        PublishedModel p = registry.get("default");
+        DecodedSnapshot p = registry.get("default");
         return p == null ? -1 : p.snapshot().getExamplesSeen();
     }
 

@@ -7,7 +7,7 @@ import io.streamlearn.app.StreamlearnApp;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.Example;
+import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.Deliveries;
@@ -58,16 +58,16 @@ class BrokerRestartIT {
                         snapshot: {everyUpdates: 500, everyMs: 100000000000}
                     """, Map.of("applicationId", "broker-restart", "bootstrapServers", broker.bootstrapServers(),
                     "stateDir", dir.resolve("state").toString()));
-            List<Example> examples = new ArrayList<>();
+            List<LabeledExample> examples = new ArrayList<>();
             Random r = new Random(21);
             for (int i = 0; i < N; i++) {
                 double[] x = {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()};
-                examples.add(Example.of("x" + i, null, x, x[0] - x[1] + 0.5 * x[2] > 0 ? 1 : 0));
+                examples.add(LabeledExample.of("x" + i, null, x, x[0] - x[1] + 0.5 * x[2] > 0 ? 1 : 0));
             }
             produce(config, examples);
             OnlineLearner reference = OnlineLearner.fresh(config.model("default"));
             for (int i = 0; i < N; i++) {
-                reference.learn(examples.get(i).features(), examples.get(i).label(), null, T0 + i, T0 + i);
+                reference.learn(examples.get(i).features(), examples.get(i).label(), T0 + i, T0 + i);
             }
 
             long killedAt;
@@ -104,13 +104,13 @@ class BrokerRestartIT {
         }
     }
 
-    private static void produce(StreamlearnConfig config, List<Example> examples) {
+    private static void produce(StreamlearnConfig config, List<LabeledExample> examples) {
         StreamlearnApp.ensureTopics(config, Duration.ofSeconds(10));
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
-        Codec<Example> codec = Codecs.examples(config.formats().examples(), config.maxFeatures());
+        Codec<LabeledExample> codec = Codecs.examples(config.formats().examples(), config.maxFeatures());
         Deliveries delivered = new Deliveries();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < examples.size(); i++) {

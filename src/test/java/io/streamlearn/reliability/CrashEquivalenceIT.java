@@ -8,13 +8,13 @@ import io.streamlearn.app.StreamlearnApp;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.Example;
-import io.streamlearn.codec.Format;
+import io.streamlearn.codec.LabeledExample;
+import io.streamlearn.config.Format;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.learn.OnlineLearner;
 import io.streamlearn.testing.KafkaCluster;
-import io.streamlearn.kafka.EmbeddedKafkaBroker;
+import io.streamlearn.broker.EmbeddedKafkaBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import java.io.IOException;
@@ -96,13 +96,13 @@ class CrashEquivalenceIT {
     }
 
     /** The stream: N examples one millisecond apart; window mode gets a last one far ahead, to close the last window. */
-    private static List<Example> stream(String mode) {
+    private static List<LabeledExample> stream(String mode) {
         Random r = new Random(12345);
-        List<Example> out = new ArrayList<>();
+        List<LabeledExample> out = new ArrayList<>();
         int n = mode.equals("window") ? N + 1 : N;
         for (int i = 0; i < n; i++) {
             double[] x = {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()};
-            out.add(Example.of("x" + i, null, x, x[0] - 0.5 * x[1] + 0.25 * x[2] > 0 ? 1 : 0));
+            out.add(LabeledExample.of("x" + i, null, x, x[0] - 0.5 * x[1] + 0.25 * x[2] > 0 ? 1 : 0));
         }
         return out;
     }
@@ -119,13 +119,13 @@ class CrashEquivalenceIT {
         Path configFile = dir.resolve("config.yaml");
         Files.writeString(configFile, yaml(mode) + "applicationId: " + run + "\ntopics: {prefix: " + run + "-}\n");
         StreamlearnConfig config = ConfigLoader.load(configFile, Map.of("bootstrapServers", kafka.bootstrapServers()));
-        List<Example> examples = stream(mode);
+        List<LabeledExample> examples = stream(mode);
         Feed feed = feed(config, examples, i -> timestamp(mode, i), i -> null);
 
         OnlineLearner reference = OnlineLearner.fresh(config.model("default"));
         for (int i = 0; i < examples.size(); i++) {
-            Example e = examples.get(i);
-            reference.learn(e.features(), e.label(), null, timestamp(mode, i), timestamp(mode, i));
+            LabeledExample e = examples.get(i);
+            reference.learn(e.features(), e.label(), timestamp(mode, i), timestamp(mode, i));
         }
 
         Random chaos = new Random(mode.hashCode());
@@ -182,11 +182,11 @@ class CrashEquivalenceIT {
         int n = N / 5;
         Random r = new Random(4);
         Map<String, Integer> perModel = new HashMap<>();
-        List<Example> examples = new ArrayList<>();
+        List<LabeledExample> examples = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String model = i % 5 == 0 ? "b" : "a";
             perModel.merge(model, 1, Integer::sum);
-            examples.add(Example.of("x" + i, model, new double[] {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()}, r.nextInt(2)));
+            examples.add(LabeledExample.of("x" + i, model, new double[] {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()}, r.nextInt(2)));
         }
         Feed feed = feed(config, examples, i -> T0 + i, i -> ("k" + i).getBytes());
         Random chaos = new Random(4);
@@ -225,7 +225,7 @@ class CrashEquivalenceIT {
         Files.writeString(configFile, yaml("stochastic") + "applicationId: " + run + "\ntopics: {prefix: " + run + "-}\n"
                 + "processingGuarantee: at_least_once\ncommitIntervalMs: 1000\n");
         StreamlearnConfig config = ConfigLoader.load(configFile, Map.of("bootstrapServers", kafka.bootstrapServers()));
-        List<Example> examples = stream("stochastic");
+        List<LabeledExample> examples = stream("stochastic");
         Feed feed = feed(config, examples, i -> timestamp("stochastic", i), i -> null);
         Random chaos = new Random(99);
         List<String> extra = extraArgs(run);
@@ -361,10 +361,10 @@ class CrashEquivalenceIT {
         void upTo(long end) throws Exception;
     }
 
-    private static Feed feed(StreamlearnConfig config, List<Example> examples, java.util.function.IntToLongFunction timestamp,
+    private static Feed feed(StreamlearnConfig config, List<LabeledExample> examples, java.util.function.IntToLongFunction timestamp,
                              java.util.function.IntFunction<byte[]> key) throws Exception {
         StreamlearnApp.ensureTopics(config, Duration.ofSeconds(10));
-        Codec<Example> codec = Codecs.examples(Format.JSON, 100);
+        Codec<LabeledExample> codec = Codecs.examples(Format.JSON, 100);
         int[] produced = {0};
         return end -> {
             if (end <= produced[0]) {

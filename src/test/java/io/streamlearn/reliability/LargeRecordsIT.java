@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.app.StreamlearnApp;
-import io.streamlearn.app.TutorialDemo;
+import io.streamlearn.demo.TutorialDemo;
 import io.streamlearn.codec.Codecs;
 import io.streamlearn.codec.DeadLetterReason;
-import io.streamlearn.codec.Prediction;
+import io.streamlearn.codec.ScoredEvent;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.Deliveries;
@@ -18,8 +18,8 @@ import io.streamlearn.testing.KafkaCluster;
 import io.streamlearn.testing.TestTopics;
 import io.streamlearn.testing.WithKafka;
 import io.streamlearn.topology.DeadLetters;
-import io.streamlearn.topology.ModelRegistry;
-import io.streamlearn.topology.PublishedModel;
+import io.streamlearn.snapshot.ModelRegistry;
+import io.streamlearn.snapshot.DecodedSnapshot;
 import io.streamlearn.topology.TopologyListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -247,7 +247,7 @@ class LargeRecordsIT {
         return head.substring(head.indexOf("\"id\": \"") + 7, head.indexOf('"', head.indexOf("\"id\": \"") + 7));
     }
 
-    private static Prediction predictions(StreamlearnConfig config, ConsumerRecord<byte[], byte[]> r) {
+    private static ScoredEvent predictions(StreamlearnConfig config, ConsumerRecord<byte[], byte[]> r) {
         return Codecs.predictions(config.formats().scoredEvents()).decode(r.value());
     }
 
@@ -281,7 +281,7 @@ class LargeRecordsIT {
     }
 
     private static long seen(ModelRegistry registry) {
-        PublishedModel p = registry.get(MODEL);
+        DecodedSnapshot p = registry.get(MODEL);
         return p == null ? -1 : p.snapshot().getExamplesSeen();
     }
 

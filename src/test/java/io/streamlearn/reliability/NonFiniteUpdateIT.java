@@ -10,14 +10,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.app.Observability;
 import io.streamlearn.app.StreamlearnApp;
-import io.streamlearn.app.TutorialDemo;
+import io.streamlearn.demo.TutorialDemo;
 import io.streamlearn.avro.LayerWeights;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.Example;
-import io.streamlearn.codec.Prediction;
-import io.streamlearn.codec.UnlabeledEvent;
+import io.streamlearn.codec.LabeledExample;
+import io.streamlearn.codec.ScoredEvent;
+import io.streamlearn.codec.Event;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.http.HttpApi;
@@ -26,8 +26,8 @@ import io.streamlearn.learn.OnlineLearner;
 import io.streamlearn.testing.KafkaCluster;
 import io.streamlearn.testing.PrometheusText;
 import io.streamlearn.testing.WithKafka;
-import io.streamlearn.topology.ModelRegistry;
-import io.streamlearn.topology.PublishedModel;
+import io.streamlearn.snapshot.ModelRegistry;
+import io.streamlearn.snapshot.DecodedSnapshot;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -101,23 +101,23 @@ class NonFiniteUpdateIT {
                 "stateDir", state.toString()));
 
         Random r = new Random(12);
-        List<Example> examples = new ArrayList<>();
+        List<LabeledExample> examples = new ArrayList<>();
         for (int i = 0; i < EXAMPLES; i++) {
             double[] x = i >= BEFORE && i < BEFORE + HUGE ? huge(r) : ordinary(r);
-            examples.add(Example.of("x" + i, null, x, x[0] + x[1] > 0 ? 1 : 0));
+            examples.add(LabeledExample.of("x" + i, null, x, x[0] + x[1] > 0 ? 1 : 0));
         }
-        List<UnlabeledEvent> events = new ArrayList<>();
+        List<Event> events = new ArrayList<>();
         for (int i = 0; i < EVENTS; i++) {
-            events.add(new UnlabeledEvent("ev" + i, null, ordinary(r)));
+            events.add(new Event("ev" + i, null, ordinary(r)));
         }
         // What should come out: the same stream through an in-memory learner, and one that never saw the huge examples.
         OnlineLearner reference = OnlineLearner.fresh(config.model("default"));
         OnlineLearner ordinaryOnly = OnlineLearner.fresh(config.model("default"));
         for (int i = 0; i < EXAMPLES; i++) {
-            Example e = examples.get(i);
-            reference.learn(e.features(), e.label(), null, T0 + i, T0 + i);
+            LabeledExample e = examples.get(i);
+            reference.learn(e.features(), e.label(), T0 + i, T0 + i);
             if (i < BEFORE || i >= BEFORE + HUGE) {
-                ordinaryOnly.learn(e.features(), e.label(), null, T0 + i, T0 + i);
+                ordinaryOnly.learn(e.features(), e.label(), T0 + i, T0 + i);
             }
         }
         assertEquals(HUGE, reference.updatesRefused(), "every huge example overflows");
@@ -125,8 +125,8 @@ class NonFiniteUpdateIT {
 
         ModelRegistry registry = new ModelRegistry();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        Codec<Example> exampleCodec = Codecs.examples(config.formats().examples(), config.maxFeatures());
-        Codec<UnlabeledEvent> eventCodec = Codecs.events(config.formats().events(), config.maxFeatures());
+        Codec<LabeledExample> exampleCodec = Codecs.examples(config.formats().examples(), config.maxFeatures());
+        Codec<Event> eventCodec = Codecs.events(config.formats().events(), config.maxFeatures());
         try (Observability observability = new Observability();
              StreamlearnApp app = StreamlearnApp.start(config, registry, observability.listener(registry), Duration.ofSeconds(60));
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(TutorialDemo.producerProps(config))) {
@@ -187,10 +187,10 @@ class NonFiniteUpdateIT {
             sentEvents.check();
             List<ConsumerRecord<byte[], byte[]>> scored = readAll(config, config.topics().scoredEvents(), EVENTS);
             assertEquals(EVENTS, scored.size());
-            Codec<Prediction> predictions = Codecs.predictions(config.formats().scoredEvents());
+            Codec<ScoredEvent> predictions = Codecs.predictions(config.formats().scoredEvents());
             double[] out = new double[1];
             for (int i = 0; i < EVENTS; i++) {
-                Prediction p = predictions.decode(scored.get(i).value());
+                ScoredEvent p = predictions.decode(scored.get(i).value());
                 assertEquals(events.get(i).id(), p.id());
                 assertEquals(last.getVersion(), p.version());
                 assertTrue(Double.isFinite(p.output()[0]), p.id() + " scored " + p.output()[0]);
@@ -206,7 +206,7 @@ class NonFiniteUpdateIT {
     }
 
     private static long seen(ModelRegistry registry) {
-        PublishedModel p = registry.get("default");
+        DecodedSnapshot p = registry.get("default");
         return p == null ? -1 : p.snapshot().getExamplesSeen();
     }
 

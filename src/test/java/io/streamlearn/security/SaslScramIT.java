@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlearn.cli.Cli;
 import io.streamlearn.cli.Main;
-import io.streamlearn.kafka.EmbeddedKafkaBroker;
+import io.streamlearn.broker.EmbeddedKafkaBroker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;

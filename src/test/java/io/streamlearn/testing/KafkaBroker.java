@@ -2,7 +2,7 @@ package io.streamlearn.testing;
 
 import java.util.Locale;
 
-import io.streamlearn.kafka.EmbeddedKafkaBroker;
+import io.streamlearn.broker.EmbeddedKafkaBroker;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;

@@ -8,8 +8,8 @@ import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.AvroEventCodec;
 import io.streamlearn.codec.AvroExampleCodec;
 import io.streamlearn.codec.DeadLetterReason;
-import io.streamlearn.codec.Example;
-import io.streamlearn.codec.UnlabeledEvent;
+import io.streamlearn.codec.LabeledExample;
+import io.streamlearn.codec.Event;
 import io.streamlearn.config.ConfigLoader;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -105,9 +105,9 @@ class DeadLetterTopologyTest {
         String yaml = TWO_MODELS + "formats: {examples: avro, events: avro}\n";
         try (TopologyFixture f = new TopologyFixture(yaml)) {
             AvroExampleCodec codec = new AvroExampleCodec(100);
-            byte[] good = codec.encode(Example.of("a", null, new double[] {1, 2}, 1));
+            byte[] good = codec.encode(LabeledExample.of("a", null, new double[] {1, 2}, 1));
             byte[] truncated = java.util.Arrays.copyOf(good, good.length - 3);
-            byte[] event = new AvroEventCodec(100).encode(new UnlabeledEvent("e", null, new double[] {1, 2}));
+            byte[] event = new AvroEventCodec(100).encode(new Event("e", null, new double[] {1, 2}));
             f.examples.pipeInput(null, truncated, 1);
             f.examples.pipeInput(null, event, 2);
             f.examples.pipeInput(null, good, 3);

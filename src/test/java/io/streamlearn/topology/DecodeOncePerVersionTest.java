@@ -1,10 +1,11 @@
 package io.streamlearn.topology;
 
+import io.streamlearn.snapshot.DecodedSnapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.streamlearn.codec.Prediction;
+import io.streamlearn.codec.ScoredEvent;
 import io.streamlearn.config.ConfigLoader;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,20 +41,20 @@ class DecodeOncePerVersionTest {
         String yaml = TrainingTopologyTest.linearModel("{mode: stochastic}", 1);
         try (TopologyFixture f = new TopologyFixture(ConfigLoader.fromYaml(yaml, Map.of()), loads)) {
             f.example("{\"features\": [1, 2], \"label\": 1}", 100);
-            PublishedModel v1 = f.registry.get("lin");
+            DecodedSnapshot v1 = f.registry.get("lin");
             events(f, 150);
             assertSame(v1, f.registry.get("lin"), "version 1 decoded once, not again per event");
             assertSame(v1.network(), f.registry.get("lin").network());
             assertEquals(List.of("lin@1"), loads.loads, EVENTS + " events, one copy");
 
             f.example("{\"features\": [2, 0], \"label\": 0}", 200);
-            PublishedModel v2 = f.registry.get("lin");
+            DecodedSnapshot v2 = f.registry.get("lin");
             assertNotSame(v1, v2);
             events(f, 250);
             assertSame(v2, f.registry.get("lin"));
             assertEquals(List.of("lin@1", "lin@2"), loads.loads, "a new version is decoded and copied once");
 
-            List<Prediction> scored = f.readScored();
+            List<ScoredEvent> scored = f.readScored();
             assertEquals(2 * EVENTS, scored.size());
             assertEquals(EVENTS, scored.stream().filter(p -> p.version() == 1).count());
             assertEquals(EVENTS, scored.stream().filter(p -> p.version() == 2).count());

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlearn.codec.DeadLetterReason;
-import io.streamlearn.codec.Prediction;
+import io.streamlearn.codec.ScoredEvent;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
 import java.nio.charset.StandardCharsets;
@@ -174,7 +174,7 @@ class LargeRecordsTopologyTest {
             // Just under the limit: an id that leaves the scored event a few hundred bytes short of it.
             String id = "i".repeat(LIMITS.scoredEvents() - 400);
             f.event("k", "{\"id\": \"" + id + "\", \"features\": [1, 1]}", 2);
-            List<Prediction> p = f.readScored();
+            List<ScoredEvent> p = f.readScored();
             assertEquals(1, p.size());
             assertEquals(id, p.get(0).id());
             assertEquals(List.of(), f.readDeadLetters());

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import io.streamlearn.codec.Prediction;
+import io.streamlearn.codec.ScoredEvent;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +19,7 @@ class ScoringTopologyTest {
             var scored = f.scored.readRecordsToList();
             assertEquals(1, scored.size());
             assertArrayEquals(TopologyFixture.utf8("user-7"), scored.get(0).key(), "the input's key");
-            Prediction p1 = f.readScoredValue(scored.get(0).value());
+            ScoredEvent p1 = f.readScoredValue(scored.get(0).value());
             assertEquals("e1", p1.id());
             assertEquals("lin", p1.model());
             assertEquals(1, p1.version());
@@ -29,7 +29,7 @@ class ScoringTopologyTest {
 
             f.example("{\"features\": [2, 0], \"label\": 0}", 200);
             f.event("user-7", "{\"id\": \"e2\", \"features\": [1, 1]}", 250);
-            List<Prediction> later = f.readScored();
+            List<ScoredEvent> later = f.readScored();
             assertEquals(2, later.get(0).version(), "scoring switched to the newer version");
             // w = (0.04, 0.2), b = 0.07: output 0.31.
             assertEquals(0.31, later.get(0).output()[0], 1e-12);
@@ -57,8 +57,8 @@ class ScoringTopologyTest {
             for (String x : or) {
                 f.event(null, "{\"features\": " + x + "}", 2);
             }
-            List<Prediction> p = f.readScored();
-            assertEquals(List.of(0, 1, 1, 1), p.stream().map(Prediction::label).toList(), "the tutorial's OR table");
+            List<ScoredEvent> p = f.readScored();
+            assertEquals(List.of(0, 1, 1, 1), p.stream().map(ScoredEvent::label).toList(), "the tutorial's OR table");
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.streamlearn.topology;
 
+import io.streamlearn.snapshot.DecodedSnapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,7 +59,7 @@ class StreamTimeWindowsTest {
             example(f, "a", 1600);
             example(f, "b", 1700);
             assertTrue(f.readWeights().isEmpty(), "window [1000, 2000) open for both");
-            PublishedModel heldA = f.registry.get("a");
+            DecodedSnapshot heldA = f.registry.get("a");
             f.driver.advanceWallClockTime(Duration.ofHours(1));
             assertTrue(f.readWeights().isEmpty(), "wall-clock time closes no window and publishes nothing");
             assertSame(heldA, f.registry.get("a"));

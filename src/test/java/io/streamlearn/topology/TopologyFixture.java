@@ -1,9 +1,10 @@
 package io.streamlearn.topology;
 
+import io.streamlearn.snapshot.ModelRegistry;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.Format;
-import io.streamlearn.codec.Prediction;
+import io.streamlearn.config.Format;
+import io.streamlearn.codec.ScoredEvent;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
 import java.nio.charset.StandardCharsets;
@@ -87,12 +88,12 @@ final class TopologyFixture implements AutoCloseable {
         return weights.readValuesToList().stream().map(codec::decode).collect(Collectors.toList());
     }
 
-    List<Prediction> readScored() {
+    List<ScoredEvent> readScored() {
         var codec = Codecs.predictions(config.formats().scoredEvents());
         return scored.readValuesToList().stream().map(codec::decode).collect(Collectors.toList());
     }
 
-    Prediction readScoredValue(byte[] value) {
+    ScoredEvent readScoredValue(byte[] value) {
         return Codecs.predictions(config.formats().scoredEvents()).decode(value);
     }
 

@@ -1,5 +1,6 @@
 package io.streamlearn.topology;
 
+import io.streamlearn.snapshot.ModelRegistry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,13 +1,14 @@
 package io.streamlearn.topology;
 
+import io.streamlearn.snapshot.DecodedSnapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.Prediction;
-import io.streamlearn.codec.SnapshotMapper;
+import io.streamlearn.codec.ScoredEvent;
+import io.streamlearn.snapshot.SnapshotMapper;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.UpdateMode;
 import io.streamlearn.eval.Prequential;
@@ -84,7 +85,7 @@ class UnfitSnapshotTopologyTest {
         try (TopologyFixture f = new TopologyFixture(ConfigLoader.fromYaml(YAML, Map.of()), refusals)) {
             f.example("{\"features\": [1, 2], \"label\": 1}", 100);
             assertEquals(1, f.readWeights().size());
-            PublishedModel v1 = f.registry.get("lin");
+            DecodedSnapshot v1 = f.registry.get("lin");
 
             var weights = weightsIn(f);
             weights.pipeInput("lin", encode(f, twoLayers(5, SnapshotSource.LIVE)), 110);
@@ -100,7 +101,7 @@ class UnfitSnapshotTopologyTest {
             assertEquals(null, f.registry.get("other"));
 
             f.event("k", "{\"id\": \"e1\", \"features\": [1, 1]}", 150);
-            List<Prediction> scored = f.readScored();
+            List<ScoredEvent> scored = f.readScored();
             assertEquals(1, scored.size());
             assertEquals(1, scored.get(0).version());
             // Version 1 (TrainingTopologyTest): w = (0.1, 0.2), b = 0.1, so 0.4 for (1, 1).
@@ -111,7 +112,7 @@ class UnfitSnapshotTopologyTest {
             f.example("{\"features\": [2, 0], \"label\": 0}", 200);
             assertEquals(2, f.readWeights().get(0).getVersion());
             f.event("k", "{\"id\": \"e2\", \"features\": [1, 1]}", 250);
-            Prediction p2 = f.readScored().get(0);
+            ScoredEvent p2 = f.readScored().get(0);
             assertEquals(2, p2.version());
             assertEquals(0.31, p2.output()[0], 1e-12);
         }
@@ -127,7 +128,7 @@ class UnfitSnapshotTopologyTest {
             // Straight into the registry, as a restored store is loaded at start without the
             // global processor's check: the trainer must refuse it itself.
             WeightSnapshot restored = threeInputs(9, SnapshotSource.RETRAIN);
-            f.registry.offer(new PublishedModel("lin", 9, SnapshotSource.RETRAIN, SnapshotMapper.network(restored), restored));
+            f.registry.offer(new DecodedSnapshot("lin", 9, SnapshotSource.RETRAIN, SnapshotMapper.network(restored), restored));
 
             f.example("{\"features\": [2, 0], \"label\": 0}", 200);
             f.example("{\"features\": [2, 0], \"label\": 0}", 300);
@@ -159,7 +160,7 @@ class UnfitSnapshotTopologyTest {
                 OptimizerSpec.defaults(OptimizerKind.ADAM), 0, 7);
         try (TopologyFixture f = new TopologyFixture(ConfigLoader.fromYaml(YAML, Map.of()), refusals)) {
             f.example("{\"features\": [1, 2], \"label\": 1}", 100);
-            PublishedModel v1 = f.registry.get("lin");
+            DecodedSnapshot v1 = f.registry.get("lin");
             var weights = weightsIn(f);
             WeightSnapshot nanWeight = snapshot("lin", 5, configured, SnapshotSource.RETRAIN);
             nanWeight.getLayers().get(0).setWeights(List.of(Double.NaN, 0.5));

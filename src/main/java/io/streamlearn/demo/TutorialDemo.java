@@ -1,18 +1,20 @@
-package io.streamlearn.app;
+package io.streamlearn.demo;
 
+import io.streamlearn.app.KafkaProperties;
+import io.streamlearn.app.StreamlearnApp;
 import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.Example;
-import io.streamlearn.codec.Prediction;
-import io.streamlearn.codec.UnlabeledEvent;
+import io.streamlearn.codec.LabeledExample;
+import io.streamlearn.codec.ScoredEvent;
+import io.streamlearn.codec.Event;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.SnapshotPolicy;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.data.Datasets;
 import io.streamlearn.data.LabeledRow;
-import io.streamlearn.topology.PublishedModel;
+import io.streamlearn.snapshot.DecodedSnapshot;
 import io.streamlearn.topology.TopologyListener;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -80,11 +82,11 @@ public final class TutorialDemo {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(config))) {
             String model = config.defaultModel();
             Deliveries delivered = new Deliveries();
-            Codec<Example> examples = Codecs.examples(config.formats().examples(), config.maxFeatures());
+            Codec<LabeledExample> examples = Codecs.examples(config.formats().examples(), config.maxFeatures());
             long ts = System.currentTimeMillis();
             int i = 0;
             for (LabeledRow r : split.train()) {
-                byte[] v = examples.encode(Example.of("train-" + i, model, r.features(), r.label()));
+                byte[] v = examples.encode(LabeledExample.of("train-" + i, model, r.features(), r.label()));
                 producer.send(new ProducerRecord<>(config.topics().examples(), null, ts + i, bytes(model), v), delivered);
                 i++;
             }
@@ -92,25 +94,25 @@ public final class TutorialDemo {
             delivered.check();
             out.printf("Produced %d labeled examples to '%s'; training (one stochastic update each)...%n",
                     split.train().size(), config.topics().examples());
-            PublishedModel trained = awaitModel(app, model, split.train().size(), timeout);
+            DecodedSnapshot trained = awaitModel(app, model, split.train().size(), timeout);
 
-            Codec<UnlabeledEvent> events = Codecs.events(config.formats().events(), config.maxFeatures());
+            Codec<Event> events = Codecs.events(config.formats().events(), config.maxFeatures());
             Map<String, Integer> truth = new HashMap<>();
             i = 0;
             for (LabeledRow r : split.test()) {
                 String id = "test-" + i;
                 truth.put(id, r.label());
                 producer.send(new ProducerRecord<>(config.topics().events(), null, ts + split.train().size() + i,
-                        bytes(id), events.encode(new UnlabeledEvent(id, model, r.features()))), delivered);
+                        bytes(id), events.encode(new Event(id, model, r.features()))), delivered);
                 i++;
             }
             producer.flush();
             delivered.check();
             out.printf("Produced %d events to '%s'; reading '%s'...%n", split.test().size(),
                     config.topics().events(), config.topics().scoredEvents());
-            List<Prediction> scored = readScored(app, split.test().size(), timeout);
+            List<ScoredEvent> scored = readScored(app, split.test().size(), timeout);
             int correct = 0;
-            for (Prediction p : scored) {
+            for (ScoredEvent p : scored) {
                 Integer y = truth.get(p.id());
                 if (y != null && y == p.label()) {
                     correct++;
@@ -123,12 +125,12 @@ public final class TutorialDemo {
         }
     }
 
-    private static PublishedModel awaitModel(StreamlearnApp app, String model, long examples, Duration timeout)
+    private static DecodedSnapshot awaitModel(StreamlearnApp app, String model, long examples, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             app.checkRunning();
-            PublishedModel p = app.registry().get(model);
+            DecodedSnapshot p = app.registry().get(model);
             if (p != null && p.snapshot().getExamplesSeen() >= examples) {
                 return p;
             }
@@ -138,15 +140,15 @@ public final class TutorialDemo {
                 + " examples within " + timeout.toSeconds() + " s");
     }
 
-    private static List<Prediction> readScored(StreamlearnApp app, int expected, Duration timeout) {
+    private static List<ScoredEvent> readScored(StreamlearnApp app, int expected, Duration timeout) {
         StreamlearnConfig config = app.config();
         Properties p = new Properties();
         p.putAll(KafkaProperties.common(config));
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        Codec<Prediction> codec = Codecs.predictions(config.formats().scoredEvents());
-        List<Prediction> out = new java.util.ArrayList<>();
+        Codec<ScoredEvent> codec = Codecs.predictions(config.formats().scoredEvents());
+        List<ScoredEvent> out = new java.util.ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<org.apache.kafka.common.TopicPartition> parts = new java.util.ArrayList<>();
             c.partitionsFor(config.topics().scoredEvents(), timeout)

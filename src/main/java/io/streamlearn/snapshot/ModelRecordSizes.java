@@ -1,8 +1,7 @@
-package io.streamlearn.topology;
+package io.streamlearn.snapshot;
 
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.SnapshotMapper;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.learn.OnlineLearner;

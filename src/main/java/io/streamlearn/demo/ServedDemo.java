@@ -1,8 +1,10 @@
-package io.streamlearn.app;
+package io.streamlearn.demo;
 
+import io.streamlearn.app.Observability;
+import io.streamlearn.app.StreamlearnApp;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.http.HttpApi;
-import io.streamlearn.topology.ModelRegistry;
+import io.streamlearn.snapshot.ModelRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;

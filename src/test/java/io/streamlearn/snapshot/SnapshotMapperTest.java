@@ -1,5 +1,8 @@
-package io.streamlearn.codec;
+package io.streamlearn.snapshot;
 
+import io.streamlearn.codec.Codec;
+import io.streamlearn.codec.Codecs;
+import io.streamlearn.config.Format;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,10 +1,10 @@
-package io.streamlearn.app;
+package io.streamlearn.demo;
 
 import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.Example;
-import io.streamlearn.codec.UnlabeledEvent;
+import io.streamlearn.codec.LabeledExample;
+import io.streamlearn.codec.Event;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.data.Generators;
 import io.streamlearn.data.LabeledRow;
@@ -38,8 +38,8 @@ public final class DemoFeed implements AutoCloseable {
     private final StreamlearnConfig config;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Iterator<LabeledRow> rows;
-    private final Codec<Example> examples;
-    private final Codec<UnlabeledEvent> events;
+    private final Codec<LabeledExample> examples;
+    private final Codec<Event> events;
     private final ScheduledExecutorService ticker;
     private final double perTick;
     private final AtomicLong examplesSent = new AtomicLong();
@@ -92,12 +92,12 @@ public final class DemoFeed implements AutoCloseable {
                 LabeledRow train = rows.next();
                 long n = examplesSent.incrementAndGet();
                 producer.send(new ProducerRecord<>(config.topics().examples(), null, now, key,
-                        examples.encode(Example.of("feed-" + n, model, train.features(), train.label()))), delivered);
+                        examples.encode(LabeledExample.of("feed-" + n, model, train.features(), train.label()))), delivered);
                 LabeledRow score = rows.next();
                 long m = eventsSent.incrementAndGet();
                 String id = "feed-event-" + m;
                 producer.send(new ProducerRecord<>(config.topics().events(), null, now, id.getBytes(StandardCharsets.UTF_8),
-                        events.encode(new UnlabeledEvent(id, model, score.features()))), delivered);
+                        events.encode(new Event(id, model, score.features()))), delivered);
             }
             producer.flush();
             delivered.check();

@@ -1,4 +1,4 @@
-package io.streamlearn.topology;
+package io.streamlearn.snapshot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.SnapshotMapper;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.learn.OnlineLearner;

@@ -1,4 +1,4 @@
-package io.streamlearn.kafka;
+package io.streamlearn.broker;
 
 /**
  * The embedded broker could not start (a port in use, an unusable log directory). Its message is

@@ -1,7 +1,6 @@
-package io.streamlearn.topology;
+package io.streamlearn.snapshot;
 
 import io.streamlearn.avro.WeightSnapshot;
-import io.streamlearn.codec.SnapshotMapper;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.model.LayerSpec;
@@ -26,7 +25,7 @@ public final class SnapshotFit {
      *
      * @throws IllegalArgumentException naming the first mismatch, when it does not fit or does not decode
      */
-    public static PublishedModel admit(String key, WeightSnapshot snap, StreamlearnConfig config) {
+    public static DecodedSnapshot admit(String key, WeightSnapshot snap, StreamlearnConfig config) {
         ModelConfig configured = config.model(key);
         if (configured == null) {
             throw new IllegalArgumentException("model '" + key + "' is not configured here");
@@ -46,14 +45,14 @@ public final class SnapshotFit {
         if (!network.isFinite()) {
             throw new IllegalArgumentException("its weights, biases or optimizer state are not all finite (NaN or infinite)");
         }
-        return new PublishedModel(key, snap.getVersion(), snap.getSource(), network, snap);
+        return new DecodedSnapshot(key, snap.getVersion(), snap.getSource(), network, snap);
     }
 
     /**
      * The first difference between what a snapshot (or a network decoded from one) computes and
      * the configured spec; null when none.
      */
-    static String mismatch(ModelSpec configured, ModelSpec other) {
+    public static String mismatch(ModelSpec configured, ModelSpec other) {
         if (other.inputSize() != configured.inputSize()) {
             return "input size " + other.inputSize() + ", configured " + configured.inputSize();
         }

@@ -1,4 +1,4 @@
-package io.streamlearn.kafka;
+package io.streamlearn.broker;
 
 import java.util.List;
 
@@ -12,7 +12,7 @@ import org.slf4j.Marker;
  * Drops the few warnings a healthy embedded broker logs on every start and stop, so that a
  * warning in the demo or the test log means something. Only these exact messages are dropped;
  * every other warning of the same loggers still shows. Installed from {@code logback.xml} with
- * {@code <turboFilter class="io.streamlearn.kafka.BrokerLogNoiseFilter"/>}.
+ * {@code <turboFilter class="io.streamlearn.broker.BrokerLogNoiseFilter"/>}.
  */
 public final class BrokerLogNoiseFilter extends TurboFilter {
 

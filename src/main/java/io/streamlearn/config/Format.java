@@ -1,4 +1,4 @@
-package io.streamlearn.codec;
+package io.streamlearn.config;
 
 import java.util.Locale;
 

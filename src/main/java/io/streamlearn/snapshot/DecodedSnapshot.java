@@ -1,4 +1,4 @@
-package io.streamlearn.topology;
+package io.streamlearn.snapshot;
 
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
@@ -8,5 +8,5 @@ import io.streamlearn.model.Network;
  * One published version of a model, decoded once. The network is never trained or used for
  * prediction directly (its buffers are not thread-safe): readers copy it.
  */
-public record PublishedModel(String model, long version, SnapshotSource source, Network network, WeightSnapshot snapshot) {
+public record DecodedSnapshot(String model, long version, SnapshotSource source, Network network, WeightSnapshot snapshot) {
 }

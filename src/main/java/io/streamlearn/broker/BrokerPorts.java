@@ -1,4 +1,4 @@
-package io.streamlearn.kafka;
+package io.streamlearn.broker;
 
 import java.util.Optional;
 

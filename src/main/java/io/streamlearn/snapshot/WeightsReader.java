@@ -1,4 +1,4 @@
-package io.streamlearn.kafka;
+package io.streamlearn.snapshot;
 
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;

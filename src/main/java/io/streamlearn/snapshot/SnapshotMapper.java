@@ -1,4 +1,4 @@
-package io.streamlearn.codec;
+package io.streamlearn.snapshot;
 
 import io.streamlearn.avro.LayerSpecRecord;
 import io.streamlearn.avro.LayerWeights;

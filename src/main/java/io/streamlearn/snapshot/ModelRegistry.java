@@ -1,4 +1,4 @@
-package io.streamlearn.topology;
+package io.streamlearn.snapshot;
 
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,19 +11,19 @@ import java.util.concurrent.ConcurrentMap;
  * application, never static, so several applications can share a JVM.
  */
 public final class ModelRegistry {
-    private final ConcurrentMap<String, PublishedModel> models = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, DecodedSnapshot> models = new ConcurrentHashMap<>();
 
     /** Keeps {@code candidate} if it is newer than what is held for its model; returns what is held after. */
-    public PublishedModel offer(PublishedModel candidate) {
+    public DecodedSnapshot offer(DecodedSnapshot candidate) {
         return models.merge(candidate.model(), candidate,
                 (held, offered) -> offered.version() > held.version() ? offered : held);
     }
 
-    public PublishedModel get(String model) {
+    public DecodedSnapshot get(String model) {
         return models.get(model);
     }
 
-    public Collection<PublishedModel> all() {
+    public Collection<DecodedSnapshot> all() {
         return models.values();
     }
 }
