@@ -1,10 +1,9 @@
 package io.streamlearn.bench;
-
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.config.Format;
-import io.streamlearn.codec.ScoredEvent;
 import io.streamlearn.codec.Event;
+import io.streamlearn.codec.ScoredEvent;
+import io.streamlearn.config.Format;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,15 +1,14 @@
 package io.streamlearn.app;
-
-import io.streamlearn.snapshot.SnapshotMapper;
-import io.streamlearn.snapshot.WeightsReader;
-import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
-import io.streamlearn.codec.Codecs;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.kafka.Deliveries;
+import io.streamlearn.kafka.Topics;
 import io.streamlearn.learn.OnlineLearner;
+import io.streamlearn.snapshot.SnapshotMapper;
+import io.streamlearn.snapshot.WeightsReader;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -37,7 +36,7 @@ final class InitialWeights {
         }
         Properties p = new Properties();
         p.putAll(KafkaProperties.modelProducer(config));
-        Codec<WeightSnapshot> codec = Codecs.snapshots(config.formats().weights());
+        Codec<WeightSnapshot> codec = Topics.of(config).weights().codec();
         Map<String, WeightSnapshot> published = WeightsReader.latest(p, config.topics().weights(), codec);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

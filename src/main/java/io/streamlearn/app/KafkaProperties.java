@@ -1,9 +1,8 @@
 package io.streamlearn.app;
-
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.snapshot.ModelRecordSizes;
 import java.util.HashMap;
 import java.util.Map;
-import io.streamlearn.snapshot.ModelRecordSizes;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
 

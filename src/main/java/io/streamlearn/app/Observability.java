@@ -1,8 +1,7 @@
 package io.streamlearn.app;
-
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -10,13 +9,13 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.http.DashboardHistory;
 import io.streamlearn.http.HttpApi;
+import io.streamlearn.lifecycle.ShutdownSequence;
 import io.streamlearn.metrics.LearnerMetrics;
 import io.streamlearn.snapshot.ModelRegistry;
 import io.streamlearn.topology.TopologyListener;
-import io.streamlearn.config.StreamlearnConfig;
-import io.streamlearn.lifecycle.ShutdownSequence;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;

@@ -1,10 +1,14 @@
 package io.streamlearn.app;
-
+import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.codec.Codec;
 import io.streamlearn.config.StreamlearnConfig;
-import io.streamlearn.kafka.TopicAdmin;
 import io.streamlearn.kafka.TopicAdmin.TopicSpec;
+import io.streamlearn.kafka.TopicAdmin;
+import io.streamlearn.kafka.Topics;
+import io.streamlearn.lifecycle.ShutdownSequence;
 import io.streamlearn.snapshot.ModelRecordSizes;
 import io.streamlearn.snapshot.ModelRegistry;
+import io.streamlearn.snapshot.SnapshotFit;
 import io.streamlearn.topology.Names;
 import io.streamlearn.topology.RecordLimits;
 import io.streamlearn.topology.TopologyFactory;
@@ -19,19 +23,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import io.streamlearn.lifecycle.ShutdownSequence;
-import io.streamlearn.avro.WeightSnapshot;
-import io.streamlearn.codec.Codec;
-import io.streamlearn.codec.Codecs;
-import io.streamlearn.snapshot.SnapshotFit;
 import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -229,7 +228,7 @@ public final class StreamlearnApp implements AutoCloseable {
      * the registry learns of the models it holds here (the processor keeps it current afterwards).
      */
     private void loadRestoredWeights() {
-        Codec<WeightSnapshot> codec = Codecs.snapshots(config.formats().weights());
+        Codec<WeightSnapshot> codec = Topics.of(config).weights().codec();
         ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(
                 Names.WEIGHTS_GLOBAL_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
         try (KeyValueIterator<String, byte[]> it = store.all()) {

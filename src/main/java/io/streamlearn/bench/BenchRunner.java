@@ -1,17 +1,16 @@
 package io.streamlearn.bench;
-
-import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.app.StreamlearnApp;
 import io.streamlearn.app.StreamsSettings;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.LabeledExample;
-import io.streamlearn.config.Format;
 import io.streamlearn.codec.Event;
+import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.config.ConfigLoader;
+import io.streamlearn.config.Format;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.config.TopicNames;
+import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.kafka.TopicAdmin;
 import io.streamlearn.topology.TopologyListener;
 import java.io.PrintStream;

@@ -1,11 +1,9 @@
 package io.streamlearn.broker;
-
-import java.util.List;
-
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
+import java.util.List;
 import org.slf4j.Marker;
 
 /**

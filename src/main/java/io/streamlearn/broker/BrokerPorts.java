@@ -1,5 +1,4 @@
 package io.streamlearn.broker;
-
 import java.util.Optional;
 
 /**

@@ -1,5 +1,4 @@
 package io.streamlearn.broker;
-
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;

@@ -1,11 +1,9 @@
 package io.streamlearn.broker;
-
+import io.streamlearn.lifecycle.ShutdownSequence;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import io.streamlearn.lifecycle.ShutdownSequence;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.config.ConfigException;

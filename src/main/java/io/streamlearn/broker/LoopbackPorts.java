@@ -1,5 +1,4 @@
 package io.streamlearn.broker;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;

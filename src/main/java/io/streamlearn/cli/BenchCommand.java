@@ -1,5 +1,4 @@
 package io.streamlearn.cli;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamlearn.bench.BenchMedians;

@@ -1,12 +1,11 @@
 package io.streamlearn.cli;
-
-import io.streamlearn.demo.DemoFeed;
 import io.streamlearn.app.LearnerStoppedException;
-import io.streamlearn.demo.ServedDemo;
-import io.streamlearn.demo.TutorialDemo;
+import io.streamlearn.broker.EmbeddedKafkaBroker;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
-import io.streamlearn.broker.EmbeddedKafkaBroker;
+import io.streamlearn.demo.DemoFeed;
+import io.streamlearn.demo.ServedDemo;
+import io.streamlearn.demo.TutorialDemo;
 import io.streamlearn.lifecycle.ShutdownSequence;
 import java.io.IOException;
 import java.io.PrintStream;

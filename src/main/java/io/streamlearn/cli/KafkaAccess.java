@@ -1,11 +1,10 @@
 package io.streamlearn.cli;
-
 import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.app.StreamlearnApp;
 import io.streamlearn.avro.WeightSnapshot;
-import io.streamlearn.codec.Codecs;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.BrokerUnavailableException;
+import io.streamlearn.kafka.Topics;
 import io.streamlearn.snapshot.WeightsReader;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +30,7 @@ final class KafkaAccess {
     /** A model's snapshot: the given version, or its newest; a user error when the topic has none. */
     static WeightSnapshot snapshot(StreamlearnConfig config, Properties client, String model, Long version) {
         List<WeightSnapshot> all = WeightsReader.readAll(client, config.topics().weights(),
-                Codecs.snapshots(config.formats().weights())).get(model);
+                Topics.of(config).weights().codec()).get(model);
         if (all == null || all.isEmpty()) {
             throw new UserError("model '" + model + "' has published nothing on '" + config.topics().weights() + "'");
         }

@@ -1,8 +1,7 @@
 package io.streamlearn.cli;
-
 import io.streamlearn.avro.WeightSnapshot;
-import io.streamlearn.codec.Codecs;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.kafka.Topics;
 import io.streamlearn.snapshot.WeightsReader;
 import java.time.Instant;
 import java.util.Locale;
@@ -39,6 +38,6 @@ final class ModelsCommand implements Callable<Integer> {
 
     private static Map<String, WeightSnapshot> read(StreamlearnConfig config) {
         return WeightsReader.latest(KafkaAccess.connect(config), config.topics().weights(),
-                Codecs.snapshots(config.formats().weights()));
+                Topics.of(config).weights().codec());
     }
 }

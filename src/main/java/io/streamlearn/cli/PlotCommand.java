@@ -1,16 +1,15 @@
 package io.streamlearn.cli;
-
-import io.streamlearn.model.Label;
 import io.streamlearn.avro.WeightSnapshot;
-import io.streamlearn.codec.Codecs;
-import io.streamlearn.snapshot.SnapshotMapper;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.data.CsvRows;
 import io.streamlearn.data.Datasets;
 import io.streamlearn.data.LabeledRow;
+import io.streamlearn.kafka.Topics;
+import io.streamlearn.model.Label;
 import io.streamlearn.model.Network;
 import io.streamlearn.plot.Plots;
 import io.streamlearn.retrain.KafkaEpochSource;
+import io.streamlearn.snapshot.SnapshotMapper;
 import io.streamlearn.topology.ModelResolver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -113,7 +112,7 @@ final class PlotCommand implements Callable<Integer> {
         String id = model != null ? model : config.defaultModel();
         List<LabeledRow> rows = new ArrayList<>();
         try (KafkaEpochSource source = new KafkaEpochSource(p, config.topics().examples(), KafkaEpochSource.StartAt.beginning(),
-                Codecs.examples(config.formats().examples(), config.maxFeatures()), new ModelResolver(config), id,
+                Topics.of(config).examples().codec(), new ModelResolver(config), id,
                 e -> e.label() instanceof Label.Scalar, 100_000)) {
             if (source.rangeSize() > 100_000) {
                 throw new UserError("the examples topic holds " + source.rangeSize() + " records; plot at most 100000 (use --csv)");

@@ -1,20 +1,20 @@
 package io.streamlearn.cli;
-
-import io.streamlearn.model.Label;
-import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.LabeledExample;
-import io.streamlearn.config.Format;
+import io.streamlearn.codec.Event;
 import io.streamlearn.codec.HeaderNames;
 import io.streamlearn.codec.JsonExampleCodec;
+import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.codec.PlainHeader;
-import io.streamlearn.codec.Event;
+import io.streamlearn.config.Format;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.data.CsvRows;
 import io.streamlearn.data.Generators;
 import io.streamlearn.data.LabeledRow;
+import io.streamlearn.kafka.Deliveries;
+import io.streamlearn.kafka.Topics;
+import io.streamlearn.model.Label;
 import io.streamlearn.snapshot.WeightsReader;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -268,7 +268,7 @@ final class ProduceCommand implements Callable<Integer> {
         }
         Properties p = new Properties();
         p.putAll(KafkaProperties.common(config));
-        var codec = Codecs.snapshots(config.formats().weights());
+        var codec = Topics.of(config).weights().codec();
         long deadline = System.nanoTime() + waitForWeights * 1_000_000_000L;
         boolean told = false;
         try (LearnerProgress learner = new LearnerProgress(p, config.applicationId(), config.topics().examples())) {

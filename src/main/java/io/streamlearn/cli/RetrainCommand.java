@@ -1,28 +1,27 @@
 package io.streamlearn.cli;
-
-import io.streamlearn.model.RecordCheck;
-import io.streamlearn.kafka.Deliveries;
+import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
-import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.codec.HeaderNames;
-import io.streamlearn.snapshot.SnapshotMapper;
+import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.config.ModelConfig;
-import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.config.UpdateMode;
 import io.streamlearn.eval.Prequential;
-import io.streamlearn.snapshot.WeightsReader;
+import io.streamlearn.kafka.Deliveries;
+import io.streamlearn.kafka.Topics;
 import io.streamlearn.model.ModelSpec;
 import io.streamlearn.model.Network;
 import io.streamlearn.model.OptimizerKind;
 import io.streamlearn.model.OptimizerSpec;
+import io.streamlearn.model.RecordCheck;
 import io.streamlearn.retrain.EpochStats;
 import io.streamlearn.retrain.KafkaEpochSource;
 import io.streamlearn.retrain.RetrainPlan;
 import io.streamlearn.retrain.Retrainer;
+import io.streamlearn.snapshot.SnapshotMapper;
+import io.streamlearn.snapshot.WeightsReader;
 import io.streamlearn.topology.ModelResolver;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -114,7 +113,7 @@ final class RetrainCommand implements Callable<Integer> {
             }
         }
         Properties client = KafkaAccess.connect(config);
-        Codec<WeightSnapshot> snapshots = Codecs.snapshots(config.formats().weights());
+        Codec<WeightSnapshot> snapshots = Topics.of(config).weights().codec();
         WeightSnapshot latest = WeightsReader.latest(client, config.topics().weights(), snapshots).get(id);
         ModelConfig mc = config.model(id);
         if (mc == null && latest != null) {
@@ -135,9 +134,9 @@ final class RetrainCommand implements Callable<Integer> {
         long total;
         Predicate<LabeledExample> fits = e -> RecordCheck.example(id, spec, e.features(), e.label()) == null;
         try (KafkaEpochSource source = new KafkaEpochSource(client, config.topics().examples(), startAt,
-                Codecs.examples(config.formats().examples(), config.maxFeatures()), new ModelResolver(config), id, fits, buffer);
+                Topics.of(config).examples().codec(), new ModelResolver(config), id, fits, buffer);
              KafkaEpochSource testSet = testEvents ? KafkaEpochSource.heldOutEvents(client, config.topics().events(),
-                     Codecs.events(config.formats().events(), config.maxFeatures()), new ModelResolver(config), id, fits, buffer)
+                     Topics.of(config).events().codec(), new ModelResolver(config), id, fits, buffer)
                      : null) {
             System.out.printf(Locale.ROOT, "Retraining '%s' on %s of '%s': %s, %s, %s%s, holdout %.0f%%%n",
                     id, Counts.of(source.rangeSize(), "record"), config.topics().examples(), Counts.of(plan.epochs(), "epoch"),

@@ -1,17 +1,16 @@
 package io.streamlearn.cli;
-
 import io.streamlearn.app.LearnerStoppedException;
+import io.streamlearn.app.Observability;
 import io.streamlearn.app.StreamlearnApp;
 import io.streamlearn.config.StreamlearnConfig;
-import io.streamlearn.kafka.BrokerUnavailableException;
-import io.streamlearn.app.Observability;
 import io.streamlearn.http.HttpApi;
+import io.streamlearn.kafka.BrokerUnavailableException;
 import io.streamlearn.snapshot.ModelRegistry;
-import picocli.CommandLine.Option;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * Runs the learner against a Kafka cluster until stopped. Ctrl-C or SIGTERM close it cleanly

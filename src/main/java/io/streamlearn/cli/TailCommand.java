@@ -1,5 +1,4 @@
 package io.streamlearn.cli;
-
 import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.avro.DeadLetter;
 import io.streamlearn.avro.DeadLetterHeader;
@@ -11,6 +10,7 @@ import io.streamlearn.codec.HeaderNames;
 import io.streamlearn.codec.InvalidRecordException;
 import io.streamlearn.codec.ScoredEvent;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.kafka.Topics;
 import io.streamlearn.topology.DeadLetters;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -93,8 +93,8 @@ final class TailCommand implements Callable<Integer> {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + (long) (timeout * 1e9);
         long seen = 0;
-        Codec<ScoredEvent> predictions = Codecs.predictions(config.formats().scoredEvents());
-        Codec<WeightSnapshot> snapshots = Codecs.snapshots(config.formats().weights());
+        Codec<ScoredEvent> predictions = Topics.of(config).scoredEvents().codec();
+        Codec<WeightSnapshot> snapshots = Topics.of(config).weights().codec();
         AvroJson<WeightSnapshot> snapshotJson = new AvroJson<>(WeightSnapshot.getClassSchema());
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = new ArrayList<>();

@@ -1,5 +1,4 @@
 package io.streamlearn.codec;
-
 import io.streamlearn.model.Label;
 import java.util.List;
 

@@ -1,8 +1,7 @@
 package io.streamlearn.codec;
-
-import io.streamlearn.config.Format;
 import io.streamlearn.avro.ModelCheckpoint;
 import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.config.Format;
 
 /** The codec for each kind of record in each format. Each call returns a new, thread-confined instance. */
 public final class Codecs {

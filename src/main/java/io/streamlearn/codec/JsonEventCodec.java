@@ -1,5 +1,4 @@
 package io.streamlearn.codec;
-
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;

@@ -1,8 +1,7 @@
 package io.streamlearn.codec;
-
-import io.streamlearn.model.Label;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.streamlearn.model.Label;
 import java.io.IOException;
 
 /** {@code {"id": "e1", "model": "default", "features": [0.5, 1.2], "label": 1}}; id and model optional. */

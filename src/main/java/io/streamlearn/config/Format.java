@@ -1,5 +1,4 @@
 package io.streamlearn.config;
-
 import java.util.Locale;
 
 /** How the values of one topic are written. */

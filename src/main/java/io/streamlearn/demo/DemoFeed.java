@@ -1,13 +1,12 @@
 package io.streamlearn.demo;
-
-import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.codec.Codec;
-import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.codec.Event;
+import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.data.Generators;
 import io.streamlearn.data.LabeledRow;
+import io.streamlearn.kafka.Deliveries;
+import io.streamlearn.kafka.Topics;
 import io.streamlearn.lifecycle.ShutdownSequence;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
@@ -51,8 +50,8 @@ public final class DemoFeed implements AutoCloseable {
     private DemoFeed(StreamlearnConfig config, String kind, double perSecond, long seed) {
         this.config = config;
         this.rows = Generators.stream(kind, seed, 2, 2);
-        this.examples = Codecs.examples(config.formats().examples(), config.maxFeatures());
-        this.events = Codecs.events(config.formats().events(), config.maxFeatures());
+        this.examples = Topics.of(config).examples().codec();
+        this.events = Topics.of(config).events().codec();
         this.producer = new KafkaProducer<>(TutorialDemo.producerProps(config));
         this.perTick = perSecond / TICKS_PER_SECOND;
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -1,5 +1,4 @@
 package io.streamlearn.demo;
-
 import io.streamlearn.app.Observability;
 import io.streamlearn.app.StreamlearnApp;
 import io.streamlearn.config.StreamlearnConfig;

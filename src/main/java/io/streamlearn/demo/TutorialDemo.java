@@ -1,19 +1,18 @@
 package io.streamlearn.demo;
-
 import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.app.StreamlearnApp;
-import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
-import io.streamlearn.codec.Codecs;
+import io.streamlearn.codec.Event;
 import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.codec.ScoredEvent;
-import io.streamlearn.codec.Event;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.SnapshotPolicy;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.data.Datasets;
 import io.streamlearn.data.LabeledRow;
+import io.streamlearn.kafka.Deliveries;
+import io.streamlearn.kafka.Topics;
 import io.streamlearn.snapshot.DecodedSnapshot;
 import io.streamlearn.topology.TopologyListener;
 import java.io.PrintStream;
@@ -82,7 +81,7 @@ public final class TutorialDemo {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(config))) {
             String model = config.defaultModel();
             Deliveries delivered = new Deliveries();
-            Codec<LabeledExample> examples = Codecs.examples(config.formats().examples(), config.maxFeatures());
+            Codec<LabeledExample> examples = Topics.of(config).examples().codec();
             long ts = System.currentTimeMillis();
             int i = 0;
             for (LabeledRow r : split.train()) {
@@ -96,7 +95,7 @@ public final class TutorialDemo {
                     split.train().size(), config.topics().examples());
             DecodedSnapshot trained = awaitModel(app, model, split.train().size(), timeout);
 
-            Codec<Event> events = Codecs.events(config.formats().events(), config.maxFeatures());
+            Codec<Event> events = Topics.of(config).events().codec();
             Map<String, Integer> truth = new HashMap<>();
             i = 0;
             for (LabeledRow r : split.test()) {
@@ -147,7 +146,7 @@ public final class TutorialDemo {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        Codec<ScoredEvent> codec = Codecs.predictions(config.formats().scoredEvents());
+        Codec<ScoredEvent> codec = Topics.of(config).scoredEvents().codec();
         List<ScoredEvent> out = new java.util.ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<org.apache.kafka.common.TopicPartition> parts = new java.util.ArrayList<>();

@@ -1,12 +1,11 @@
 package io.streamlearn.http;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamlearn.codec.DeadLetterReason;
 import io.streamlearn.metrics.LearnerMetrics;
-import io.streamlearn.snapshot.ModelRegistry;
 import io.streamlearn.snapshot.DecodedSnapshot;
+import io.streamlearn.snapshot.ModelRegistry;
 import io.streamlearn.topology.TopologyListener;
 import java.util.ArrayDeque;
 import java.util.Comparator;

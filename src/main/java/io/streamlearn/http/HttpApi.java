@@ -1,6 +1,4 @@
 package io.streamlearn.http;
-
-import io.streamlearn.model.RecordCheck;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,8 +10,9 @@ import io.streamlearn.avro.LayerWeights;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.metrics.LearnerMetrics;
 import io.streamlearn.model.Network;
-import io.streamlearn.snapshot.ModelRegistry;
+import io.streamlearn.model.RecordCheck;
 import io.streamlearn.snapshot.DecodedSnapshot;
+import io.streamlearn.snapshot.ModelRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

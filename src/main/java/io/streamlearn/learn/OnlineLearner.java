@@ -1,11 +1,10 @@
 package io.streamlearn.learn;
-
-import io.streamlearn.model.Label;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.SnapshotPolicy;
 import io.streamlearn.config.UpdateMode;
 import io.streamlearn.eval.Prequential;
 import io.streamlearn.model.Activation;
+import io.streamlearn.model.Label;
 import io.streamlearn.model.Network;
 
 /**

@@ -1,11 +1,10 @@
 package io.streamlearn.retrain;
-
-import io.streamlearn.model.Label;
 import io.streamlearn.codec.Codec;
-import io.streamlearn.codec.LabeledExample;
-import io.streamlearn.codec.HeaderNames;
 import io.streamlearn.codec.Event;
+import io.streamlearn.codec.HeaderNames;
 import io.streamlearn.codec.InvalidRecordException;
+import io.streamlearn.codec.LabeledExample;
+import io.streamlearn.model.Label;
 import io.streamlearn.topology.ModelResolver;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package io.streamlearn.snapshot;
-
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.codec.Codecs;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.kafka.Topics;
 import io.streamlearn.learn.OnlineLearner;
 import io.streamlearn.model.Network;
 import java.util.Arrays;
@@ -94,7 +94,7 @@ public final class ModelRecordSizes {
             }
         }
         long checkpoint = Codecs.checkpoints().encode(SnapshotMapper.checkpoint(learner)).length;
-        long snapshot = Codecs.snapshots(config.formats().weights()).encode(
+        long snapshot = Topics.of(config).weights().codec().encode(
                 SnapshotMapper.snapshot(learner, Long.MAX_VALUE, Long.MAX_VALUE, SnapshotSource.RETRAIN, Long.MAX_VALUE)).length;
         return Math.max(checkpoint, snapshot);
     }

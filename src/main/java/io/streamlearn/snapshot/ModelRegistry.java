@@ -1,5 +1,4 @@
 package io.streamlearn.snapshot;
-
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;

@@ -1,5 +1,4 @@
 package io.streamlearn.snapshot;
-
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;

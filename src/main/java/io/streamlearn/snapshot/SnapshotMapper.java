@@ -1,5 +1,4 @@
 package io.streamlearn.snapshot;
-
 import io.streamlearn.avro.LayerSpecRecord;
 import io.streamlearn.avro.LayerWeights;
 import io.streamlearn.avro.ModelCheckpoint;

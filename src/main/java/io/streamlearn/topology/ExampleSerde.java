@@ -1,5 +1,4 @@
 package io.streamlearn.topology;
-
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
 import io.streamlearn.codec.LabeledExample;

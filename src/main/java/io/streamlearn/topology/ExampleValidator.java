@@ -1,14 +1,13 @@
 package io.streamlearn.topology;
-
-import io.streamlearn.model.RecordCheck;
 import io.streamlearn.codec.Codec;
-import io.streamlearn.codec.Codecs;
 import io.streamlearn.codec.DeadLetterReason;
-import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.codec.InvalidRecordException;
+import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.kafka.Topics;
 import io.streamlearn.model.Network;
+import io.streamlearn.model.RecordCheck;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -39,7 +38,7 @@ final class ExampleValidator implements Processor<byte[], byte[], Object, Object
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.codec = Codecs.examples(config.formats().examples(), config.maxFeatures());
+        this.codec = Topics.of(config).examples().codec();
         this.resolver = new ModelResolver(config);
     }
 

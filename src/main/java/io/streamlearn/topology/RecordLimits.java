@@ -1,5 +1,4 @@
 package io.streamlearn.topology;
-
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 

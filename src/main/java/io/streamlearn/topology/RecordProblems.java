@@ -1,5 +1,4 @@
 package io.streamlearn.topology;
-
 import io.streamlearn.codec.DeadLetterReason;
 import io.streamlearn.codec.InvalidRecordException;
 import io.streamlearn.model.RecordCheck;

@@ -1,18 +1,17 @@
 package io.streamlearn.topology;
-
+import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.codec.Codec;
+import io.streamlearn.codec.DeadLetterReason;
+import io.streamlearn.codec.Event;
+import io.streamlearn.codec.InvalidRecordException;
+import io.streamlearn.codec.ScoredEvent;
+import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.kafka.Topics;
+import io.streamlearn.model.Network;
 import io.streamlearn.model.RecordCheck;
 import io.streamlearn.snapshot.DecodedSnapshot;
 import io.streamlearn.snapshot.ModelRegistry;
 import io.streamlearn.snapshot.SnapshotFit;
-import io.streamlearn.avro.WeightSnapshot;
-import io.streamlearn.codec.Codec;
-import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.DeadLetterReason;
-import io.streamlearn.codec.InvalidRecordException;
-import io.streamlearn.codec.ScoredEvent;
-import io.streamlearn.codec.Event;
-import io.streamlearn.config.StreamlearnConfig;
-import io.streamlearn.model.Network;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -53,9 +52,9 @@ final class Scorer implements Processor<byte[], byte[], byte[], byte[]> {
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
-        this.events = Codecs.events(config.formats().events(), config.maxFeatures());
-        this.predictions = Codecs.predictions(config.formats().scoredEvents());
-        this.snapshots = Codecs.snapshots(config.formats().weights());
+        this.events = Topics.of(config).events().codec();
+        this.predictions = Topics.of(config).scoredEvents().codec();
+        this.snapshots = Topics.of(config).weights().codec();
         this.resolver = new ModelResolver(config);
         this.weightsStore = context.getStateStore(Names.WEIGHTS_GLOBAL_STORE);
         byModel.clear();

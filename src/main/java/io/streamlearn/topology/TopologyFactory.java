@@ -1,9 +1,8 @@
 package io.streamlearn.topology;
-
-import io.streamlearn.snapshot.ModelRecordSizes;
-import io.streamlearn.snapshot.ModelRegistry;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.TopicAdmin;
+import io.streamlearn.snapshot.ModelRecordSizes;
+import io.streamlearn.snapshot.ModelRegistry;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;

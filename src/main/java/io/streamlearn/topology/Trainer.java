@@ -1,25 +1,25 @@
 package io.streamlearn.topology;
-
-import io.streamlearn.snapshot.DecodedSnapshot;
-import io.streamlearn.snapshot.ModelRegistry;
-import io.streamlearn.snapshot.SnapshotFit;
 import io.streamlearn.avro.ModelCheckpoint;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
 import io.streamlearn.codec.LabeledExample;
-import io.streamlearn.snapshot.SnapshotMapper;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.kafka.Topics;
 import io.streamlearn.learn.OnlineLearner;
+import io.streamlearn.snapshot.DecodedSnapshot;
+import io.streamlearn.snapshot.ModelRegistry;
+import io.streamlearn.snapshot.SnapshotFit;
+import io.streamlearn.snapshot.SnapshotMapper;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -72,7 +72,7 @@ final class Trainer implements Processor<String, LabeledExample, String, byte[]>
         this.store = context.getStateStore(Names.MODEL_STORE);
         this.preCommit = context.getStateStore(Names.PRE_COMMIT_STORE);
         this.checkpoints = Codecs.checkpoints();
-        this.snapshots = Codecs.snapshots(config.formats().weights());
+        this.snapshots = Topics.of(config).weights().codec();
         // A task re-initialised after a failure must not keep learners that were never committed.
         learners.clear();
         dirty.clear();

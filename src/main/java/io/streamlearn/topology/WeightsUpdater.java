@@ -1,13 +1,12 @@
 package io.streamlearn.topology;
-
+import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.codec.Codec;
+import io.streamlearn.codec.InvalidRecordException;
+import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.kafka.Topics;
 import io.streamlearn.snapshot.DecodedSnapshot;
 import io.streamlearn.snapshot.ModelRegistry;
 import io.streamlearn.snapshot.SnapshotFit;
-import io.streamlearn.avro.WeightSnapshot;
-import io.streamlearn.codec.Codec;
-import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.InvalidRecordException;
-import io.streamlearn.config.StreamlearnConfig;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -35,7 +34,7 @@ final class WeightsUpdater implements Processor<String, byte[], Void, Void> {
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         this.store = context.getStateStore(Names.WEIGHTS_GLOBAL_STORE);
-        this.snapshots = Codecs.snapshots(config.formats().weights());
+        this.snapshots = Topics.of(config).weights().codec();
     }
 
     @Override

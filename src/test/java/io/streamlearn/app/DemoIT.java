@@ -1,10 +1,9 @@
 package io.streamlearn.app;
-
-import io.streamlearn.demo.TutorialDemo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.demo.TutorialDemo;
 import io.streamlearn.testing.KafkaBroker;
 import io.streamlearn.testing.KafkaCluster;
 import java.io.ByteArrayOutputStream;

@@ -1,22 +1,21 @@
 package io.streamlearn.app;
-
-import io.streamlearn.model.Label;
-import io.streamlearn.demo.TutorialDemo;
-import io.streamlearn.kafka.Deliveries;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.LabeledExample;
-import io.streamlearn.config.Format;
-import io.streamlearn.codec.ScoredEvent;
 import io.streamlearn.codec.Event;
+import io.streamlearn.codec.LabeledExample;
+import io.streamlearn.codec.ScoredEvent;
 import io.streamlearn.config.ConfigLoader;
+import io.streamlearn.config.Format;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.demo.TutorialDemo;
+import io.streamlearn.kafka.Deliveries;
+import io.streamlearn.model.Label;
+import io.streamlearn.snapshot.DecodedSnapshot;
 import io.streamlearn.testing.KafkaCluster;
 import io.streamlearn.testing.WithKafka;
-import io.streamlearn.snapshot.DecodedSnapshot;
 import io.streamlearn.topology.TopologyListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

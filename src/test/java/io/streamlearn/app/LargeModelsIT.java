@@ -1,20 +1,19 @@
 package io.streamlearn.app;
-
-import io.streamlearn.demo.TutorialDemo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlearn.codec.Codec;
-import io.streamlearn.codec.Codecs;
 import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.demo.TutorialDemo;
 import io.streamlearn.kafka.Deliveries;
+import io.streamlearn.kafka.Topics;
 import io.streamlearn.learn.OnlineLearner;
+import io.streamlearn.snapshot.DecodedSnapshot;
+import io.streamlearn.snapshot.ModelRecordSizes;
 import io.streamlearn.testing.KafkaBroker;
 import io.streamlearn.testing.KafkaCluster;
-import io.streamlearn.snapshot.ModelRecordSizes;
-import io.streamlearn.snapshot.DecodedSnapshot;
 import io.streamlearn.topology.TopologyListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,7 +108,7 @@ class LargeModelsIT {
     }
 
     private static void produce(StreamlearnConfig config, List<LabeledExample> examples, int first) {
-        Codec<LabeledExample> codec = Codecs.examples(config.formats().examples(), config.maxFeatures());
+        Codec<LabeledExample> codec = Topics.of(config).examples().codec();
         Deliveries delivered = new Deliveries();
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(TutorialDemo.producerProps(config))) {
             for (int i = 0; i < examples.size(); i++) {

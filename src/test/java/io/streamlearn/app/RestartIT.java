@@ -1,20 +1,19 @@
 package io.streamlearn.app;
-
-import io.streamlearn.demo.TutorialDemo;
-import io.streamlearn.kafka.Deliveries;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlearn.codec.Codec;
-import io.streamlearn.codec.Codecs;
 import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.demo.TutorialDemo;
+import io.streamlearn.kafka.Deliveries;
+import io.streamlearn.kafka.Topics;
 import io.streamlearn.learn.OnlineLearner;
 import io.streamlearn.snapshot.DecodedSnapshot;
-import io.streamlearn.topology.TopologyListener;
 import io.streamlearn.testing.KafkaBroker;
 import io.streamlearn.testing.KafkaCluster;
+import io.streamlearn.topology.TopologyListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +57,7 @@ class RestartIT {
             examples.add(LabeledExample.of("x" + i, null, x, x[0] + 0.5 * x[1] - x[2] > 0 ? 1 : 0));
         }
         StreamlearnApp.ensureTopics(config, Duration.ofSeconds(5));
-        Codec<LabeledExample> codec = Codecs.examples(config.formats().examples(), config.maxFeatures());
+        Codec<LabeledExample> codec = Topics.of(config).examples().codec();
         Deliveries delivered = new Deliveries();
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(TutorialDemo.producerProps(config))) {
             for (int i = 0; i < N; i++) {

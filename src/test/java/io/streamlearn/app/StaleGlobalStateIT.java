@@ -1,15 +1,14 @@
 package io.streamlearn.app;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.snapshot.DecodedSnapshot;
+import io.streamlearn.snapshot.ModelRegistry;
 import io.streamlearn.testing.ByteRecords;
 import io.streamlearn.testing.KafkaCluster;
 import io.streamlearn.testing.WithKafka;
-import io.streamlearn.snapshot.ModelRegistry;
-import io.streamlearn.snapshot.DecodedSnapshot;
 import io.streamlearn.topology.TopologyListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,4 @@
 package io.streamlearn.broker;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

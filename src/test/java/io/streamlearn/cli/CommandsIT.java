@@ -1,5 +1,4 @@
 package io.streamlearn.cli;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,9 +7,9 @@ import io.streamlearn.app.StreamlearnApp;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.snapshot.DecodedSnapshot;
 import io.streamlearn.testing.KafkaCluster;
 import io.streamlearn.testing.WithKafka;
-import io.streamlearn.snapshot.DecodedSnapshot;
 import io.streamlearn.topology.TopologyListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

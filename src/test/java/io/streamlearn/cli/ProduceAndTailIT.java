@@ -1,6 +1,4 @@
 package io.streamlearn.cli;
-
-import io.streamlearn.model.Label;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,14 +12,15 @@ import io.streamlearn.avro.DeadLetter;
 import io.streamlearn.codec.AvroJson;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.LabeledExample;
-import io.streamlearn.config.Format;
+import io.streamlearn.codec.Event;
 import io.streamlearn.codec.HeaderNames;
 import io.streamlearn.codec.InvalidRecordException;
+import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.codec.ScoredEvent;
-import io.streamlearn.codec.Event;
 import io.streamlearn.config.ConfigLoader;
+import io.streamlearn.config.Format;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.model.Label;
 import io.streamlearn.testing.ByteRecords;
 import io.streamlearn.testing.KafkaCluster;
 import io.streamlearn.testing.WithKafka;

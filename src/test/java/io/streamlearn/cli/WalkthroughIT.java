@@ -1,5 +1,4 @@
 package io.streamlearn.cli;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -12,9 +11,9 @@ import io.streamlearn.app.StreamlearnApp;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.http.HttpApi;
+import io.streamlearn.snapshot.ModelRegistry;
 import io.streamlearn.testing.KafkaCluster;
 import io.streamlearn.testing.WithKafka;
-import io.streamlearn.snapshot.ModelRegistry;
 import java.awt.image.BufferedImage;
 import java.net.URI;
 import java.net.http.HttpClient;

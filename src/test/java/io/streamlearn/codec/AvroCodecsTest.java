@@ -1,6 +1,4 @@
 package io.streamlearn.codec;
-
-import io.streamlearn.model.Label;
 import static io.streamlearn.testing.AvroBytes.concat;
 import static io.streamlearn.testing.AvroBytes.varint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -8,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamlearn.model.Label;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.SchemaNormalization;

@@ -1,13 +1,11 @@
 package io.streamlearn.codec;
-
-import io.streamlearn.config.Format;
-import io.streamlearn.snapshot.SnapshotMapper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlearn.avro.ModelCheckpoint;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.config.Format;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.SnapshotPolicy;
 import io.streamlearn.config.UpdateMode;
@@ -18,6 +16,7 @@ import io.streamlearn.model.LossKind;
 import io.streamlearn.model.ModelSpec;
 import io.streamlearn.model.OptimizerKind;
 import io.streamlearn.model.OptimizerSpec;
+import io.streamlearn.snapshot.SnapshotMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

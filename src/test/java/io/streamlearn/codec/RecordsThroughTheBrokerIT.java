@@ -1,11 +1,10 @@
 package io.streamlearn.codec;
-
-import io.streamlearn.config.Format;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamlearn.config.Format;
 import io.streamlearn.testing.ByteRecords;
 import io.streamlearn.testing.KafkaCluster;
 import io.streamlearn.testing.TestTopics;

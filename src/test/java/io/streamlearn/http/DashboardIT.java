@@ -1,14 +1,13 @@
 package io.streamlearn.http;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.streamlearn.demo.ServedDemo;
-import io.streamlearn.demo.TutorialDemo;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.demo.ServedDemo;
+import io.streamlearn.demo.TutorialDemo;
 import io.streamlearn.testing.Chromium;
 import io.streamlearn.testing.KafkaCluster;
 import io.streamlearn.testing.WithKafka;

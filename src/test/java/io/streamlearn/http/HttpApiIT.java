@@ -1,6 +1,4 @@
 package io.streamlearn.http;
-
-import io.streamlearn.kafka.Deliveries;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,18 +8,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamlearn.app.Observability;
 import io.streamlearn.app.StreamlearnApp;
-import io.streamlearn.demo.TutorialDemo;
 import io.streamlearn.codec.Codec;
-import io.streamlearn.codec.Codecs;
-import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.codec.Event;
+import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.demo.TutorialDemo;
+import io.streamlearn.kafka.Deliveries;
+import io.streamlearn.kafka.Topics;
+import io.streamlearn.snapshot.DecodedSnapshot;
+import io.streamlearn.snapshot.ModelRegistry;
 import io.streamlearn.testing.KafkaCluster;
 import io.streamlearn.testing.PrometheusText;
 import io.streamlearn.testing.WithKafka;
-import io.streamlearn.snapshot.ModelRegistry;
-import io.streamlearn.snapshot.DecodedSnapshot;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -79,8 +78,8 @@ class HttpApiIT {
         HttpApi http = observability.attach(app, "127.0.0.1", 0);
         base = URI.create("http://127.0.0.1:" + http.port());
 
-        Codec<LabeledExample> examples = Codecs.examples(config.formats().examples(), config.maxFeatures());
-        Codec<Event> events = Codecs.events(config.formats().events(), config.maxFeatures());
+        Codec<LabeledExample> examples = Topics.of(config).examples().codec();
+        Codec<Event> events = Topics.of(config).events().codec();
         Random r = new Random(11);
         Deliveries delivered = new Deliveries();
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(TutorialDemo.producerProps(config))) {

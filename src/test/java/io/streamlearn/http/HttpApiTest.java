@@ -1,5 +1,4 @@
 package io.streamlearn.http;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,12 +10,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.DeadLetterReason;
-import io.streamlearn.snapshot.SnapshotMapper;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.learn.OnlineLearner;
 import io.streamlearn.metrics.LearnerMetrics;
-import io.streamlearn.snapshot.ModelRegistry;
 import io.streamlearn.snapshot.DecodedSnapshot;
+import io.streamlearn.snapshot.ModelRegistry;
+import io.streamlearn.snapshot.SnapshotMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,5 +1,4 @@
 package io.streamlearn.http;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,17 +7,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamlearn.app.Observability;
 import io.streamlearn.app.StreamlearnApp;
-import io.streamlearn.demo.TutorialDemo;
 import io.streamlearn.codec.Codec;
-import io.streamlearn.codec.Codecs;
 import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.demo.TutorialDemo;
 import io.streamlearn.kafka.Deliveries;
+import io.streamlearn.kafka.Topics;
+import io.streamlearn.snapshot.DecodedSnapshot;
+import io.streamlearn.snapshot.ModelRegistry;
 import io.streamlearn.testing.KafkaCluster;
 import io.streamlearn.testing.WithKafka;
-import io.streamlearn.snapshot.ModelRegistry;
-import io.streamlearn.snapshot.DecodedSnapshot;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -179,7 +178,7 @@ class PredictOnEveryInstanceIT {
     }
 
     private static void produce(StreamlearnConfig config, List<String> models, int perModel, long seed) throws Exception {
-        Codec<LabeledExample> codec = Codecs.examples(config.formats().examples(), config.maxFeatures());
+        Codec<LabeledExample> codec = Topics.of(config).examples().codec();
         Random r = new Random(seed);
         Deliveries delivered = new Deliveries();
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(TutorialDemo.producerProps(config))) {

@@ -1,5 +1,4 @@
 package io.streamlearn.http;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -12,9 +11,9 @@ import io.streamlearn.app.Observability;
 import io.streamlearn.app.StreamlearnApp;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.snapshot.ModelRegistry;
 import io.streamlearn.testing.KafkaCluster;
 import io.streamlearn.testing.WithKafka;
-import io.streamlearn.snapshot.ModelRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,7 +1,4 @@
 package io.streamlearn.reliability;
-
-import io.streamlearn.testing.CommittedRecords;
-import io.streamlearn.testing.LearnerAwait;
 import static io.streamlearn.testing.AvroBytes.concat;
 import static io.streamlearn.testing.AvroBytes.varint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -13,28 +10,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.app.Observability;
 import io.streamlearn.app.StreamlearnApp;
-import io.streamlearn.demo.TutorialDemo;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.AvroEventCodec;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
 import io.streamlearn.codec.DeadLetterReason;
-import io.streamlearn.codec.LabeledExample;
-import io.streamlearn.config.Format;
-import io.streamlearn.codec.ScoredEvent;
 import io.streamlearn.codec.Event;
+import io.streamlearn.codec.LabeledExample;
+import io.streamlearn.codec.ScoredEvent;
 import io.streamlearn.config.ConfigLoader;
+import io.streamlearn.config.Format;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.demo.TutorialDemo;
 import io.streamlearn.http.HttpApi;
 import io.streamlearn.kafka.Deliveries;
+import io.streamlearn.kafka.Topics;
 import io.streamlearn.learn.OnlineLearner;
 import io.streamlearn.model.Network;
+import io.streamlearn.snapshot.DecodedSnapshot;
+import io.streamlearn.snapshot.ModelRegistry;
+import io.streamlearn.testing.CommittedRecords;
 import io.streamlearn.testing.KafkaCluster;
+import io.streamlearn.testing.LearnerAwait;
 import io.streamlearn.testing.PrometheusText;
 import io.streamlearn.testing.WithKafka;
 import io.streamlearn.topology.DeadLetters;
-import io.streamlearn.snapshot.ModelRegistry;
-import io.streamlearn.snapshot.DecodedSnapshot;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,9 +57,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad input, end to end on a real broker, for each format of the input topics. Every kind of bad
@@ -298,7 +298,7 @@ class BadInputIT {
 
             // (4) Every valid event scored, in order, with the output of those weights.
             assertEquals(validEvents.size(), scored.size());
-            Codec<ScoredEvent> predictions = Codecs.predictions(config.formats().scoredEvents());
+            Codec<ScoredEvent> predictions = Topics.of(config).scoredEvents().codec();
             Network net = reference.network();
             double[] out = new double[net.outputSize()];
             for (int i = 0; i < validEvents.size(); i++) {

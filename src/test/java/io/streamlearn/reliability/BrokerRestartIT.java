@@ -1,16 +1,15 @@
 package io.streamlearn.reliability;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlearn.app.StreamlearnApp;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
-import io.streamlearn.codec.Codecs;
 import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.Deliveries;
+import io.streamlearn.kafka.Topics;
 import io.streamlearn.learn.OnlineLearner;
 import io.streamlearn.topology.TopologyListener;
 import java.nio.file.Files;
@@ -110,7 +109,7 @@ class BrokerRestartIT {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
-        Codec<LabeledExample> codec = Codecs.examples(config.formats().examples(), config.maxFeatures());
+        Codec<LabeledExample> codec = Topics.of(config).examples().codec();
         Deliveries delivered = new Deliveries();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < examples.size(); i++) {

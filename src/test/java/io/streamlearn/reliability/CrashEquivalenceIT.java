@@ -1,22 +1,20 @@
 package io.streamlearn.reliability;
-
-import io.streamlearn.kafka.Deliveries;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlearn.app.StreamlearnApp;
 import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.broker.EmbeddedKafkaBroker;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
 import io.streamlearn.codec.LabeledExample;
-import io.streamlearn.config.Format;
 import io.streamlearn.config.ConfigLoader;
+import io.streamlearn.config.Format;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.kafka.Deliveries;
+import io.streamlearn.kafka.Topics;
 import io.streamlearn.learn.OnlineLearner;
 import io.streamlearn.testing.KafkaCluster;
-import io.streamlearn.broker.EmbeddedKafkaBroker;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +36,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -432,7 +432,7 @@ class CrashEquivalenceIT {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        Codec<WeightSnapshot> codec = Codecs.snapshots(config.formats().weights());
+        Codec<WeightSnapshot> codec = Topics.of(config).weights().codec();
         List<WeightSnapshot> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition tp = new TopicPartition(config.topics().weights(), 0);

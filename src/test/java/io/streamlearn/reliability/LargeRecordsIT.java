@@ -1,25 +1,24 @@
 package io.streamlearn.reliability;
-
-import io.streamlearn.testing.LearnerAwait;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.app.StreamlearnApp;
-import io.streamlearn.demo.TutorialDemo;
-import io.streamlearn.codec.Codecs;
 import io.streamlearn.codec.DeadLetterReason;
 import io.streamlearn.codec.ScoredEvent;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.demo.TutorialDemo;
 import io.streamlearn.kafka.Deliveries;
+import io.streamlearn.kafka.Topics;
+import io.streamlearn.snapshot.DecodedSnapshot;
+import io.streamlearn.snapshot.ModelRegistry;
 import io.streamlearn.testing.KafkaCluster;
+import io.streamlearn.testing.LearnerAwait;
 import io.streamlearn.testing.TestTopics;
 import io.streamlearn.testing.WithKafka;
 import io.streamlearn.topology.DeadLetters;
-import io.streamlearn.snapshot.ModelRegistry;
-import io.streamlearn.snapshot.DecodedSnapshot;
 import io.streamlearn.topology.TopologyListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -211,7 +210,7 @@ class LargeRecordsIT {
             assertEquals(0, counting.unwritable.get(), "records Kafka refused");
             // (2) Exactly the valid examples were trained on; every event whose output fits was scored.
             assertEquals(trainable, seen(registry), "examples trained on");
-            var predictions = Codecs.predictions(config.formats().scoredEvents());
+            var predictions = Topics.of(config).scoredEvents().codec();
             assertEquals(scorable, scored.stream().map(r -> predictions.decode(r.value()).id()).toList());
             // (3) One cut dead letter per large record that could not be used, and no other.
             assertEquals(cut, dead.size(), "dead letters");
@@ -248,7 +247,7 @@ class LargeRecordsIT {
     }
 
     private static ScoredEvent predictions(StreamlearnConfig config, ConsumerRecord<byte[], byte[]> r) {
-        return Codecs.predictions(config.formats().scoredEvents()).decode(r.value());
+        return Topics.of(config).scoredEvents().codec().decode(r.value());
     }
 
     private static void assertCutOnce(String source, List<Sent> sent, List<ConsumerRecord<byte[], byte[]>> dead)

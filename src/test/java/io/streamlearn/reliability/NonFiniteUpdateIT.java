@@ -1,7 +1,4 @@
 package io.streamlearn.reliability;
-
-import io.streamlearn.testing.CommittedRecords;
-import io.streamlearn.testing.LearnerAwait;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,24 +7,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.app.Observability;
 import io.streamlearn.app.StreamlearnApp;
-import io.streamlearn.demo.TutorialDemo;
 import io.streamlearn.avro.LayerWeights;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
-import io.streamlearn.codec.Codecs;
+import io.streamlearn.codec.Event;
 import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.codec.ScoredEvent;
-import io.streamlearn.codec.Event;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.demo.TutorialDemo;
 import io.streamlearn.http.HttpApi;
 import io.streamlearn.kafka.Deliveries;
+import io.streamlearn.kafka.Topics;
 import io.streamlearn.learn.OnlineLearner;
+import io.streamlearn.snapshot.DecodedSnapshot;
+import io.streamlearn.snapshot.ModelRegistry;
+import io.streamlearn.testing.CommittedRecords;
 import io.streamlearn.testing.KafkaCluster;
+import io.streamlearn.testing.LearnerAwait;
 import io.streamlearn.testing.PrometheusText;
 import io.streamlearn.testing.WithKafka;
-import io.streamlearn.snapshot.ModelRegistry;
-import io.streamlearn.snapshot.DecodedSnapshot;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -125,8 +124,8 @@ class NonFiniteUpdateIT {
 
         ModelRegistry registry = new ModelRegistry();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        Codec<LabeledExample> exampleCodec = Codecs.examples(config.formats().examples(), config.maxFeatures());
-        Codec<Event> eventCodec = Codecs.events(config.formats().events(), config.maxFeatures());
+        Codec<LabeledExample> exampleCodec = Topics.of(config).examples().codec();
+        Codec<Event> eventCodec = Topics.of(config).events().codec();
         try (Observability observability = new Observability();
              StreamlearnApp app = StreamlearnApp.start(config, registry, observability.listener(registry), Duration.ofSeconds(60));
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(TutorialDemo.producerProps(config))) {
@@ -144,7 +143,7 @@ class NonFiniteUpdateIT {
                     () -> "a snapshot of all " + EXAMPLES + " examples (now " + seen(registry) + ")");
 
             // (1) Every snapshot finite; one per applied update.
-            Codec<WeightSnapshot> snapshots = Codecs.snapshots(config.formats().weights());
+            Codec<WeightSnapshot> snapshots = Topics.of(config).weights().codec();
             List<WeightSnapshot> published = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> rec : readAll(config, config.topics().weights(), BEFORE + AFTER)) {
                 published.add(snapshots.decode(rec.value()));
@@ -187,7 +186,7 @@ class NonFiniteUpdateIT {
             sentEvents.check();
             List<ConsumerRecord<byte[], byte[]>> scored = readAll(config, config.topics().scoredEvents(), EVENTS);
             assertEquals(EVENTS, scored.size());
-            Codec<ScoredEvent> predictions = Codecs.predictions(config.formats().scoredEvents());
+            Codec<ScoredEvent> predictions = Topics.of(config).scoredEvents().codec();
             double[] out = new double[1];
             for (int i = 0; i < EVENTS; i++) {
                 ScoredEvent p = predictions.decode(scored.get(i).value());

@@ -1,5 +1,4 @@
 package io.streamlearn.reliability;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
-import io.streamlearn.codec.Codecs;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.kafka.Topics;
 import io.streamlearn.learn.OnlineLearner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -348,7 +347,7 @@ class SoakIT {
     }
 
     private static List<WeightSnapshot> readWeights(StreamlearnConfig config) {
-        Codec<WeightSnapshot> codec = Codecs.snapshots(config.formats().weights());
+        Codec<WeightSnapshot> codec = Topics.of(config).weights().codec();
         List<WeightSnapshot> out = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : readAll(config, config.topics().weights())) {
             out.add(codec.decode(r.value()));

@@ -1,5 +1,4 @@
 package io.streamlearn.snapshot;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,12 +7,13 @@ import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.codec.Codecs;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.kafka.Topics;
 import io.streamlearn.learn.OnlineLearner;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class ModelRecordSizesTest {
 
@@ -50,7 +50,7 @@ class ModelRecordSizesTest {
             l.learn(x, i % 2, null, i, i);
         }
         int checkpoint = Codecs.checkpoints().encode(SnapshotMapper.checkpoint(l)).length;
-        int snapshot = Codecs.snapshots(c.formats().weights()).encode(
+        int snapshot = Topics.of(c).weights().codec().encode(
                 SnapshotMapper.snapshot(l, 12345, 1_700_000_000_000L, SnapshotSource.LIVE, 12344L)).length;
         int limit = ModelRecordSizes.recordLimit(c);
         assertTrue(checkpoint > ModelRecordSizes.KAFKA_DEFAULT_LIMIT, "the checkpoint is above 1 MiB: " + checkpoint);

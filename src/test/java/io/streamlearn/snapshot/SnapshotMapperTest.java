@@ -1,14 +1,13 @@
 package io.streamlearn.snapshot;
-
-import io.streamlearn.codec.Codec;
-import io.streamlearn.codec.Codecs;
-import io.streamlearn.config.Format;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.streamlearn.avro.ModelCheckpoint;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.codec.Codec;
+import io.streamlearn.codec.Codecs;
+import io.streamlearn.config.Format;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.SnapshotPolicy;
 import io.streamlearn.config.UpdateMode;

@@ -1,8 +1,6 @@
 package io.streamlearn.testing;
-
-import java.util.Locale;
-
 import io.streamlearn.broker.EmbeddedKafkaBroker;
+import java.util.Locale;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;

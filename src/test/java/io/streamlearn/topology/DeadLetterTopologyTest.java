@@ -1,5 +1,4 @@
 package io.streamlearn.topology;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,8 +7,8 @@ import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.AvroEventCodec;
 import io.streamlearn.codec.AvroExampleCodec;
 import io.streamlearn.codec.DeadLetterReason;
-import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.codec.Event;
+import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.config.ConfigLoader;
 import java.util.ArrayList;
 import java.util.EnumMap;

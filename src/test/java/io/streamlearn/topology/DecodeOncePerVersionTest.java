@@ -1,12 +1,11 @@
 package io.streamlearn.topology;
-
-import io.streamlearn.snapshot.DecodedSnapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.streamlearn.codec.ScoredEvent;
 import io.streamlearn.config.ConfigLoader;
+import io.streamlearn.snapshot.DecodedSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

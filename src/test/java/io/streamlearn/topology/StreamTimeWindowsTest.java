@@ -1,11 +1,10 @@
 package io.streamlearn.topology;
-
-import io.streamlearn.snapshot.DecodedSnapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.snapshot.DecodedSnapshot;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

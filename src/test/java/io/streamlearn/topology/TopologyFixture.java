@@ -1,12 +1,11 @@
 package io.streamlearn.topology;
-
-import io.streamlearn.snapshot.ModelRegistry;
 import io.streamlearn.avro.WeightSnapshot;
-import io.streamlearn.codec.Codecs;
-import io.streamlearn.config.Format;
 import io.streamlearn.codec.ScoredEvent;
 import io.streamlearn.config.ConfigLoader;
+import io.streamlearn.config.Format;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.kafka.Topics;
+import io.streamlearn.snapshot.ModelRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,17 +83,17 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     List<WeightSnapshot> readWeights() {
-        var codec = Codecs.snapshots(config.formats().weights());
+        var codec = Topics.of(config).weights().codec();
         return weights.readValuesToList().stream().map(codec::decode).collect(Collectors.toList());
     }
 
     List<ScoredEvent> readScored() {
-        var codec = Codecs.predictions(config.formats().scoredEvents());
+        var codec = Topics.of(config).scoredEvents().codec();
         return scored.readValuesToList().stream().map(codec::decode).collect(Collectors.toList());
     }
 
     ScoredEvent readScoredValue(byte[] value) {
-        return Codecs.predictions(config.formats().scoredEvents()).decode(value);
+        return Topics.of(config).scoredEvents().codec().decode(value);
     }
 
     List<TestRecord<byte[], byte[]>> readDeadLetters() {

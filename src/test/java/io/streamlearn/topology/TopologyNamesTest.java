@@ -1,11 +1,10 @@
 package io.streamlearn.topology;
-
-import io.streamlearn.snapshot.ModelRegistry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.snapshot.ModelRegistry;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;

@@ -1,17 +1,14 @@
 package io.streamlearn.topology;
-
-import io.streamlearn.snapshot.DecodedSnapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
-import io.streamlearn.codec.Codecs;
 import io.streamlearn.codec.ScoredEvent;
-import io.streamlearn.snapshot.SnapshotMapper;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.UpdateMode;
 import io.streamlearn.eval.Prequential;
+import io.streamlearn.kafka.Topics;
 import io.streamlearn.model.Activation;
 import io.streamlearn.model.LayerSpec;
 import io.streamlearn.model.LossKind;
@@ -19,6 +16,8 @@ import io.streamlearn.model.ModelSpec;
 import io.streamlearn.model.Network;
 import io.streamlearn.model.OptimizerKind;
 import io.streamlearn.model.OptimizerSpec;
+import io.streamlearn.snapshot.DecodedSnapshot;
+import io.streamlearn.snapshot.SnapshotMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +75,7 @@ class UnfitSnapshotTopologyTest {
     }
 
     private static byte[] encode(TopologyFixture f, WeightSnapshot s) {
-        return Codecs.snapshots(f.config.formats().weights()).encode(s);
+        return Topics.of(f.config).weights().codec().encode(s);
     }
 
     @Test
