@@ -6,7 +6,6 @@ import io.streamlearn.bench.BenchResult;
 import io.streamlearn.bench.BenchRunner;
 import io.streamlearn.bench.LatencyResult;
 import io.streamlearn.broker.EmbeddedKafkaBroker;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

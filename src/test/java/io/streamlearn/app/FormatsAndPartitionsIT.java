@@ -12,7 +12,6 @@ import io.streamlearn.config.Format;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.demo.TutorialDemo;
 import io.streamlearn.kafka.Deliveries;
-import io.streamlearn.model.Label;
 import io.streamlearn.snapshot.DecodedSnapshot;
 import io.streamlearn.testing.KafkaCluster;
 import io.streamlearn.testing.WithKafka;
