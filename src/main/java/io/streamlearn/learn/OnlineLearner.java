@@ -160,6 +160,11 @@ public final class OnlineLearner {
         adoptedVersion = trainedVersion;
     }
 
+    /** Numbers the next publication after {@code publishedVersion}, without taking its weights. */
+    public void continueAfter(long publishedVersion) {
+        version = Math.max(version, publishedVersion);
+    }
+
     public ModelConfig config() {
         return config;
     }

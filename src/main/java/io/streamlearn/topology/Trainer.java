@@ -24,6 +24,8 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -36,6 +38,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * state of the last committed offsets. The store is read only when a task (re)starts.
  */
 final class Trainer implements Processor<String, LabeledExample, String, byte[]> {
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
     private static final String PRE_COMMIT_MARK = "dirty";
     private static final byte[] MARK = new byte[0];
     private final StreamlearnConfig config;
@@ -197,9 +200,35 @@ final class Trainer implements Processor<String, LabeledExample, String, byte[]>
         ModelConfig mc = config.model(model);
         byte[] bytes = store.get(model);
         if (bytes == null) {
-            return OnlineLearner.fresh(mc);
+            return continuingLineage(OnlineLearner.fresh(mc));
         }
         return SnapshotMapper.learner(checkpoints.decode(bytes), mc);
+    }
+
+    /**
+     * A model without state here (a new application id, a reset, a lost changelog) whose versions
+     * are on the weights topic continues after the newest one: every instance drops a snapshot
+     * not newer than what it holds, so starting again at version 1 would go unseen. It continues
+     * from those weights when they fit its spec, else from its own initialisation.
+     */
+    private OnlineLearner continuingLineage(OnlineLearner fresh) {
+        String model = fresh.config().id();
+        DecodedSnapshot newest = registry.get(model);
+        if (newest == null) {
+            return fresh;
+        }
+        String problem = SnapshotFit.mismatch(fresh.config().spec(), newest.network().spec());
+        if (problem == null) {
+            fresh.adopt(newest.network(), newest.version());
+            LOG.info("Model '{}' has no state in this application; continuing from version {} on '{}'", model,
+                    newest.version(), config.topics().weights());
+        } else {
+            fresh.continueAfter(newest.version());
+            LOG.warn("Model '{}' has no state in this application and version {} on '{}' does not fit it ({});"
+                    + " starting from its own initial weights, at version {}", model, newest.version(),
+                    config.topics().weights(), problem, newest.version() + 1);
+        }
+        return fresh;
     }
 
     private void loadAll() {
