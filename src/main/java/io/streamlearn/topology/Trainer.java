@@ -58,6 +58,8 @@ final class Trainer implements Processor<String, LabeledExample, String, byte[]>
     private Codec<ModelCheckpoint> checkpoints;
     private Codec<WeightSnapshot> snapshots;
     private boolean allLoaded;
+    /** Wall-clock time of this task's last example, or -1 before the first. */
+    private long lastInputWallClock = -1;
 
     Trainer(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener, PreCommitHooks hooks,
             RefusedUpdates refusedUpdates) {
@@ -86,6 +88,10 @@ final class Trainer implements Processor<String, LabeledExample, String, byte[]>
                         m.update().windowMs() > 0 ? m.update().windowMs() : Long.MAX_VALUE))
                 .min().orElse(1000);
         context.schedule(Duration.ofMillis(Math.max(1, every)), PunctuationType.STREAM_TIME, this::onStreamTime);
+        long idle = config.models().values().stream().mapToLong(m -> m.snapshot().everyMs()).min().orElse(1000);
+        context.schedule(Duration.ofMillis(Math.max(100, Math.min(idle / 2, 1000))), PunctuationType.WALL_CLOCK_TIME,
+                this::onWallClock);
+        lastInputWallClock = -1;
     }
 
     @Override
@@ -105,6 +111,7 @@ final class Trainer implements Processor<String, LabeledExample, String, byte[]>
     }
 
     private void train(Record<String, LabeledExample> record) {
+        lastInputWallClock = context.currentSystemTimeMs();
         String model = record.key();
         OnlineLearner learner = learner(model);
         adoptRetrained(learner);
@@ -136,6 +143,25 @@ final class Trainer implements Processor<String, LabeledExample, String, byte[]>
                 persist(learner);
             }
             refusedUpdates.report(learner, refusedBefore);
+        }
+    }
+
+    /**
+     * No example for {@code snapshot.everyMs} of wall-clock time: what was learned but not yet
+     * published goes out, so an idle stream does not leave the weights stale. Only publishing
+     * is timed by the wall clock; no update is applied or window closed here, so the weights
+     * a stream yields stay the same whenever it pauses.
+     */
+    private void onWallClock(long now) {
+        if (lastInputWallClock < 0) {
+            return;
+        }
+        long streamTime = context.currentStreamTimeMs();
+        for (OnlineLearner learner : learners.values()) {
+            if (learner.updatesSincePublish() > 0 && now - lastInputWallClock >= learner.config().snapshot().everyMs()) {
+                publish(learner, Math.max(streamTime, learner.lastPublishTime()));
+                persist(learner);
+            }
         }
     }
 
