@@ -1,4 +1,5 @@
 package io.streamlearn.app;
+
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.config.StreamlearnConfig;
@@ -9,6 +10,7 @@ import io.streamlearn.lifecycle.ShutdownSequence;
 import io.streamlearn.snapshot.ModelRecordSizes;
 import io.streamlearn.snapshot.ModelRegistry;
 import io.streamlearn.snapshot.SnapshotFit;
+import io.streamlearn.snapshot.WeightsReader;
 import io.streamlearn.topology.Names;
 import io.streamlearn.topology.RecordLimits;
 import io.streamlearn.topology.TopologyFactory;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -95,7 +98,12 @@ public final class StreamlearnApp implements AutoCloseable {
                                        Duration timeout, BeforeStart beforeStart) {
         RocksDbLibrary.load();
         RecordLimits limits = prepare(config, Duration.ofSeconds(5));
-        InitialWeights.publishMissing(config);
+        Properties client = new Properties();
+        client.putAll(KafkaProperties.common(config));
+        Map<String, WeightSnapshot> published = WeightsReader.latest(client, config.topics().weights(),
+                Topics.of(config).weights().codec());
+        ConfigChanges.check(config, published);
+        InitialWeights.publishMissing(config, published);
         KafkaStreams streams = new KafkaStreams(TopologyFactory.build(config, limits, registry, listener),
                 StreamsSettings.from(config, listener));
         StreamlearnApp app = new StreamlearnApp(config, registry, streams);

@@ -1,4 +1,5 @@
 package io.streamlearn.cli;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamlearn.bench.BenchMedians;

@@ -1,4 +1,5 @@
 package io.streamlearn.cli;
+
 import io.streamlearn.codec.HeaderNames;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.eval.Prequential;

@@ -1,4 +1,5 @@
 package io.streamlearn.learn;
+
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.SnapshotPolicy;
 import io.streamlearn.config.UpdateMode;

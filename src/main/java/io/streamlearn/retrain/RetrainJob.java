@@ -1,4 +1,5 @@
 package io.streamlearn.retrain;
+
 import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;

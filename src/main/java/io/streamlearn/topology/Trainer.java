@@ -1,4 +1,5 @@
 package io.streamlearn.topology;
+
 import io.streamlearn.avro.ModelCheckpoint;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
@@ -24,10 +25,10 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trains every model owned by this task, one example at a time in offset order (test, then
@@ -228,7 +229,26 @@ final class Trainer implements Processor<String, LabeledExample, String, byte[]>
         if (bytes == null) {
             return continuingLineage(OnlineLearner.fresh(mc));
         }
-        return SnapshotMapper.learner(checkpoints.decode(bytes), mc);
+        return restored(mc, bytes);
+    }
+
+    /**
+     * The learner of a checkpoint, under the settings declared now. A checkpoint of another shape
+     * or loss is normally refused at start (against the newest published version); one never
+     * published cannot be checked there, and failing the task would fail it at every restart: its
+     * model starts afresh, numbered after it.
+     */
+    private OnlineLearner restored(ModelConfig mc, byte[] bytes) {
+        ModelCheckpoint c = checkpoints.decode(bytes);
+        String problem = SnapshotFit.mismatch(mc.spec(), SnapshotMapper.spec(c.getSnapshot().getSpec()));
+        if (problem == null) {
+            return SnapshotMapper.learner(c, mc);
+        }
+        OnlineLearner fresh = OnlineLearner.fresh(mc);
+        fresh.continueAfter(c.getSnapshot().getVersion());
+        LOG.warn("Model '{}' was declared with another shape or loss than its unpublished state ({}): it starts afresh,"
+                + " after version {}", mc.id(), problem, c.getSnapshot().getVersion());
+        return fresh;
     }
 
     /**
@@ -265,7 +285,7 @@ final class Trainer implements Processor<String, LabeledExample, String, byte[]>
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
                 if (!learners.containsKey(kv.key) && config.model(kv.key) != null) {
-                    learners.put(kv.key, SnapshotMapper.learner(checkpoints.decode(kv.value), config.model(kv.key)));
+                    learners.put(kv.key, restored(config.model(kv.key), kv.value));
                 }
             }
         }
