@@ -169,30 +169,7 @@ public final class BenchRunner {
     }
 
     private void produce(String examples, String events) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "524288");
-        Codec<LabeledExample> ex = Codecs.examples(plan.format(), plan.dims());
-        Codec<Event> ev = Codecs.events(plan.format(), plan.dims());
-        Random r = new Random(1);
-        long t0 = System.currentTimeMillis() - plan.count();
-        Deliveries delivered = new Deliveries();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < plan.count(); i++) {
-                double[] x = new double[plan.dims()];
-                double s = 0;
-                for (int j = 0; j < x.length; j++) {
-                    x[j] = r.nextGaussian();
-                    s += x[j] * (j % 2 == 0 ? 1 : -1);
-                }
-                byte[] key = Integer.toString(i).getBytes();
-                producer.send(new ProducerRecord<>(examples, null, t0 + i, key, ex.encode(LabeledExample.of(null, null, x, s > 0 ? 1 : 0))), delivered);
-                producer.send(new ProducerRecord<>(events, null, t0 + i, key, ev.encode(new Event("e" + i, null, x))), delivered);
-            }
-            producer.flush();
-        }
-        delivered.check();
+        BenchData.produce(bootstrap, plan.format(), plan.dims(), plan.count(), examples, events);
     }
 
     /** A Kafka Streams application, its id and the topic it writes. */

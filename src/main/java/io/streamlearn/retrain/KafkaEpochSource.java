@@ -90,12 +90,7 @@ public final class KafkaEpochSource implements EpochSource, AutoCloseable {
 
     private KafkaEpochSource(Properties clientProps, String topic, StartAt startAt, RecordDecoder decoder,
                              ModelResolver resolver, String model, java.util.function.Predicate<LabeledExample> valid, int cacheLimit) {
-        Properties p = new Properties();
-        p.putAll(clientProps);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(consumerProperties(clientProps), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.decoder = decoder;
         this.resolver = resolver;
         this.model = model;
@@ -120,6 +115,19 @@ public final class KafkaEpochSource implements EpochSource, AutoCloseable {
             }
             start.put(tp, Math.max(begin.get(tp), Math.min(offset, end.get(tp))));
         });
+    }
+
+    /**
+     * The replay's consumer: committed records only, no group offsets. Public so that a benchmark
+     * can read the same range with a bare consumer of the same settings.
+     */
+    public static Properties consumerProperties(Properties clientProps) {
+        Properties p = new Properties();
+        p.putAll(clientProps);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        return p;
     }
 
     /** Records in the range (all models, valid or not). */
