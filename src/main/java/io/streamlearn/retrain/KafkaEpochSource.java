@@ -160,22 +160,14 @@ public final class KafkaEpochSource implements EpochSource, AutoCloseable {
         List<Cached> filling = rangeSize() <= cacheLimit ? new ArrayList<>() : null;
         skipped = 0;
         total = 0;
-        start.forEach(consumer::seek);
-        Map<TopicPartition, Long> remaining = new HashMap<>();
-        end.forEach((tp, e) -> {
-            if (e > start.get(tp)) {
-                remaining.put(tp, e);
-            }
-        });
-        while (!remaining.isEmpty()) {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                Long stop = remaining.get(tp);
-                if (stop == null || r.offset() >= stop) {
-                    continue;
-                }
-                LabeledExample e = usable(r);
-                if (e != null) {
+        try (RangeFetcher fetched = new RangeFetcher(consumer, start, end)) {
+            for (List<ConsumerRecord<byte[], byte[]>> batch; (batch = fetched.next()) != null; ) {
+                for (ConsumerRecord<byte[], byte[]> r : batch) {
+                    LabeledExample e = usable(r);
+                    if (e == null) {
+                        skipped++;
+                        continue;
+                    }
                     long pos = Holdout.position(r.partition(), r.offset());
                     total++;
                     double scalar = e.label() instanceof Label.Scalar s ? s.value() : Double.NaN;
@@ -184,15 +176,8 @@ public final class KafkaEpochSource implements EpochSource, AutoCloseable {
                     if (filling != null) {
                         filling.add(new Cached(e.features(), scalar, vector, pos));
                     }
-                } else {
-                    skipped++;
-                }
-                if (r.offset() + 1 >= stop) {
-                    remaining.remove(tp);
                 }
             }
-            // Transaction markers occupy offsets no record is returned for: done once the position passes the end.
-            remaining.entrySet().removeIf(en -> consumer.position(en.getKey()) >= en.getValue());
         }
         cache = filling;
     }
