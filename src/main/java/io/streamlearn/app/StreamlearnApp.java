@@ -177,7 +177,8 @@ public final class StreamlearnApp implements AutoCloseable {
         RecordLimits limits;
         try (TopicAdmin admin = new TopicAdmin(KafkaProperties.common(config), timeout)) {
             ensureTopics(config, admin);
-            admin.ensureRecordLimit(List.of(config.topics().weights(), Names.modelStoreChangelog(config.applicationId())),
+            admin.ensureRecordLimit(List.of(config.topics().weights(), config.topics().requests(),
+                            Names.modelStoreChangelog(config.applicationId())),
                     recordLimit, "the largest declared model's checkpoint and snapshot");
             limits = recordLimits(config, admin);
         }
@@ -212,7 +213,9 @@ public final class StreamlearnApp implements AutoCloseable {
                 new TopicSpec(t.events(), p, r, false),
                 new TopicSpec(t.scoredEvents(), p, r, false),
                 new TopicSpec(t.weights(), 1, r, true),
-                new TopicSpec(t.deadLetters(), 1, r, false)));
+                new TopicSpec(t.deadLetters(), 1, r, false),
+                // Read by the trainer beside its examples: partitioned as the examples it trains on.
+                new TopicSpec(t.requests(), p, r, false)));
         if (TopologyFactory.needsRepartition(config)) {
             specs.add(new TopicSpec(Names.repartitionTopic(config.applicationId()), p, r, false));
         }

@@ -21,7 +21,9 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * examples ─► examples-validate ─┬─► [examples-by-model] ─► train ─► weights
- *                                └─► dead-letters           (model-state-store)
+ *                                └─► dead-letters           ▲ (model-state-store)
+ * model-requests ─► model-requests-validate ─┬──────────────┘
+ *                                            └─► dead-letters
  * events ──► score ──┬─► scored-events
  *                    └─► dead-letters
  * weights ─► weights-global-update (global store + registry, read by score and train)
@@ -53,14 +55,22 @@ public final class TopologyFactory {
                 Names.EXAMPLES_SOURCE);
         t.addSink(Names.EXAMPLES_DEAD_LETTERS, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
                 Names.EXAMPLES_VALIDATE);
+        // Requests (a retrain's result) reach the trainer beside its examples, so the trainer assigns
+        // every version number. Partitioned by model as the trainer's examples are.
+        t.addSource(Names.REQUESTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.requests());
+        t.addProcessor(Names.REQUESTS_VALIDATE, () -> new RequestValidator(config, limits, listener), Names.REQUESTS_SOURCE);
+        t.addSink(Names.REQUESTS_DEAD_LETTERS, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
+                Names.REQUESTS_VALIDATE);
         if (repartition) {
             ExampleSerde serde = new ExampleSerde(config.maxFeatures());
             String internal = Names.repartitionTopic(config.applicationId());
             t.addSink(Names.REPARTITION_SINK, internal, new StringSerializer(), serde.serializer(), Names.EXAMPLES_VALIDATE);
             t.addSource(Names.REPARTITION_SOURCE, new StringDeserializer(), serde.deserializer(), internal);
-            t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener, hooks, refused), Names.REPARTITION_SOURCE);
+            t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener, hooks, refused), Names.REPARTITION_SOURCE,
+                    Names.REQUESTS_VALIDATE);
         } else {
-            t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener, hooks, refused), Names.EXAMPLES_VALIDATE);
+            t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener, hooks, refused), Names.EXAMPLES_VALIDATE,
+                    Names.REQUESTS_VALIDATE);
         }
         t.addStateStore(modelStore(ModelRecordSizes.recordLimit(config)), Names.TRAIN);
         t.addStateStore(PreCommitStore.builder(Names.PRE_COMMIT_STORE, hooks), Names.TRAIN);
