@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -178,6 +179,7 @@ public final class StreamlearnApp implements AutoCloseable {
         try (TopicAdmin admin = new TopicAdmin(KafkaProperties.common(config), timeout)) {
             ensureTopics(config, admin);
             admin.ensureRecordLimit(List.of(config.topics().weights(), config.topics().requests(),
+                            config.topics().weightsHistory(),
                             Names.modelStoreChangelog(config.applicationId())),
                     recordLimit, "the largest declared model's checkpoint and snapshot");
             limits = recordLimits(config, admin);
@@ -215,7 +217,10 @@ public final class StreamlearnApp implements AutoCloseable {
                 new TopicSpec(t.weights(), 1, r, true),
                 new TopicSpec(t.deadLetters(), 1, r, false),
                 // Read by the trainer beside its examples: partitioned as the examples it trains on.
-                new TopicSpec(t.requests(), p, r, false)));
+                new TopicSpec(t.requests(), p, r, false),
+                // Every version, kept for a time (weights keeps the newest): what rollback reads.
+                new TopicSpec(t.weightsHistory(), 1, r, false,
+                        Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(TopicAdmin.HISTORY_RETENTION_MS)))));
         if (TopologyFactory.needsRepartition(config)) {
             specs.add(new TopicSpec(Names.repartitionTopic(config.applicationId()), p, r, false));
         }

@@ -4,19 +4,20 @@ import java.util.List;
 
 /**
  * The application's topics, with the configured prefix already applied. {@code requests} carries
- * what the trainer is asked to publish as a model's next version (a retrain's result); the
- * trainer is the one writer of every version number.
+ * what the trainer is asked to publish as a model's next version (a retrain's or a rollback's
+ * weights): the trainer is the one writer of every version number. {@code weightsHistory} keeps
+ * every published version, for a time, where the compacted {@code weights} keeps the newest.
  */
 public record TopicNames(String examples, String events, String scoredEvents, String weights, String deadLetters,
-                         String requests) {
+                         String requests, String weightsHistory) {
 
     public static TopicNames withPrefix(String prefix) {
         String p = prefix == null ? "" : prefix;
         return new TopicNames(p + "examples", p + "events", p + "scored-events", p + "weights", p + "dead-letters",
-                p + "model-requests");
+                p + "model-requests", p + "weights-history");
     }
 
     public List<String> all() {
-        return List.of(examples, events, scoredEvents, weights, deadLetters, requests);
+        return List.of(examples, events, scoredEvents, weights, deadLetters, requests, weightsHistory);
     }
 }

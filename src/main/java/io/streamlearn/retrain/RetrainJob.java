@@ -1,6 +1,5 @@
 package io.streamlearn.retrain;
 
-import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.HeaderNames;
@@ -9,7 +8,6 @@ import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.config.UpdateMode;
 import io.streamlearn.eval.Prequential;
-import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.kafka.Topics;
 import io.streamlearn.model.ModelSpec;
 import io.streamlearn.model.Network;
@@ -17,17 +15,11 @@ import io.streamlearn.model.RecordCheck;
 import io.streamlearn.snapshot.SnapshotMapper;
 import io.streamlearn.snapshot.WeightsReader;
 import io.streamlearn.topology.ModelResolver;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * One retrain: replays a model's examples from Kafka into a fresh network for the plan's epochs,
@@ -36,7 +28,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class RetrainJob {
     /** Lineage headers of a request; the learner copies them onto the version it publishes. */
-    public static final String REQUEST_ID = "streamlearn.request.id";
     public static final String REPLAYED = "streamlearn.lineage.replayed";
     public static final String BASE_VERSION = "streamlearn.lineage.base-version";
 
@@ -133,7 +124,7 @@ public final class RetrainJob {
      * version the retrain started from and the range it replayed.
      */
     private WeightSnapshot publish(String id, Long base, String replayed, Network network, RetrainPlan plan,
-                                   EpochStats last, Prequential tested, Duration wait) {
+                                   EpochStats last, Prequential tested, Duration publishTimeout) {
         // The snapshot's metrics: the holdout's, else the test set's when that is all there is.
         Prequential m = last.heldOut() == 0 && tested != null ? tested
                 : new Prequential(last.heldOut(), Math.round(last.holdoutAccuracy() * last.heldOut()),
@@ -142,33 +133,7 @@ public final class RetrainJob {
                 : plan.batchSize() == 1 ? UpdateMode.stochastic() : UpdateMode.count(plan.batchSize());
         WeightSnapshot s = SnapshotMapper.snapshot(id, base == null ? 0 : base, network, mode, last.trained() * plan.epochs(), m,
                 System.currentTimeMillis(), SnapshotSource.RETRAIN, base);
-        Properties p = new Properties();
-        p.putAll(client);
-        p.putAll(KafkaProperties.modelProducerLimits(config, ""));
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        String requestId = UUID.randomUUID().toString();
-        try (PublishedVersions versions = PublishedVersions.fromNow(client, topics.weights());
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.requests().name(), id, topics.requests().codec().encode(s));
-            r.headers().add(REQUEST_ID, utf8(requestId));
-            r.headers().add(REPLAYED, utf8(replayed));
-            r.headers().add(BASE_VERSION, utf8(base == null ? "none" : Long.toString(base)));
-            Deliveries delivered = new Deliveries();
-            producer.send(r, delivered);
-            producer.flush();
-            delivered.check();
-            WeightSnapshot done = versions.await(REQUEST_ID, requestId, wait);
-            if (done == null) {
-                throw new IllegalStateException("the retrained weights were sent to '" + topics.requests().name()
-                        + "' but no learner published them within " + wait.toSeconds() + " s; a running learner of"
-                        + " application '" + config.applicationId() + "' will when it reads them");
-            }
-            return done;
-        }
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        return ModelRequests.publish(config, client, id, s, Map.of(REPLAYED, replayed,
+                BASE_VERSION, base == null ? "none" : Long.toString(base)), publishTimeout);
     }
 }

@@ -75,6 +75,8 @@ public final class TopologyFactory {
         t.addStateStore(modelStore(ModelRecordSizes.recordLimit(config)), Names.TRAIN);
         t.addStateStore(PreCommitStore.builder(Names.PRE_COMMIT_STORE, hooks), Names.TRAIN);
         t.addSink(Names.WEIGHTS_SINK, topics.weights(), new StringSerializer(), new ByteArraySerializer(), Names.TRAIN);
+        t.addSink(Names.WEIGHTS_HISTORY_SINK, topics.weightsHistory(), new StringSerializer(), new ByteArraySerializer(),
+                Names.TRAIN);
 
         t.addSource(Names.EVENTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events());
         t.addProcessor(Names.SCORE, () -> new Scorer(config, limits, registry, listener), Names.EVENTS_SOURCE);

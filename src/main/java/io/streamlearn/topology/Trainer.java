@@ -19,10 +19,10 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -172,8 +172,14 @@ final class Trainer implements Processor<String, Object, String, byte[]> {
         long version = learner.markPublished(streamTime);
         WeightSnapshot s = SnapshotMapper.snapshot(learner, version, streamTime, SnapshotSource.LIVE,
                 version > 1 ? version - 1 : null);
-        context.forward(new Record<>(learner.config().id(), snapshots.encode(s), streamTime), Names.WEIGHTS_SINK);
+        emit(new Record<>(learner.config().id(), snapshots.encode(s), streamTime));
         listener.published(learner.config().id(), version, streamTime);
+    }
+
+    /** One published version: the newest on weights, and kept in the history for rollbacks. */
+    private void emit(Record<String, byte[]> version) {
+        context.forward(version, Names.WEIGHTS_SINK);
+        context.forward(version, Names.WEIGHTS_HISTORY_SINK);
     }
 
     /**
@@ -197,7 +203,7 @@ final class Trainer implements Processor<String, Object, String, byte[]> {
                 out.headers().add(h.key(), h.value());
             }
         }
-        context.forward(out, Names.WEIGHTS_SINK);
+        emit(out);
         listener.published(model, version, streamTime);
         persist(learner);
         LOG.info("Model '{}' version {} published from a {} request (parent {})", model, version,
