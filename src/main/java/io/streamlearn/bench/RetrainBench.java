@@ -175,7 +175,7 @@ public final class RetrainBench {
             }
         };
         new RetrainJob(config, client).run(new RetrainJob.Request("bench", plan, KafkaEpochSource.StartAt.beginning(),
-                UnaryOperator.identity(), false, false), timing);
+                UnaryOperator.identity(), false, false, Duration.ZERO), timing);
         double[] later = new double[epochs - 1];
         for (int e = 2; e <= epochs; e++) {
             later[e - 2] = (ends[e] - ends[e - 1]) / 1e9;
