@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -75,7 +74,7 @@ public final class RetrainBench {
     /** One pair's figures, in seconds. */
     private record Pair(double bareRead, double epoch1, double[] laterEpochs) {
         double laterMedian() {
-            return laterEpochs.length == 0 ? Double.NaN : median(laterEpochs);
+            return BenchMedians.median(laterEpochs);
         }
     }
 
@@ -108,10 +107,10 @@ public final class RetrainBench {
                     i, p.epoch1(), p.epoch1() / bare, joined(p.laterEpochs()), count / p.laterMedian());
             results.add(p);
         }
-        double bare = median(results.stream().mapToDouble(Pair::bareRead).toArray());
-        double first = median(results.stream().mapToDouble(Pair::epoch1).toArray());
-        double later = median(results.stream().mapToDouble(Pair::laterMedian).toArray());
-        double ratio = median(results.stream().mapToDouble(p -> p.epoch1() / p.bareRead()).toArray());
+        double bare = BenchMedians.median(results.stream().mapToDouble(Pair::bareRead).toArray());
+        double first = BenchMedians.median(results.stream().mapToDouble(Pair::epoch1).toArray());
+        double later = BenchMedians.median(results.stream().mapToDouble(Pair::laterMedian).toArray());
+        double ratio = BenchMedians.median(results.stream().mapToDouble(p -> p.epoch1() / p.bareRead()).toArray());
         System.out.printf(Locale.ROOT, "%nmedians of %d pairs (%d examples, d = %d, batch %d, %s; load average now %s)%n", pairs, count,
                 dims, batchSize, format, loadAverage());
         System.out.printf(Locale.ROOT, "bare consumer read      %8.3f s  %,12.0f records/s%n", bare, count / bare);
@@ -199,12 +198,6 @@ public final class RetrainBench {
         } catch (java.io.IOException e) {
             return "unknown";
         }
-    }
-
-    static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     private static String joined(double[] values) {
