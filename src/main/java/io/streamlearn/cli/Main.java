@@ -19,6 +19,10 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (args.length > 0 && (args[0].equals("run") || args[0].equals("demo"))) {
+            // A learner will start: its class loading begins beside the parsing (StartupWarmup).
+            io.streamlearn.app.StartupWarmup.begin();
+        }
         System.exit(newCommandLine().execute(args));
     }
 
