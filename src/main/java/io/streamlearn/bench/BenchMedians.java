@@ -30,7 +30,7 @@ public final class BenchMedians {
      */
     public record Outside(String guarantee, String workload, int pairs, double passThroughFirstCommit,
                           double learnerFirstCommit, double startUpGap, double ratioFromStart, double ratioAfterFirstCommit,
-                          List<Double> ratios) {
+                          List<Double> ratios, double passThroughFirstCommitCpu, double learnerFirstCommitCpu) {
     }
 
     public static List<Outside> outside(List<OutsideResult> results) {
@@ -43,7 +43,9 @@ public final class BenchMedians {
                     median(row.stream().mapToDouble(OutsideResult::learnerFirstCommit).toArray()),
                     median(row.stream().mapToDouble(r -> r.learnerFirstCommit() - r.passThroughFirstCommit()).toArray()),
                     median(ratios.stream().mapToDouble(Double::doubleValue).toArray()),
-                    median(row.stream().mapToDouble(OutsideResult::ratioAfterFirstCommit).toArray()), ratios));
+                    median(row.stream().mapToDouble(OutsideResult::ratioAfterFirstCommit).toArray()), ratios,
+                    median(row.stream().mapToDouble(OutsideResult::passThroughFirstCommitCpu).toArray()),
+                    median(row.stream().mapToDouble(OutsideResult::learnerFirstCommitCpu).toArray())));
         }
         return out;
     }

@@ -143,11 +143,12 @@ public final class BenchRunner {
         OutsideRuns.Timing b = processes.learner(learner, modelsYaml("stochastic"), input);
         long n = plan.count();
         OutsideResult r = new OutsideResult(pair, guarantee, workload, n, a.firstCommit(), a.done(), b.firstCommit(), b.done(),
-                b.fromStart(n) / a.fromStart(n), b.afterFirstCommit(n) / a.afterFirstCommit(n));
+                b.fromStart(n) / a.fromStart(n), b.afterFirstCommit(n) / a.afterFirstCommit(n), a.firstCommitCpu(), b.firstCommitCpu());
         outside.add(r);
-        log.printf("%-16s %-17s pair %d: pass-through first commit %.2f s, done %.2f s; learner first commit %.2f s, done %.2f s;"
-                        + " ratio %.2f from start, %.2f after the first commit%n", guarantee, workload, pair, a.firstCommit(), a.done(),
-                b.firstCommit(), b.done(), r.ratioFromStart(), r.ratioAfterFirstCommit());
+        log.printf("%-16s %-17s pair %d: pass-through first commit %.2f s (%.2f CPU s), done %.2f s; learner first commit %.2f s"
+                        + " (%.2f CPU s), done %.2f s; ratio %.2f from start, %.2f after the first commit; load %s%n", guarantee,
+                workload, pair, a.firstCommit(), a.firstCommitCpu(), a.done(), b.firstCommit(), b.firstCommitCpu(), b.done(),
+                r.ratioFromStart(), r.ratioAfterFirstCommit(), loadAverage());
     }
 
     /** Measures every row once; returns the weights topic a trained model published to. */
@@ -429,6 +430,16 @@ public final class BenchRunner {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** The machine's load averages over 1, 5 and 15 minutes (Linux), to print beside figures a busy machine skews. */
+    public static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     static Path tempDir() throws java.io.IOException {

@@ -2,11 +2,13 @@ package io.streamlearn.bench;
 
 /**
  * One pair of separate processes on the same records: the pass-through (A), then the learner (B),
- * each timed from its launch. Seconds to the first commit (start-up), to the last; throughput
- * from launch and after the first commit; the learner's over the pass-through's.
+ * each timed from its launch. Seconds to the first commit (start-up) and the CPU seconds spent by
+ * then, seconds to the last; throughput from launch and after the first commit, the learner's
+ * over the pass-through's.
  */
 public record OutsideResult(int pair, String guarantee, String workload, long records,
                             double passThroughFirstCommit, double passThroughSeconds,
                             double learnerFirstCommit, double learnerSeconds,
-                            double ratioFromStart, double ratioAfterFirstCommit) {
+                            double ratioFromStart, double ratioAfterFirstCommit,
+                            double passThroughFirstCommitCpu, double learnerFirstCommitCpu) {
 }

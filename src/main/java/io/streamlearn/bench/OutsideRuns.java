@@ -28,8 +28,12 @@ import org.apache.kafka.common.TopicPartition;
  * state, for reading where its start-up time went.
  */
 final class OutsideRuns implements AutoCloseable {
-    /** When a process first committed, when it had committed everything, both in seconds from its launch. */
-    record Timing(double firstCommit, double done, long committedAtFirst) {
+    /**
+     * When a process first committed, when it had committed everything, both in seconds from its
+     * launch, and the CPU seconds it had used by its first commit (NaN where /proc is not there):
+     * the start-up's cost, which a busy machine stretches in time but not in CPU.
+     */
+    record Timing(double firstCommit, double done, long committedAtFirst, double firstCommitCpu) {
         double fromStart(long records) {
             return records / done;
         }
@@ -113,6 +117,7 @@ final class OutsideRuns implements AutoCloseable {
         try {
             double first = -1;
             long atFirst = 0;
+            double firstCpu = Double.NaN;
             long deadline = t0 + TimeUnit.MINUTES.toNanos(10);
             while (System.nanoTime() < deadline) {
                 long committed = committed(group, input);
@@ -120,9 +125,10 @@ final class OutsideRuns implements AutoCloseable {
                 if (committed > 0 && first < 0) {
                     first = now;
                     atFirst = committed;
+                    firstCpu = cpuSeconds(p.pid());
                 }
                 if (committed >= end) {
-                    return new Timing(first, now, atFirst);
+                    return new Timing(first, now, atFirst, firstCpu);
                 }
                 if (!p.isAlive()) {
                     throw new IllegalStateException(group + " exited with " + p.exitValue() + " before it consumed " + input
@@ -136,6 +142,18 @@ final class OutsideRuns implements AutoCloseable {
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor();
             }
+        }
+    }
+
+    /** User and system CPU seconds of a process so far, from /proc (clock ticks of 1/100 s); NaN when unreadable. */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // Fields after the command name (which may hold spaces) in parentheses; utime and stime are the 14th and 15th.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
         }
     }
 

@@ -11,8 +11,6 @@ import io.streamlearn.retrain.EpochStats;
 import io.streamlearn.retrain.KafkaEpochSource;
 import io.streamlearn.retrain.RetrainJob;
 import io.streamlearn.retrain.RetrainPlan;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -71,8 +69,8 @@ public final class RetrainBench {
         System.exit(0);
     }
 
-    /** One pair's figures, in seconds. */
-    private record Pair(double bareRead, double epoch1, double[] laterEpochs) {
+    /** One pair's figures, in seconds; the CPU seconds this process spent on the bare read and on epoch 1. */
+    private record Pair(double bareRead, double epoch1, double[] laterEpochs, double bareCpu, double epoch1Cpu) {
         double laterMedian() {
             return BenchMedians.median(laterEpochs);
         }
@@ -97,30 +95,41 @@ public final class RetrainBench {
             System.out.printf(Locale.ROOT, "producing %d examples (d = %d, %s) to '%s' ...%n", count - have, dims, format, topic);
             BenchData.produce(bootstrap, format, dims, (int) (count - have), topic, null);
         }
-        System.out.printf(Locale.ROOT, "%s: %d records; load average %s%n", topic, endOffset(client, topic), loadAverage());
+        System.out.printf(Locale.ROOT, "%s: %d records; load average %s%n", topic, endOffset(client, topic), BenchRunner.loadAverage());
         List<Pair> results = new ArrayList<>();
         for (int i = 1; i <= pairs; i++) {
-            double bare = bareRead(client, topic);
-            System.out.printf(Locale.ROOT, "pair %d  A bare consumer  %.3f s  %,.0f records/s%n", i, bare, count / bare);
+            double[] bare = bareRead(client, topic);
+            System.out.printf(Locale.ROOT, "pair %d  A bare consumer  %.3f s (%.2f CPU s)  %,.0f records/s%n", i, bare[0], bare[1],
+                    count / bare[0]);
             Pair p = retrain(config, client, bare);
-            System.out.printf(Locale.ROOT, "pair %d  B retrain        epoch 1 %.3f s (%.2fx the bare read)  later epochs %s s, median %,.0f examples/s%n",
-                    i, p.epoch1(), p.epoch1() / bare, joined(p.laterEpochs()), count / p.laterMedian());
+            System.out.printf(Locale.ROOT, "pair %d  B retrain        epoch 1 %.3f s (%.2f CPU s; %.2fx the bare read)  later epochs %s s,"
+                            + " median %,.0f examples/s%n", i, p.epoch1(), p.epoch1Cpu(), p.epoch1() / p.bareRead(),
+                    joined(p.laterEpochs()), count / p.laterMedian());
             results.add(p);
         }
         double bare = BenchMedians.median(results.stream().mapToDouble(Pair::bareRead).toArray());
         double first = BenchMedians.median(results.stream().mapToDouble(Pair::epoch1).toArray());
         double later = BenchMedians.median(results.stream().mapToDouble(Pair::laterMedian).toArray());
         double ratio = BenchMedians.median(results.stream().mapToDouble(p -> p.epoch1() / p.bareRead()).toArray());
+        double bareCpu = BenchMedians.median(results.stream().mapToDouble(Pair::bareCpu).toArray());
+        double firstCpu = BenchMedians.median(results.stream().mapToDouble(Pair::epoch1Cpu).toArray());
         System.out.printf(Locale.ROOT, "%nmedians of %d pairs (%d examples, d = %d, batch %d, %s; load average now %s)%n", pairs, count,
-                dims, batchSize, format, loadAverage());
-        System.out.printf(Locale.ROOT, "bare consumer read      %8.3f s  %,12.0f records/s%n", bare, count / bare);
-        System.out.printf(Locale.ROOT, "retrain epoch 1         %8.3f s  %,12.0f examples/s  %.2fx the bare read (median of the pairs' ratios)%n",
-                first, count / first, ratio);
+                dims, batchSize, format, BenchRunner.loadAverage());
+        System.out.printf(Locale.ROOT, "bare consumer read      %8.3f s  %,12.0f records/s   %6.2f CPU s in this process%n", bare,
+                count / bare, bareCpu);
+        System.out.printf(Locale.ROOT, "retrain epoch 1         %8.3f s  %,12.0f examples/s  %6.2f CPU s; %.2fx the bare read (median of the pairs' ratios)%n",
+                first, count / first, firstCpu, ratio);
         System.out.printf(Locale.ROOT, "retrain epochs 2..%d     %8.3f s  %,12.0f examples/s%n", epochs, later, count / later);
     }
 
-    /** Seconds to read the whole topic once with the replay's consumer settings, bytes only. */
-    private static double bareRead(Properties client, String topic) {
+    /** This process's CPU time so far, in seconds (every thread). */
+    private static double cpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
+    }
+
+    /** Seconds (and CPU seconds) to read the whole topic once with the replay's consumer settings, bytes only. */
+    private static double[] bareRead(Properties client, String topic) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaEpochSource.consumerProperties(client),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = new ArrayList<>();
@@ -130,6 +139,7 @@ public final class RetrainBench {
             Map<TopicPartition, Long> end = consumer.endOffsets(parts, Duration.ofSeconds(10));
             // Timed from here, as a retrain's first epoch is timed from when its source has its range.
             long t0 = System.nanoTime();
+            double cpu0 = cpuSeconds();
             long bytes = 0;
             while (!done(consumer, end)) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
@@ -140,7 +150,7 @@ public final class RetrainBench {
             if (bytes == 0) {
                 throw new IllegalStateException("read nothing from " + topic);
             }
-            return (System.nanoTime() - t0) / 1e9;
+            return new double[] {(System.nanoTime() - t0) / 1e9, cpuSeconds() - cpu0};
         }
     }
 
@@ -154,18 +164,23 @@ public final class RetrainBench {
     }
 
     /** Times a retrain, without publishing: from the start of the first epoch to each epoch's end. */
-    private Pair retrain(StreamlearnConfig config, Properties client, double bare) {
+    private Pair retrain(StreamlearnConfig config, Properties client, double[] bare) {
         RetrainPlan plan = new RetrainPlan(epochs, batchSize, false, 42, 0, buffer);
         long[] ends = new long[epochs + 1];
+        double[] cpu = new double[2];
         RetrainJob.Report timing = new RetrainJob.Report() {
             @Override
             public void starting(String model, long records, ModelSpec spec) {
                 ends[0] = System.nanoTime();
+                cpu[0] = cpuSeconds();
             }
 
             @Override
             public void epoch(EpochStats stats, Prequential test) {
                 ends[stats.epoch()] = System.nanoTime();
+                if (stats.epoch() == 1) {
+                    cpu[1] = cpuSeconds();
+                }
             }
 
             @Override
@@ -179,7 +194,7 @@ public final class RetrainBench {
         for (int e = 2; e <= epochs; e++) {
             later[e - 2] = (ends[e] - ends[e - 1]) / 1e9;
         }
-        return new Pair(bare, (ends[1] - ends[0]) / 1e9, later);
+        return new Pair(bare[0], (ends[1] - ends[0]) / 1e9, later, bare[1], cpu[1] - cpu[0]);
     }
 
     private static long endOffset(Properties client, String topic) {
@@ -188,15 +203,6 @@ public final class RetrainBench {
             List<TopicPartition> parts = new ArrayList<>();
             consumer.partitionsFor(topic, Duration.ofSeconds(10)).forEach(pi -> parts.add(new TopicPartition(topic, pi.partition())));
             return consumer.endOffsets(parts, Duration.ofSeconds(10)).values().stream().mapToLong(Long::longValue).sum();
-        }
-    }
-
-    static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (java.io.IOException e) {
-            return "unknown";
         }
     }
 

@@ -86,6 +86,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         io.streamlearn.config.Format recordFormat = recordFormat();
         PrintStream progress = json ? System.err : System.out;
+        String loadAtStart = BenchRunner.loadAverage();
         Path state = Files.createTempDirectory("streamlearn-bench");
         BenchRunner runner;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().start()) {
@@ -107,6 +108,7 @@ final class BenchCommand implements Callable<Integer> {
             root.set("latency", m.valueToTree(runner.latencies()));
             root.set("outside", m.valueToTree(runner.outside()));
             root.put("runs", rounds);
+            root.put("loadAverageAtStart", loadAtStart).put("loadAverageAtEnd", BenchRunner.loadAverage());
             ObjectNode medians = root.putObject("medians");
             medians.set("throughput", m.valueToTree(BenchMedians.throughput(runner.results())));
             medians.set("latency", m.valueToTree(BenchMedians.latency(runner.latencies())));
@@ -131,6 +133,8 @@ final class BenchCommand implements Callable<Integer> {
             printMedians(runner);
         }
         printOutside(runner);
+        System.out.printf(Locale.ROOT, "%nload average (1, 5, 15 min) at the start %s, at the end %s; %d cores%n", loadAtStart,
+                BenchRunner.loadAverage(), Runtime.getRuntime().availableProcessors());
         return 0;
     }
 
@@ -161,13 +165,13 @@ final class BenchCommand implements Callable<Integer> {
                     o.workload(), o.passThroughFirstCommit(), o.passThroughSeconds(), o.learnerFirstCommit(), o.learnerSeconds(),
                     o.ratioFromStart(), o.ratioAfterFirstCommit());
         }
-        System.out.printf(Locale.ROOT, "%nmedians (start = launch to first commit; ratio = learner / pass-through records/s)%n"
-                + "%-16s %-17s %9s %9s %9s %11s %11s  %s%n", "guarantee", "workload", "A start s", "B start s", "B - A s", "ratio",
-                "ratio after", "ratio of each pair");
+        System.out.printf(Locale.ROOT, "%nmedians (start = launch to first commit, and the CPU seconds used by then; ratio = learner /"
+                + " pass-through records/s)%n%-16s %-17s %9s %9s %9s %9s %9s %11s %11s  %s%n", "guarantee", "workload", "A start s",
+                "B start s", "B - A s", "A CPU s", "B CPU s", "ratio", "ratio after", "ratio of each pair");
         for (BenchMedians.Outside o : BenchMedians.outside(runner.outside())) {
-            System.out.printf(Locale.ROOT, "%-16s %-17s %9.2f %9.2f %9.2f %11.2f %11.2f  %s%n", o.guarantee(), o.workload(),
-                    o.passThroughFirstCommit(), o.learnerFirstCommit(), o.startUpGap(), o.ratioFromStart(), o.ratioAfterFirstCommit(),
-                    joined(o.ratios(), "%.2f"));
+            System.out.printf(Locale.ROOT, "%-16s %-17s %9.2f %9.2f %9.2f %9.2f %9.2f %11.2f %11.2f  %s%n", o.guarantee(), o.workload(),
+                    o.passThroughFirstCommit(), o.learnerFirstCommit(), o.startUpGap(), o.passThroughFirstCommitCpu(),
+                    o.learnerFirstCommitCpu(), o.ratioFromStart(), o.ratioAfterFirstCommit(), joined(o.ratios(), "%.2f"));
         }
     }
 
