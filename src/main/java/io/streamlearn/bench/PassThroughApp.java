@@ -27,7 +27,8 @@ import org.apache.kafka.streams.processor.api.Record;
  *     --application-id ID --input TOPIC --output TOPIC [--guarantee exactly_once_v2] [--commit-interval-ms 100] [--state-dir DIR]
  * </pre>
  *
- * It runs until stopped (SIGTERM closes it); the output topic must exist.
+ * It runs until stopped (SIGTERM closes it); the output topic must exist. It prints
+ * {@code pass-through running} when Kafka Streams is RUNNING.
  */
 public final class PassThroughApp {
     private PassThroughApp() {
@@ -70,6 +71,11 @@ public final class PassThroughApp {
         StreamlearnConfig config = ConfigLoader.fromYaml("{}", overrides);
         KafkaStreams streams = new KafkaStreams(topology(required(args, "input"), required(args, "output")),
                 StreamsSettings.from(config));
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                System.out.println("pass-through running");
+            }
+        });
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             streams.close(Duration.ofSeconds(10));

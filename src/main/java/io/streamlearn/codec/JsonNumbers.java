@@ -39,25 +39,29 @@ public final class JsonNumbers {
 
     static {
         // Computed, not pasted: 5^e (2^e only moves the binary exponent) normalised to [2^127, 2^128)
-        // and rounded down; for negative e, floor(2^k / 5^-e) with the k that lands in that range.
-        BigInteger top = BigInteger.ONE.shiftLeft(128);
-        for (int e = MIN_EXP10; e <= MAX_EXP10; e++) {
-            BigInteger m;
-            if (e >= 0) {
-                m = BigInteger.valueOf(5).pow(e);
-                int excess = m.bitLength() - 128;
-                m = excess > 0 ? m.shiftRight(excess) : m.shiftLeft(-excess);
-            } else {
-                BigInteger p = BigInteger.valueOf(5).pow(-e);
-                int k = p.bitLength() + 127;
-                m = BigInteger.ONE.shiftLeft(k).divide(p);
-                if (m.compareTo(top) >= 0) {
-                    m = BigInteger.ONE.shiftLeft(k - 1).divide(p);
-                }
-            }
-            POW10_HI[e - MIN_EXP10] = m.shiftRight(64).longValue();
-            POW10_LO[e - MIN_EXP10] = m.longValue();
+        // and rounded down. Step by step, one small multiplication or division per power (computing
+        // each power afresh took 50-100 ms, on the first event a learner scores): up, 5^e exactly;
+        // down, floor(2^K / 5^q), since floor(floor(x / 5^(q-1)) / 5) = floor(x / 5^q), with K large
+        // enough that 5^348 leaves 128 bits and more.
+        BigInteger five = BigInteger.valueOf(5);
+        BigInteger up = BigInteger.ONE;
+        for (int e = 0; e <= MAX_EXP10; e++) {
+            setRow(e, up);
+            up = up.multiply(five);
         }
+        BigInteger down = BigInteger.ONE.shiftLeft(1100);
+        for (int e = -1; e >= MIN_EXP10; e--) {
+            down = down.divide(five);
+            setRow(e, down);
+        }
+    }
+
+    /** The top 128 bits of {@code m} (or {@code m} shifted up to 128 bits) as row {@code e}. */
+    private static void setRow(int e, BigInteger m) {
+        int excess = m.bitLength() - 128;
+        BigInteger top = excess > 0 ? m.shiftRight(excess) : m.shiftLeft(-excess);
+        POW10_HI[e - MIN_EXP10] = top.shiftRight(64).longValue();
+        POW10_LO[e - MIN_EXP10] = top.longValue();
     }
 
     /** A reader keeps where its last number ended: one per thread, like the codecs that own it. */
