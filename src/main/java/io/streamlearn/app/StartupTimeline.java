@@ -75,11 +75,14 @@ final class StartupTimeline implements AutoCloseable {
         steps.add(String.format(Locale.ROOT, "%s %.2f s%s", name, (System.nanoTime() - t0) / 1e9, how));
     }
 
-    /** "started 2.41 s after the JVM: 0.93 s before the learner's start, then topics 0.12 s, …". */
+    /**
+     * "start 1.32 s after 0.93 s of JVM (JVM, command line, metrics): topics 0.12 s, …": the
+     * learner's own start, and how long the JVM ran before it (all of a process's start-up when
+     * the learner is what the process runs).
+     */
     synchronized String summary() {
-        double total = jvmUptimeMs / 1e3 + (System.nanoTime() - start) / 1e9;
-        return String.format(Locale.ROOT, "started %.2f s after the JVM: %.2f s before the learner's start (JVM, command, metrics), then %s",
-                total, jvmUptimeMs / 1e3, String.join(", ", steps));
+        return String.format(Locale.ROOT, "start %.2f s after %.2f s of JVM (JVM, command line, metrics): %s",
+                (System.nanoTime() - start) / 1e9, jvmUptimeMs / 1e3, String.join(", ", steps));
     }
 
     @Override
