@@ -100,9 +100,10 @@ public final class StreamlearnApp implements AutoCloseable {
 
     /**
      * The start, with what does not wait for the broker's answers done beside the admin checks:
-     * loading RocksDB, sizing the largest model's records, reading the published weights (once the
-     * topics are there) and building Kafka Streams all overlap, so a start costs about its longest
-     * step rather than their sum (where the time goes is logged once the learner runs).
+     * loading RocksDB, sizing the largest model's records, making the weights consumer, reading the
+     * published weights (once the topics are there) and building Kafka Streams all overlap, so a
+     * start costs about its longest step rather than their sum (where the time goes is logged once
+     * the learner runs).
      */
     private static StreamlearnApp start(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener,
                                         Duration timeout, BeforeStart beforeStart, StartupTimeline timeline) {
@@ -114,13 +115,24 @@ public final class StreamlearnApp implements AutoCloseable {
                 () -> ModelRecordSizes.recordLimit(config));
         Properties client = new Properties();
         client.putAll(KafkaProperties.common(config));
+        CompletableFuture<WeightsReader.Opened> weightsConsumer = timeline.alongside("weights consumer",
+                () -> WeightsReader.open(client));
         Partitioning partitioning;
         RecordLimits limits;
         CompletableFuture<Map<String, WeightSnapshot>> published;
         try (TopicAdmin admin = new TopicAdmin(KafkaProperties.common(config), Duration.ofSeconds(5))) {
-            partitioning = timeline.step("topics", () -> ensureTopics(config, admin));
-            published = timeline.alongside("weights read", () -> WeightsReader.latest(client, config.topics().weights(),
-                    Topics.of(config).weights().codec()));
+            try {
+                partitioning = timeline.step("topics", () -> ensureTopics(config, admin));
+            } catch (RuntimeException | Error e) {
+                weightsConsumer.thenAccept(WeightsReader.Opened::close);
+                throw e;
+            }
+            // Once the topics exist: the weights topic may just have been created.
+            published = timeline.alongside("weights read", () -> {
+                try (WeightsReader.Opened reader = StartupTimeline.await(weightsConsumer)) {
+                    return reader.latest(config.topics().weights(), Topics.of(config).weights().codec());
+                }
+            });
             limits = timeline.step("record limits", () -> recordLimits(config, admin, StartupTimeline.await(recordLimit)));
         }
         GlobalStateDirectory.clear(config);

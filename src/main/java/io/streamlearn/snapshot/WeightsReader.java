@@ -26,12 +26,35 @@ public final class WeightsReader {
 
     /** Every readable snapshot on the topic, by model, in offset order. */
     public static Map<String, List<WeightSnapshot>> readAll(Properties clientProps, String topic, Codec<WeightSnapshot> codec) {
+        try (Opened reader = open(clientProps)) {
+            return reader.readAll(topic, codec);
+        }
+    }
+
+    /**
+     * A reader whose consumer is made now and used later: making one (its classes, settings and
+     * metrics) is most of what a read of a small topic costs in a fresh JVM, and a learner's start
+     * makes it while it still checks its topics.
+     */
+    public static Opened open(Properties clientProps) {
         Properties p = new Properties();
         p.putAll(clientProps);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        Map<String, List<WeightSnapshot>> out = new TreeMap<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        return new Opened(new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+    }
+
+    /** A consumer ready to read the weights topic once. */
+    public static final class Opened implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> c;
+
+        private Opened(KafkaConsumer<byte[], byte[]> c) {
+            this.c = c;
+        }
+
+        /** Every readable snapshot on the topic, by model, in offset order. */
+        public Map<String, List<WeightSnapshot>> readAll(String topic, Codec<WeightSnapshot> codec) {
+            Map<String, List<WeightSnapshot>> out = new TreeMap<>();
             List<TopicPartition> parts = new ArrayList<>();
             c.partitionsFor(topic, Duration.ofSeconds(10)).forEach(pi -> parts.add(new TopicPartition(topic, pi.partition())));
             c.assign(parts);
@@ -52,8 +75,18 @@ public final class WeightsReader {
                 }
                 end.entrySet().removeIf(e -> c.position(e.getKey()) >= e.getValue());
             }
+            return out;
         }
-        return out;
+
+        /** The newest version of each model. */
+        public Map<String, WeightSnapshot> latest(String topic, Codec<WeightSnapshot> codec) {
+            return newest(readAll(topic, codec));
+        }
+
+        @Override
+        public void close() {
+            c.close();
+        }
     }
 
     /** The given version from a model's snapshots, or the newest when {@code version} is null; null if absent. */
@@ -69,8 +102,12 @@ public final class WeightsReader {
 
     /** The newest version of each model. */
     public static Map<String, WeightSnapshot> latest(Properties clientProps, String topic, Codec<WeightSnapshot> codec) {
+        return newest(readAll(clientProps, topic, codec));
+    }
+
+    private static Map<String, WeightSnapshot> newest(Map<String, List<WeightSnapshot>> all) {
         Map<String, WeightSnapshot> latest = new TreeMap<>();
-        readAll(clientProps, topic, codec).forEach((model, list) -> latest.put(model, select(list, null)));
+        all.forEach((model, list) -> latest.put(model, select(list, null)));
         return latest;
     }
 }

@@ -109,6 +109,35 @@ class HelpTest {
         }
     }
 
+    /**
+     * {@code main} builds {@code run} alone (a learner's start skips building the other commands):
+     * its help, its version and a bad flag's message must be those of {@code run} under the whole
+     * command line.
+     */
+    @Test
+    void runAloneSaysWhatRunUnderTheWholeCommandLineSays() {
+        for (String[] args : List.of(new String[] {"--help"}, new String[] {"-V"}, new String[] {"--no-such-flag"},
+                new String[] {"--http-port"})) {
+            java.io.StringWriter aloneOut = new java.io.StringWriter();
+            java.io.StringWriter aloneErr = new java.io.StringWriter();
+            CommandLine alone = Main.runCommandLine();
+            alone.setOut(new java.io.PrintWriter(aloneOut));
+            alone.setErr(new java.io.PrintWriter(aloneErr));
+            int aloneExit = alone.execute(args);
+            java.io.StringWriter wholeOut = new java.io.StringWriter();
+            java.io.StringWriter wholeErr = new java.io.StringWriter();
+            CommandLine whole = Main.newCommandLine();
+            whole.setOut(new java.io.PrintWriter(wholeOut));
+            whole.setErr(new java.io.PrintWriter(wholeErr));
+            List<String> all = new ArrayList<>(List.of("run"));
+            all.addAll(List.of(args));
+            int wholeExit = whole.execute(all.toArray(String[]::new));
+            assertEquals(wholeExit, aloneExit, String.join(" ", args));
+            assertEquals(wholeOut.toString(), aloneOut.toString(), String.join(" ", args));
+            assertEquals(wholeErr.toString(), aloneErr.toString(), String.join(" ", args));
+        }
+    }
+
     private static String[] args(List<String> path, String flag) {
         List<String> a = new ArrayList<>(path);
         a.add(flag);
