@@ -19,6 +19,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -41,14 +42,17 @@ public final class HttpApi implements AutoCloseable {
 
     private final HttpServer server;
     private final ModelRegistry registry;
+    /** The configuration's model ids, in declaration order: a 404 tells a typo from a model not trained yet. */
+    private final List<String> declared;
     private final Supplier<KafkaStreams.State> state;
     private final PrometheusMeterRegistry prometheus;
     private final LearnerMetrics metrics;
     private final DashboardHistory history;
 
-    public HttpApi(String host, int port, ModelRegistry registry, Supplier<KafkaStreams.State> state,
+    public HttpApi(String host, int port, ModelRegistry registry, Collection<String> declared, Supplier<KafkaStreams.State> state,
                    PrometheusMeterRegistry prometheus, LearnerMetrics metrics, DashboardHistory history) throws IOException {
         this.registry = registry;
+        this.declared = List.copyOf(declared);
         this.state = state;
         this.prometheus = prometheus;
         this.metrics = metrics;
@@ -170,10 +174,14 @@ public final class HttpApi implements AutoCloseable {
 
     private DecodedSnapshot find(String id) {
         DecodedSnapshot p = registry.get(id);
-        if (p == null) {
-            throw new ApiError(404, "model '" + id + "' has no published weights on this instance");
+        if (p != null) {
+            return p;
         }
-        return p;
+        if (!declared.contains(id)) {
+            String shown = id.length() > 100 ? id.substring(0, 100) + "..." : id;
+            throw new ApiError(404, "unknown model '" + shown + "' (declared: " + String.join(", ", declared) + ")");
+        }
+        throw new ApiError(404, "model '" + id + "' has no published weights yet");
     }
 
     /** One model: spec, version, counters, prequential metrics, weights, and this instance's live figures. */

@@ -46,7 +46,7 @@ class HttpApiTest {
     void start() throws Exception {
         metrics.bindTo(prometheus);
         history = new DashboardHistory(registry, metrics);
-        api = new HttpApi("127.0.0.1", 0, registry, state::get, prometheus, metrics, history);
+        api = new HttpApi("127.0.0.1", 0, registry, java.util.List.of("default", "blobs"), state::get, prometheus, metrics, history);
     }
 
     @AfterEach
@@ -90,13 +90,31 @@ class HttpApiTest {
         assertEquals("[]", get("/models").body());
         HttpResponse<String> none = get("/models/default");
         assertEquals(404, none.statusCode());
-        assertTrue(JSON.readTree(none.body()).path("error").asText().contains("no published weights"));
+        assertEquals("model 'default' has no published weights yet", JSON.readTree(none.body()).path("error").asText());
         JsonNode h = JSON.readTree(get("/api/history").body());
         assertEquals(0, h.path("models").size());
         assertEquals(0, h.path("scored").asInt());
         HttpResponse<String> metricsText = get("/metrics");
         assertEquals(200, metricsText.statusCode());
         assertFalse(metricsText.body().contains("streamlearn_examples"), "no model meters before any example");
+    }
+
+    /** A typo in the id is told apart from a declared model that has not published yet, for every route. */
+    @Test
+    void anUndeclaredModelIsUnknownADeclaredOneHasNoWeightsYet() throws Exception {
+        for (String path : new String[] {"/models/%s", "/models/%s/grid"}) {
+            HttpResponse<String> unknown = get(path.formatted("nosuch"));
+            assertEquals(404, unknown.statusCode(), unknown.body());
+            assertEquals("unknown model 'nosuch' (declared: default, blobs)", JSON.readTree(unknown.body()).path("error").asText());
+            HttpResponse<String> declared = get(path.formatted("blobs"));
+            assertEquals(404, declared.statusCode(), declared.body());
+            assertEquals("model 'blobs' has no published weights yet", JSON.readTree(declared.body()).path("error").asText());
+        }
+        HttpResponse<String> predict = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port()
+                        + "/models/nosuch/predict")).POST(HttpRequest.BodyPublishers.ofString("{\"features\": [1, 2]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, predict.statusCode(), predict.body());
+        assertTrue(predict.body().contains("unknown model 'nosuch' (declared: default, blobs)"), predict.body());
     }
 
     @Test
