@@ -13,6 +13,7 @@ import io.streamlearn.metrics.LearnerMetrics;
 import io.streamlearn.model.Network;
 import io.streamlearn.model.RecordCheck;
 import io.streamlearn.snapshot.DecodedSnapshot;
+import io.streamlearn.snapshot.MeasuredMetrics;
 import io.streamlearn.snapshot.ModelRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -166,8 +167,8 @@ public final class HttpApi implements AutoCloseable {
         n.put("source", s.getSource().name());
         n.put("examplesSeen", s.getExamplesSeen());
         n.put("updatesApplied", s.getUpdatesApplied());
-        number(n, "accuracy", s.getMetrics().getAccuracy());
-        number(n, "logLoss", s.getMetrics().getLogLoss());
+        number(n, "accuracy", MeasuredMetrics.accuracy(s.getMetrics()));
+        number(n, "logLoss", MeasuredMetrics.logLoss(s.getMetrics()));
         n.put("createdAt", s.getCreatedAt());
         return n;
     }
@@ -206,8 +207,9 @@ public final class HttpApi implements AutoCloseable {
                 .put("updatesApplied", s.getUpdatesApplied())
                 .put("updatesRefused", s.getUpdatesRefused());
         ObjectNode m = n.putObject("metrics");
-        number(m, "accuracy", s.getMetrics().getAccuracy());
-        number(m, "logLoss", s.getMetrics().getLogLoss());
+        m.put("scored", s.getMetrics().getScored());
+        number(m, "accuracy", MeasuredMetrics.accuracy(s.getMetrics()));
+        number(m, "logLoss", MeasuredMetrics.logLoss(s.getMetrics()));
         ArrayNode weights = n.putArray("weights");
         for (LayerWeights lw : s.getLayers()) {
             ObjectNode l = weights.addObject();
@@ -230,7 +232,7 @@ public final class HttpApi implements AutoCloseable {
         sendJson(ex, 200, n);
     }
 
-    /** JSON has no NaN or infinity: such a figure (nothing measured yet) is null. */
+    /** JSON has no NaN or infinity: such a figure (nothing measured) is null. */
     private static void number(ObjectNode n, String field, double v) {
         if (Double.isFinite(v)) {
             n.put(field, v);

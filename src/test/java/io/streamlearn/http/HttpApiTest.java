@@ -117,6 +117,33 @@ class HttpApiTest {
         assertTrue(predict.body().contains("unknown model 'nosuch' (declared: default, blobs)"), predict.body());
     }
 
+    /** Weights nobody trained (explicit initial weights, a retrain without a holdout) have no accuracy: null, not 0. */
+    @Test
+    void figuresNothingWasScoredForAreNullAndMeasuredOnesAreNumbers() throws Exception {
+        OnlineLearner learner = OnlineLearner.fresh(ConfigLoader.defaults().model("default"));
+        offer(learner, 1);
+        JsonNode listed = JSON.readTree(get("/models").body()).get(0);
+        assertTrue(listed.path("accuracy").isNull() && listed.path("logLoss").isNull(), listed.toString());
+        JsonNode one = JSON.readTree(get("/models/default").body()).path("metrics");
+        assertTrue(one.path("accuracy").isNull() && one.path("logLoss").isNull(), one.toString());
+        assertEquals(0, one.path("scored").asLong(), one.toString());
+        history.sample();
+        JsonNode sample = JSON.readTree(get("/api/history").body()).path("models").path("default").path("samples").get(0);
+        assertTrue(sample.get(1).isNull() && sample.get(3).isNull(), "the dashboard shows '–', not 0: " + sample);
+
+        learner.learn(new double[] {1, 2}, io.streamlearn.model.Label.of(1), 0, 0);
+        offer(learner, 2);
+        JsonNode measured = JSON.readTree(get("/models/default").body()).path("metrics");
+        assertEquals(1, measured.path("scored").asLong(), measured.toString());
+        assertTrue(measured.path("accuracy").isNumber() && measured.path("logLoss").isNumber(), measured.toString());
+        assertTrue(JSON.readTree(get("/models").body()).get(0).path("accuracy").isNumber());
+    }
+
+    private void offer(OnlineLearner learner, long version) {
+        WeightSnapshot s = SnapshotMapper.snapshot(learner, version, 0, SnapshotSource.LIVE, null);
+        registry.offer(new DecodedSnapshot("default", version, SnapshotSource.LIVE, SnapshotMapper.network(s), s));
+    }
+
     @Test
     void theHistoryIsBoundedWhateverTheTraffic() throws Exception {
         OnlineLearner learner = OnlineLearner.fresh(ConfigLoader.defaults().model("default"));
