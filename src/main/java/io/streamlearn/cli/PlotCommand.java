@@ -11,7 +11,7 @@ import io.streamlearn.model.Network;
 import io.streamlearn.plot.Plots;
 import io.streamlearn.retrain.KafkaEpochSource;
 import io.streamlearn.snapshot.SnapshotMapper;
-import io.streamlearn.topology.ModelResolver;
+import io.streamlearn.config.ModelResolver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
