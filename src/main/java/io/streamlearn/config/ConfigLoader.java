@@ -11,6 +11,7 @@ import io.streamlearn.model.LossKind;
 import io.streamlearn.model.ModelSpec;
 import io.streamlearn.model.OptimizerKind;
 import io.streamlearn.model.OptimizerSpec;
+import io.streamlearn.model.Scaling;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -263,6 +264,9 @@ public final class ConfigLoader {
         return new ModelConfig(id, spec, UpdateMode.stochastic(), SnapshotPolicy.defaults(), null, null);
     }
 
+    /** How a declared model without explicit initial weights scales its features, unless it says otherwise. */
+    public static final Scaling DEFAULT_SCALING = Scaling.NONE;
+
     /** Adam's step for the default model: large enough for one pass over 150 blobs to separate them. */
     public static final double DEFAULT_LEARNING_RATE = 0.1;
 
@@ -324,6 +328,10 @@ public final class ConfigLoader {
 
         double[][] initialWeights = readMatrixList(m, "initialWeights");
         double[][] initialBiases = readMatrixList(m, "initialBiases");
+        // Explicit initial weights were chosen for the raw features (the tutorial's OR): scaling
+        // them would change what they compute, so such a model scales only when asked to.
+        Scaling scaling = m.parsed("scaling", initialWeights != null ? Scaling.NONE : DEFAULT_SCALING, Scaling::parse,
+                "standard, minmax or none");
         m.rejectUnknown();
         if (m.problems().size() > before) {
             return null;
@@ -335,7 +343,7 @@ public final class ConfigLoader {
         if (!specProblems.isEmpty()) {
             return null;
         }
-        ModelSpec spec = new ModelSpec(inputSize, layers, loss, optimizer, l2, seed);
+        ModelSpec spec = new ModelSpec(inputSize, layers, loss, optimizer, l2, seed, scaling);
         if (initialWeights != null || initialBiases != null) {
             checkInitialWeights(m, id, spec, initialWeights, initialBiases);
         }

@@ -81,7 +81,8 @@ public final class OnlineLearner {
         } else {
             System.arraycopy(labelVector, 0, target, 0, target.length);
         }
-        network.predict(x, output);
+        // The scaler learns x before x is scored (see Network): score and update share this pass.
+        network.predictForLearning(x, output);
         if (labelVector == null) {
             metrics.record(output, network.predictClass(output), (int) label, signedOutput);
         }

@@ -6,18 +6,37 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * What a network is: its input size, layers, loss, optimizer, L2 penalty and initialisation
- * seed. Immutable; {@link #problems()} lists everything wrong at once for the config validator.
+ * What a network is: its input size, layers, loss, optimizer, L2 penalty, initialisation seed and
+ * how it scales its features. Immutable; {@link #problems()} lists everything wrong at once for
+ * the config validator.
  */
 public record ModelSpec(int inputSize, List<LayerSpec> layers, LossKind loss, OptimizerSpec optimizer,
-                        double l2, long seed) {
+                        double l2, long seed, Scaling scaling) {
 
     public ModelSpec {
         layers = List.copyOf(layers);
+        if (scaling == null) {
+            scaling = Scaling.NONE;
+        }
         List<String> p = problems(inputSize, layers, loss, optimizer, l2);
         if (!p.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", p));
         }
+    }
+
+    /** Unscaled features: what every model was before scaling existed, and what explicit initial weights need. */
+    public ModelSpec(int inputSize, List<LayerSpec> layers, LossKind loss, OptimizerSpec optimizer, double l2, long seed) {
+        this(inputSize, layers, loss, optimizer, l2, seed, Scaling.NONE);
+    }
+
+    /** The same model with another optimizer (a retrain may override it). */
+    public ModelSpec withOptimizer(OptimizerSpec o) {
+        return new ModelSpec(inputSize, layers, loss, o, l2, seed, scaling);
+    }
+
+    /** The same model with another scaling. */
+    public ModelSpec withScaling(Scaling s) {
+        return new ModelSpec(inputSize, layers, loss, optimizer, l2, seed, s);
     }
 
     public int outputSize() {

@@ -18,6 +18,15 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * Sums run in a fixed order, so the same examples in the same order give the same bits. Not
  * thread-safe: each thread uses its own copy.
  *
+ * <p>A model whose spec scales its features ({@link Scaling}) holds a {@link FeatureScaler} and
+ * applies it in every forward pass, so whoever predicts with the network (training, scoring, the
+ * HTTP API, a retrain, a plot) sees the features scaled in the same way. Its statistics change only
+ * when an example is learned: {@link #predictForLearning}, {@link #accumulate} and
+ * {@link #learnOne} add the example's features to them first, then scale it with them, so the
+ * scaled inputs the weights learn from stay bounded (|z| ≤ √(n − 1) for n examples seen) even
+ * while the statistics are young, and score and update share one forward pass; {@link #predict}
+ * scales with the statistics as they are and changes nothing.
+ *
  * <p>An update that would leave any weight, bias or optimizer state non-finite (NaN or ±Inf: a
  * learning rate that diverges, features so large that a gradient overflows) is refused: the
  * parameters and optimizer state stay as they were, bit for bit, its batch is dropped, and
@@ -30,11 +39,15 @@ public final class Network {
     private final Layer[] layers;
     private final DMatrixRMaj input;
     private final double[] target;
+    /** Null when the spec does not scale (the features are copied as they are). */
+    private final FeatureScaler scaler;
     private int pendingCount;
     private long updatesApplied;
     private long updatesRefused;
     /** Whether the layers hold the forward pass of the last predicted example under the current weights. */
     private boolean forwardIsCurrent;
+    /** Whether that forward pass came from a learning call, so the scaler has learned its features. */
+    private boolean forwardLearned;
 
     private Network(ModelSpec spec) {
         this.spec = spec;
@@ -48,6 +61,7 @@ public final class Network {
         }
         this.input = new DMatrixRMaj(spec.inputSize(), 1);
         this.target = new double[spec.outputSize()];
+        this.scaler = spec.scaling() == Scaling.NONE ? null : new FeatureScaler(spec.scaling(), spec.inputSize());
         for (int k = 0; k < optimizer.slots(); k++) {
             double initial = optimizer.initialSlotValue(k);
             if (initial != 0.0) {
@@ -107,17 +121,43 @@ public final class Network {
         return layers.length;
     }
 
-    /** Forward pass: the output layer's activations into {@code out}. */
+    /** Forward pass: the output layer's activations into {@code out}. Changes no state of the model. */
     public void predict(double[] x, double[] out) {
         forward(x);
         System.arraycopy(layers[layers.length - 1].a.data, 0, out, 0, outputSize());
     }
 
-    private void forward(double[] x) {
+    /**
+     * The forward pass of an example about to be learned from: the scaler (if any) first adds its
+     * features to its statistics, then it is predicted as by {@link #predict}. Follow it with
+     * {@link #learnPredicted} or {@link #accumulatePredicted}, which reuse this pass.
+     */
+    public void predictForLearning(double[] x, double[] out) {
+        observe(x);
+        predict(x, out);
+        forwardLearned = true;
+    }
+
+    private void observe(double[] x) {
+        checkFeatures(x);
+        if (scaler != null) {
+            scaler.learn(x);
+        }
+    }
+
+    private void checkFeatures(double[] x) {
         if (x.length != spec.inputSize()) {
             throw new IllegalArgumentException("expected " + spec.inputSize() + " features, got " + x.length);
         }
-        System.arraycopy(x, 0, input.data, 0, x.length);
+    }
+
+    private void forward(double[] x) {
+        checkFeatures(x);
+        if (scaler == null) {
+            System.arraycopy(x, 0, input.data, 0, x.length);
+        } else {
+            scaler.transform(x, input.data);
+        }
         DMatrixRMaj in = input;
         for (Layer l : layers) {
             CommonOps_DDRM.mult(l.weights, in, l.z);
@@ -129,6 +169,7 @@ public final class Network {
             in = l.a;
         }
         forwardIsCurrent = true;
+        forwardLearned = false;
     }
 
     /** The predicted class of an output computed by {@link #predict}. */
@@ -177,7 +218,9 @@ public final class Network {
     /** Forward, backward, and adds this example's gradient to the open batch; returns its loss. */
     public double accumulate(double[] x, double[] target) {
         checkTarget(target);
+        observe(x);
         forward(x);
+        forwardLearned = true;
         return accumulatePredicted(target);
     }
 
@@ -219,6 +262,10 @@ public final class Network {
     private void requireCurrentForward() {
         if (!forwardIsCurrent) {
             throw new IllegalStateException("no forward pass under the current weights: call predict(x, out) first");
+        }
+        if (scaler != null && !forwardLearned) {
+            // learning it would train on an example the scaler's statistics never saw
+            throw new IllegalStateException("the features were predicted, not learned: call predictForLearning(x, out)");
         }
     }
 
@@ -269,7 +316,9 @@ public final class Network {
 
     public double learnOne(double[] x, double[] target) {
         checkTarget(target);
+        observe(x);
         forward(x);
+        forwardLearned = true;
         return learnPredicted(target);
     }
 
@@ -378,6 +427,11 @@ public final class Network {
         return true;
     }
 
+    /** The feature scaler, null when the spec's scaling is none. Its state is the model's: persist it. */
+    public FeatureScaler scaler() {
+        return scaler;
+    }
+
     public double[] weights(int layer) {
         return layers[layer].weights.data;
     }
@@ -432,6 +486,9 @@ public final class Network {
                 System.arraycopy(s.weightSlots[k], 0, d.weightSlots[k], 0, s.weightSlots[k].length);
                 System.arraycopy(s.biasSlots[k], 0, d.biasSlots[k], 0, s.biasSlots[k].length);
             }
+        }
+        if (scaler != null) {
+            n.scaler.copyFrom(scaler);
         }
         n.pendingCount = pendingCount;
         n.updatesApplied = updatesApplied;
