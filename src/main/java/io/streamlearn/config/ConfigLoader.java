@@ -12,6 +12,7 @@ import io.streamlearn.model.ModelSpec;
 import io.streamlearn.model.OptimizerKind;
 import io.streamlearn.model.OptimizerSpec;
 import io.streamlearn.model.Scaling;
+import io.streamlearn.model.optim.LearningRateSchedule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -404,8 +405,14 @@ public final class ConfigLoader {
 
     private static OptimizerSpec readOptimizer(ConfigNode o) {
         OptimizerKind kind = o.parsed("kind", OptimizerKind.ADAM, OptimizerKind::parse,
-                "sgd, momentum, adagrad, rmsprop or adam");
+                "sgd, momentum, adagrad, rmsprop, adam or normalized_adagrad");
         OptimizerSpec d = OptimizerSpec.defaults(kind);
+        LearningRateSchedule.Kind scheduleKind = o.parsed("schedule", LearningRateSchedule.Kind.CONSTANT,
+                LearningRateSchedule.Kind::parse, "constant, invscaling, step or exponential");
+        LearningRateSchedule schedule = new LearningRateSchedule(scheduleKind,
+                o.doubleValue("powerT", LearningRateSchedule.DEFAULT_POWER_T, 0, 1),
+                o.longValue("decaySteps", LearningRateSchedule.DEFAULT_DECAY_STEPS, 1, Long.MAX_VALUE),
+                o.doubleValue("decayRate", LearningRateSchedule.DEFAULT_DECAY_RATE, Double.MIN_VALUE, 1));
         OptimizerSpec spec = new OptimizerSpec(kind,
                 o.doubleValue("learningRate", d.learningRate(), 1e-12, 1e6),
                 o.doubleValue("beta1", d.beta1(), 0, 0.999999999),
@@ -413,7 +420,8 @@ public final class ConfigLoader {
                 o.doubleValue("epsilon", d.epsilon(), 0, 1),
                 o.doubleValue("momentum", d.momentum(), 0, 0.999999999),
                 o.doubleValue("rho", d.rho(), 0, 0.999999999),
-                o.doubleValue("initialAccumulator", d.initialAccumulator(), 0, 1e6));
+                o.doubleValue("initialAccumulator", d.initialAccumulator(), 0, 1e6),
+                schedule);
         o.rejectUnknown();
         return spec;
     }

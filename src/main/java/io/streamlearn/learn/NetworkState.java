@@ -29,6 +29,9 @@ public final class NetworkState {
             }
             Arrays.fill(to.pendingWeightGradient(l), 0.0);
             Arrays.fill(to.pendingBiasGradient(l), 0.0);
+            if (to.pendingInputMax(l) != null) {
+                Arrays.fill(to.pendingInputMax(l), 0.0);
+            }
         }
         if (from.scaler() != null && to.scaler() != null && from.scaler().kind() == to.scaler().kind()) {
             to.scaler().copyFrom(from.scaler());

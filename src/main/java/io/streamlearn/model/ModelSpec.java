@@ -99,6 +99,9 @@ public record ModelSpec(int inputSize, List<LayerSpec> layers, LossKind loss, Op
             if (!(o.epsilon() >= 0) || !(o.initialAccumulator() >= 0)) {
                 p.add("epsilon and initialAccumulator must not be negative");
             }
+            for (String s : o.schedule().problems()) {
+                p.add("schedule: " + s);
+            }
         }
         if (!(l2 >= 0) || !Double.isFinite(l2)) {
             p.add("l2 must be a finite number ≥ 0, got " + l2);

@@ -1,4 +1,5 @@
 package io.streamlearn.model;
+import io.streamlearn.model.optim.NormalizedAdaGrad;
 import io.streamlearn.model.optim.Optimizer;
 import io.streamlearn.model.optim.Sgd;
 import java.util.Arrays;
@@ -56,7 +57,7 @@ public final class Network {
         this.layers = new Layer[ls.size()];
         int in = spec.inputSize();
         for (int i = 0; i < layers.length; i++) {
-            layers[i] = new Layer(in, ls.get(i).units(), ls.get(i).activation(), optimizer.slots());
+            layers[i] = new Layer(in, ls.get(i).units(), ls.get(i).activation(), optimizer.slots(), optimizer.normalized());
             in = ls.get(i).units();
         }
         this.input = new DMatrixRMaj(spec.inputSize(), 1);
@@ -239,6 +240,9 @@ public final class Network {
             Layer l = layers[li];
             DMatrixRMaj in = li == 0 ? input : layers[li - 1].a;
             CommonOps_DDRM.multAddTransB(l.delta, in, l.gradWeights);
+            if (l.batchInputMax != null) {
+                l.trackInputs(in.data);
+            }
             double[] d = l.delta.data;
             for (int i = 0; i < l.units; i++) {
                 l.gradBiases[i] += d[i];
@@ -291,8 +295,15 @@ public final class Network {
         for (Layer l : layers) {
             l.saveForRefusal();
             // every layer steps even after a non-finite one: stepping is what clears the batch's gradient
-            boolean weightsFinite = optimizer.step(stepSize, scale, spec.l2(), l.weights.data, l.gradWeights.data,
-                    l.weightSlots);
+            boolean weightsFinite;
+            if (optimizer instanceof NormalizedAdaGrad nag) {
+                weightsFinite = nag.stepNormalized(stepSize, scale, spec.l2(), l.weights.data, l.gradWeights.data,
+                        l.weightSlots, l.batchInputMax, l.inputs);
+                Arrays.fill(l.batchInputMax, 0.0);
+            } else {
+                weightsFinite = optimizer.step(stepSize, scale, spec.l2(), l.weights.data, l.gradWeights.data,
+                        l.weightSlots);
+            }
             boolean biasesFinite = optimizer.step(stepSize, scale, 0.0, l.biases, l.gradBiases, l.biasSlots);
             finite = finite & weightsFinite & biasesFinite;
         }
@@ -333,7 +344,7 @@ public final class Network {
         if (pendingCount == 0 && optimizer instanceof Sgd sgd) {
             checkTarget(target);
             requireCurrentForward();
-            return sgdStepOfOne(target, sgd.learningRate());
+            return sgdStepOfOne(target, sgd.stepSize(updatesApplied + 1));
         }
         double loss = accumulatePredicted(target);
         applyUpdate();
@@ -456,6 +467,14 @@ public final class Network {
         return layers[layer].gradBiases;
     }
 
+    /**
+     * The open batch's largest |input| per input of a layer, for an optimizer that normalizes by
+     * it; null for the others. Part of the open batch, like the pending gradient.
+     */
+    public double[] pendingInputMax(int layer) {
+        return layers[layer].batchInputMax;
+    }
+
     /** Sets the counters after the caller wrote state through the live arrays above; the refused count stays. */
     public void restoreState(long updatesApplied, int pendingCount) {
         restoreState(updatesApplied, pendingCount, updatesRefused);
@@ -482,6 +501,9 @@ public final class Network {
             System.arraycopy(s.biases, 0, d.biases, 0, s.biases.length);
             System.arraycopy(s.gradWeights.data, 0, d.gradWeights.data, 0, s.gradWeights.data.length);
             System.arraycopy(s.gradBiases, 0, d.gradBiases, 0, s.gradBiases.length);
+            if (s.batchInputMax != null) {
+                System.arraycopy(s.batchInputMax, 0, d.batchInputMax, 0, s.batchInputMax.length);
+            }
             for (int k = 0; k < s.weightSlots.length; k++) {
                 System.arraycopy(s.weightSlots[k], 0, d.weightSlots[k], 0, s.weightSlots[k].length);
                 System.arraycopy(s.biasSlots[k], 0, d.biasSlots[k], 0, s.biasSlots[k].length);
