@@ -271,6 +271,22 @@ public final class ConfigLoader {
     /** Adam's step for the default model: large enough for one pass over 150 blobs to separate them. */
     public static final double DEFAULT_LEARNING_RATE = 0.1;
 
+    /**
+     * The loss a model without one gets: the one that trains its output layer (so declaring a
+     * softmax output of 3 units is enough for three classes): cross-entropy for sigmoid and
+     * softmax, squared error for linear and ReLU (a regression), hinge for tanh, the perceptron
+     * rule for step and sign.
+     */
+    static LossKind defaultLoss(Activation output) {
+        return switch (output) {
+            case SIGMOID -> LossKind.BINARY_CROSS_ENTROPY;
+            case SOFTMAX -> LossKind.CATEGORICAL_CROSS_ENTROPY;
+            case LINEAR, RELU -> LossKind.SQUARED_ERROR;
+            case TANH -> LossKind.HINGE;
+            case STEP, SIGN -> LossKind.PERCEPTRON;
+        };
+    }
+
     private static ModelConfig readModel(ConfigNode m) {
         int before = m.problems().size();
         String id = m.string("id", null);
@@ -295,7 +311,8 @@ public final class ConfigLoader {
             m.raw("layers");
             layers.add(new LayerSpec(1, Activation.SIGMOID));
         }
-        LossKind loss = m.parsed("loss", LossKind.BINARY_CROSS_ENTROPY, LossKind::parse,
+        Activation output = layers.isEmpty() ? Activation.SIGMOID : layers.get(layers.size() - 1).activation();
+        LossKind loss = m.parsed("loss", defaultLoss(output), LossKind::parse,
                 "binary_cross_entropy, categorical_cross_entropy, squared_error, hinge or perceptron");
         OptimizerSpec optimizer = readOptimizer(m.child("optimizer"));
         double l2 = m.doubleValue("l2", 0.0, 0.0, 1e6);
