@@ -5,6 +5,7 @@ import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.evaluate.Candidate;
+import io.streamlearn.evaluate.Example;
 import io.streamlearn.evaluate.Options;
 import io.streamlearn.evaluate.PrequentialEvaluation;
 import io.streamlearn.evaluate.Report;
@@ -101,6 +102,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--no-png", description = "Do not draw the learning curves.")
     boolean noPng;
 
+    @Option(names = "--write-csv", paramLabel = "FILE", description = "Also write the stream as the first pass sees it (CSV, label last), for other tools.")
+    Path writeCsv;
+
     @Override
     public Integer call() throws IOException {
         Streams.Data data = data();
@@ -110,6 +114,9 @@ final class EvaluateCommand implements Callable<Integer> {
             options = new Options(epochs, shuffle, seed, holdout, window, 200, timeStepMs);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
+        }
+        if (writeCsv != null) {
+            writeCsv(PrequentialEvaluation.firstPass(data, options), data.inputSize());
         }
         List<Result> results = PrequentialEvaluation.run(data, candidates, options);
         System.out.print(Report.table(data, results, options, perClass));
@@ -130,6 +137,30 @@ final class EvaluateCommand implements Callable<Integer> {
             System.out.println("\nwrote " + png);
         }
         return 0;
+    }
+
+    private void writeCsv(List<Example> rows, int features) throws IOException {
+        if (holdout > 0) {
+            throw new UserError("--write-csv writes the whole stream: leave out --holdout");
+        }
+        if (writeCsv.getParent() != null) {
+            Files.createDirectories(writeCsv.getParent());
+        }
+        try (var w = Files.newBufferedWriter(writeCsv)) {
+            for (int j = 0; j < features; j++) {
+                w.write("x" + j + ",");
+            }
+            w.write("label\n");
+            for (Example e : rows) {
+                for (double v : e.features()) {
+                    w.write(Double.toString(v));
+                    w.write(',');
+                }
+                w.write(Double.toString(e.label()));
+                w.write('\n');
+            }
+        }
+        System.out.println("wrote " + writeCsv);
     }
 
     private Streams.Data data() throws IOException {

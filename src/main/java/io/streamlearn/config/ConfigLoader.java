@@ -265,6 +265,9 @@ public final class ConfigLoader {
         return new ModelConfig(id, spec, UpdateMode.stochastic(), SnapshotPolicy.defaults(), null, null);
     }
 
+    /** What a declared model does at a drift, unless it says otherwise. */
+    public static final DriftPolicy.Action DEFAULT_DRIFT_ACTION = DriftPolicy.Action.REPORT;
+
     /** How a declared model without explicit initial weights scales its features, unless it says otherwise. */
     public static final Scaling DEFAULT_SCALING = Scaling.NONE;
 
@@ -350,6 +353,9 @@ public final class ConfigLoader {
         // them would change what they compute, so such a model scales only when asked to.
         Scaling scaling = m.parsed("scaling", initialWeights != null ? Scaling.NONE : DEFAULT_SCALING, Scaling::parse,
                 "standard, minmax or none");
+        ConfigNode d = m.child("drift");
+        DriftPolicy drift = new DriftPolicy(d.parsed("action", DEFAULT_DRIFT_ACTION, DriftPolicy.Action::parse, "report or reset"));
+        d.rejectUnknown();
         m.rejectUnknown();
         if (m.problems().size() > before) {
             return null;
@@ -365,7 +371,7 @@ public final class ConfigLoader {
         if (initialWeights != null || initialBiases != null) {
             checkInitialWeights(m, id, spec, initialWeights, initialBiases);
         }
-        return new ModelConfig(id, spec, update, snapshot, initialWeights, initialBiases);
+        return new ModelConfig(id, spec, update, snapshot, initialWeights, initialBiases, drift);
     }
 
     private static void checkInitialWeights(ConfigNode m, String id, ModelSpec spec, double[][] w, double[][] b) {

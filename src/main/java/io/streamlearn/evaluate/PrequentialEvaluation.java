@@ -23,6 +23,21 @@ public final class PrequentialEvaluation {
     private PrequentialEvaluation() {
     }
 
+    /**
+     * The examples in the order of the first pass, without a holdout: what another tool must read
+     * to be measured on the same stream.
+     */
+    public static List<Example> firstPass(Streams.Data data, Options o) {
+        if (o.holdout() > 0) {
+            throw new IllegalArgumentException("the first pass is written without a holdout");
+        }
+        List<Example> rows = new ArrayList<>(data.rows());
+        if (o.shuffle()) {
+            Collections.shuffle(rows, new Random(o.seed()));
+        }
+        return rows;
+    }
+
     public static List<Result> run(Streams.Data data, List<Candidate> candidates, Options o) {
         List<Example> rows = new ArrayList<>(data.rows());
         List<Example> test = List.of();

@@ -1,5 +1,6 @@
 package io.streamlearn.evaluate;
 
+import io.streamlearn.config.DriftPolicy;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.UpdateMode;
 import io.streamlearn.model.Activation;
@@ -24,11 +25,13 @@ import java.util.function.UnaryOperator;
  *       normalized_adagrad); {@code lr}: the learning rate; {@code schedule}: constant,
  *       invscaling, step, exponential;</li>
  *   <li>{@code scaling}: standard, minmax, none; {@code l2}; {@code seed};</li>
- *   <li>{@code hidden}: one hidden layer of N units (N:activation, relu unless named), 0 for none.</li>
+ *   <li>{@code hidden}: one hidden layer of N units (N:activation, relu unless named), 0 for none;</li>
+ *   <li>{@code drift}: report, reset (the optimizer's state at a drift).</li>
  * </ul>
  */
 public final class Variants {
-    public static final List<String> KEYS = List.of("update", "optimizer", "lr", "schedule", "scaling", "l2", "seed", "hidden");
+    public static final List<String> KEYS = List.of("update", "optimizer", "lr", "schedule", "scaling", "l2", "seed", "hidden",
+            "drift");
 
     private Variants() {
     }
@@ -55,9 +58,15 @@ public final class Variants {
 
     private static UnaryOperator<ModelConfig> variant(String key, String value) {
         return switch (key) {
+            case "drift" -> {
+                DriftPolicy policy = new DriftPolicy(DriftPolicy.Action.parse(value));
+                yield c -> new ModelConfig(c.id(), c.spec(), c.update(), c.snapshot(), c.initialWeights(),
+                        c.initialBiases(), policy);
+            }
             case "update" -> {
                 UpdateMode mode = updateMode(value);
-                yield c -> new ModelConfig(c.id(), c.spec(), mode, c.snapshot(), c.initialWeights(), c.initialBiases());
+                yield c -> new ModelConfig(c.id(), c.spec(), mode, c.snapshot(), c.initialWeights(), c.initialBiases(),
+                        c.drift());
             }
             case "optimizer" -> {
                 OptimizerKind kind = OptimizerKind.parse(value);
@@ -105,7 +114,7 @@ public final class Variants {
         // explicit initial weights fit only the network they were given for
         boolean sameShape = spec.layers().equals(c.spec().layers());
         return new ModelConfig(c.id(), spec, c.update(), c.snapshot(), sameShape ? c.initialWeights() : null,
-                sameShape ? c.initialBiases() : null);
+                sameShape ? c.initialBiases() : null, c.drift());
     }
 
     /** stochastic, count:N, window:MS or full. */

@@ -1,4 +1,5 @@
 package io.streamlearn.learn;
+import io.streamlearn.config.DriftPolicy;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.SnapshotPolicy;
 import io.streamlearn.config.UpdateMode;
@@ -145,6 +146,9 @@ public final class OnlineLearner {
             evaluation.recordTarget(output, target, predicted);
         }
         lastSignal = drift.update(evaluation.lastError());
+        if (lastSignal == DriftDetector.Signal.DRIFT && config.drift().action() == DriftPolicy.Action.RESET) {
+            network.resetOptimizerState();
+        }
     }
 
     /**

@@ -438,6 +438,20 @@ public final class Network {
         return true;
     }
 
+    /**
+     * Puts the optimizer's state back where a new network starts it (momentum, accumulators,
+     * moments), keeping weights, counters and the open batch: after a drift, step sizes shrunk
+     * over the old concept grow again.
+     */
+    public void resetOptimizerState() {
+        for (Layer l : layers) {
+            for (int k = 0; k < optimizer.slots(); k++) {
+                Arrays.fill(l.weightSlots[k], optimizer.initialSlotValue(k));
+                Arrays.fill(l.biasSlots[k], optimizer.initialSlotValue(k));
+            }
+        }
+    }
+
     /** The feature scaler, null when the spec's scaling is none. Its state is the model's: persist it. */
     public FeatureScaler scaler() {
         return scaler;
