@@ -1,4 +1,5 @@
 package io.streamlearn.bench;
+
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
 import io.streamlearn.codec.Event;

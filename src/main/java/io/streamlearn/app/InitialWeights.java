@@ -1,4 +1,5 @@
 package io.streamlearn.app;
+
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
@@ -8,7 +9,6 @@ import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.kafka.Topics;
 import io.streamlearn.learn.OnlineLearner;
 import io.streamlearn.snapshot.SnapshotMapper;
-import io.streamlearn.snapshot.WeightsReader;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -30,14 +30,13 @@ final class InitialWeights {
     private InitialWeights() {
     }
 
-    static void publishMissing(StreamlearnConfig config) {
+    static void publishMissing(StreamlearnConfig config, Map<String, WeightSnapshot> published) {
         if (config.models().values().stream().noneMatch(ModelConfig::hasInitialWeights)) {
             return;
         }
         Properties p = new Properties();
         p.putAll(KafkaProperties.modelProducer(config));
         Codec<WeightSnapshot> codec = Topics.of(config).weights().codec();
-        Map<String, WeightSnapshot> published = WeightsReader.latest(p, config.topics().weights(), codec);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         Deliveries delivered = new Deliveries();

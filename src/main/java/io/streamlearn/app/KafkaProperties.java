@@ -1,4 +1,5 @@
 package io.streamlearn.app;
+
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.snapshot.ModelRecordSizes;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package io.streamlearn.app;
+
 import io.streamlearn.avro.WeightSnapshot;
-import io.streamlearn.codec.Codec;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.TopicAdmin.TopicSpec;
 import io.streamlearn.kafka.TopicAdmin;
@@ -8,7 +8,7 @@ import io.streamlearn.kafka.Topics;
 import io.streamlearn.lifecycle.ShutdownSequence;
 import io.streamlearn.snapshot.ModelRecordSizes;
 import io.streamlearn.snapshot.ModelRegistry;
-import io.streamlearn.snapshot.SnapshotFit;
+import io.streamlearn.snapshot.WeightsReader;
 import io.streamlearn.topology.Names;
 import io.streamlearn.topology.RecordLimits;
 import io.streamlearn.topology.TopologyFactory;
@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -25,12 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,7 +91,12 @@ public final class StreamlearnApp implements AutoCloseable {
                                        Duration timeout, BeforeStart beforeStart) {
         RocksDbLibrary.load();
         RecordLimits limits = prepare(config, Duration.ofSeconds(5));
-        InitialWeights.publishMissing(config);
+        Properties client = new Properties();
+        client.putAll(KafkaProperties.common(config));
+        Map<String, WeightSnapshot> published = WeightsReader.latest(client, config.topics().weights(),
+                Topics.of(config).weights().codec());
+        ConfigChanges.check(config, published);
+        InitialWeights.publishMissing(config, published);
         KafkaStreams streams = new KafkaStreams(TopologyFactory.build(config, limits, registry, listener),
                 StreamsSettings.from(config, listener));
         StreamlearnApp app = new StreamlearnApp(config, registry, streams);
@@ -155,7 +156,6 @@ public final class StreamlearnApp implements AutoCloseable {
                     + (f == null ? "" : ": " + LearnerFailure.summary(f)), f);
         }
         app.started = true;
-        app.loadRestoredWeights();
         LOG.info("streamlearn running: application {} on {}, models {}, {}", config.applicationId(),
                 config.bootstrapServers(), config.models().keySet(), config.guarantee().streamsValue());
         return app;
@@ -221,27 +221,6 @@ public final class StreamlearnApp implements AutoCloseable {
             LOG.info("Created topics {}", created);
         }
         return created;
-    }
-
-    /**
-     * The global weights store is restored at start without passing through its processor, so
-     * the registry learns of the models it holds here (the processor keeps it current afterwards).
-     */
-    private void loadRestoredWeights() {
-        Codec<WeightSnapshot> codec = Topics.of(config).weights().codec();
-        ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(
-                Names.WEIGHTS_GLOBAL_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
-        try (KeyValueIterator<String, byte[]> it = store.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, byte[]> kv = it.next();
-                try {
-                    WeightSnapshot s = codec.decode(kv.value);
-                    registry.offer(SnapshotFit.admit(kv.key, s, config));
-                } catch (RuntimeException e) {
-                    LOG.warn("Ignoring an unreadable or unfit snapshot of model '{}' in the weights store: {}", kv.key, e.getMessage());
-                }
-            }
-        }
     }
 
     public ModelRegistry registry() {

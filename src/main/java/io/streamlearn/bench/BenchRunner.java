@@ -1,4 +1,5 @@
 package io.streamlearn.bench;
+
 import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.app.StreamlearnApp;
 import io.streamlearn.app.StreamsSettings;

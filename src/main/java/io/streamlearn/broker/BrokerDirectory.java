@@ -1,4 +1,5 @@
 package io.streamlearn.broker;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,4 +1,5 @@
 package io.streamlearn.broker;
+
 import java.util.Optional;
 
 /**

@@ -1,4 +1,5 @@
 package io.streamlearn.broker;
+
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;

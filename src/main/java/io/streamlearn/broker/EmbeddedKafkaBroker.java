@@ -1,4 +1,5 @@
 package io.streamlearn.broker;
+
 import io.streamlearn.lifecycle.ShutdownSequence;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,4 +1,5 @@
 package io.streamlearn.cli;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamlearn.bench.BenchMedians;
@@ -6,7 +7,6 @@ import io.streamlearn.bench.BenchResult;
 import io.streamlearn.bench.BenchRunner;
 import io.streamlearn.bench.LatencyResult;
 import io.streamlearn.broker.EmbeddedKafkaBroker;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

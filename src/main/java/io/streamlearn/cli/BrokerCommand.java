@@ -1,4 +1,5 @@
 package io.streamlearn.cli;
+
 import io.streamlearn.broker.EmbeddedKafkaBroker;
 import io.streamlearn.lifecycle.ShutdownSequence;
 import java.nio.file.Files;

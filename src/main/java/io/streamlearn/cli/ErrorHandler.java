@@ -1,6 +1,7 @@
 package io.streamlearn.cli;
 
 import io.streamlearn.app.LearnerStoppedException;
+import io.streamlearn.config.ConfigException;
 import io.streamlearn.config.Secrets;
 import io.streamlearn.lifecycle.ShutdownSequence;
 import java.io.PrintWriter;
@@ -32,7 +33,7 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
             // then fails on them: the stop was asked for, and is no error to report.
             return FAILED;
         }
-        if (ex instanceof UserError) {
+        if (ex instanceof UserError || ex instanceof ConfigException) {
             cmd.getErr().println("error: " + Secrets.redact(ex.getMessage()));
             return USAGE;
         }

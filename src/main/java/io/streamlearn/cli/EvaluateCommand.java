@@ -38,10 +38,10 @@ import picocli.CommandLine.Option;
                         + " stream's inputSize (a softmax output when it has more than 2 classes); --set changes them,"
                         + " --compare makes variants, e.g. the tutorial's batch sizes:",
                 "  evaluate --data blobs --epochs 100 --holdout 0.25 --compare update=stochastic,count:32,full"},
-        footer = {"", "Streams: hyperplane (10 features, slow drift, 5 % noise; 100,000 examples), sea (abrupt drift"
-                + " every 12,500, 10 % noise; 50,000), and the bundled blobs, or, xor, iris, breast_cancer.",
+        footer = {"", "Streams: hyperplane (10 features, slow drift, 5 %% noise; 100,000 examples), sea (abrupt drift"
+                + " every 12,500, 10 %% noise; 50,000), and the bundled blobs, or, xor, iris, breast_cancer.",
                 "--compare keys: " + "update (stochastic, count:N, window:MS, full), optimizer, lr, schedule, scaling, l2,"
-                        + " seed, hidden (N or N:activation, 0 for none)."})
+                        + " seed, hidden (N or N:activation, 0 for none), drift (report, reset)."})
 final class EvaluateCommand implements Callable<Integer> {
     static final class Source {
         @Option(names = "--data", paramLabel = "NAME", description = "A generator or bundled data set (see below).")

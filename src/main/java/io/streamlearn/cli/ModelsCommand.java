@@ -1,4 +1,5 @@
 package io.streamlearn.cli;
+
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.Topics;

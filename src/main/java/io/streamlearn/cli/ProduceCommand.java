@@ -1,4 +1,5 @@
 package io.streamlearn.cli;
+
 import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
@@ -24,7 +25,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -1,28 +1,17 @@
 package io.streamlearn.cli;
-import io.streamlearn.app.KafkaProperties;
-import io.streamlearn.avro.SnapshotSource;
-import io.streamlearn.avro.WeightSnapshot;
-import io.streamlearn.codec.Codec;
+
 import io.streamlearn.codec.HeaderNames;
-import io.streamlearn.codec.LabeledExample;
-import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;
-import io.streamlearn.config.UpdateMode;
 import io.streamlearn.eval.Prequential;
-import io.streamlearn.kafka.Deliveries;
-import io.streamlearn.kafka.Topics;
 import io.streamlearn.model.ModelSpec;
 import io.streamlearn.model.Network;
 import io.streamlearn.model.OptimizerKind;
 import io.streamlearn.model.OptimizerSpec;
-import io.streamlearn.model.RecordCheck;
 import io.streamlearn.retrain.EpochStats;
 import io.streamlearn.retrain.KafkaEpochSource;
+import io.streamlearn.retrain.RetrainJob;
 import io.streamlearn.retrain.RetrainPlan;
-import io.streamlearn.retrain.Retrainer;
-import io.streamlearn.snapshot.SnapshotMapper;
-import io.streamlearn.snapshot.WeightsReader;
-import io.streamlearn.topology.ModelResolver;
+import io.streamlearn.retrain.RetrainRefused;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -30,14 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.function.Predicate;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -104,108 +86,75 @@ final class RetrainCommand implements Callable<Integer> {
         StreamlearnConfig config = options.load();
         String id = model != null ? model : config.defaultModel();
         RetrainPlan plan = plan();
-        offsets();
-        if (optimizer != null) {
-            try {
-                OptimizerKind.parse(optimizer);
-            } catch (IllegalArgumentException e) {
-                throw new UserError("--optimizer must be sgd, momentum, adagrad, rmsprop or adam, got '" + optimizer + "'");
-            }
-        }
-        Properties client = KafkaAccess.connect(config);
-        Codec<WeightSnapshot> snapshots = Topics.of(config).weights().codec();
-        WeightSnapshot latest = WeightsReader.latest(client, config.topics().weights(), snapshots).get(id);
-        ModelConfig mc = config.model(id);
-        if (mc == null && latest != null) {
-            mc = SnapshotMapper.modelConfig(latest);
-        }
-        if (mc == null) {
-            throw new UserError("model '" + id + "' is neither declared in the configuration nor published on '"
-                    + config.topics().weights() + "'");
-        }
-        ModelSpec spec = overridden(mc.spec());
-        Network network = mc.hasInitialWeights() ? Network.withWeights(spec, mc.initialWeights(), mc.initialBiases())
-                : Network.initialize(spec);
-        Network checker = Network.initialize(spec);
         KafkaEpochSource.StartAt startAt = new KafkaEpochSource.StartAt(timestamp(), offsets());
+        overridden(null);
+        RetrainJob job = new RetrainJob(config, KafkaAccess.connect(config));
         long t0 = System.nanoTime();
-        EpochStats last;
-        Prequential tested = null;
-        long total;
-        Predicate<LabeledExample> fits = e -> RecordCheck.example(id, spec, e.features(), e.label()) == null;
-        try (KafkaEpochSource source = new KafkaEpochSource(client, config.topics().examples(), startAt,
-                Topics.of(config).examples().codec(), new ModelResolver(config), id, fits, buffer);
-             KafkaEpochSource testSet = testEvents ? KafkaEpochSource.heldOutEvents(client, config.topics().events(),
-                     Topics.of(config).events().codec(), new ModelResolver(config), id, fits, buffer)
-                     : null) {
-            System.out.printf(Locale.ROOT, "Retraining '%s' on %s of '%s': %s, %s, %s%s, holdout %.0f%%%n",
-                    id, Counts.of(source.rangeSize(), "record"), config.topics().examples(), Counts.of(plan.epochs(), "epoch"),
-                    plan.fullBatch() ? "full batch" : plan.batchSize() == 1 ? "stochastic" : "batch size " + plan.batchSize(),
-                    spec.optimizer().kind().name().toLowerCase(Locale.ROOT) + " lr " + spec.optimizer().learningRate(),
-                    plan.shuffle() ? ", shuffled" : "", plan.holdout() * 100);
-            Retrainer r = new Retrainer(network, plan);
-            int every = Math.max(1, plan.epochs() / 10);
-            ProduceCommand.Progress bar = new ProduceCommand.Progress(progress != null ? progress : System.console() != null,
-                    plan.epochs());
-            Prequential[] test = {null};
-            last = r.run(source, s -> {
-                bar.update(s.epoch());
-                if (s.epoch() == 1 || s.epoch() % every == 0 || s.epoch() == plan.epochs()) {
-                    test[0] = testSet == null ? null : r.test(testSet);
-                    System.out.printf(Locale.ROOT, "epoch %d/%d  loss %.6f  (%s, %s%s)%s%s%n", s.epoch(),
-                            plan.epochs(), s.trainLoss(), Counts.of(s.trained(), "example"), Counts.of(s.updates(), "update"),
-                            s.refused() > 0 ? ", " + s.refused() + " refused as non-finite" : "",
-                            s.heldOut() > 0 ? String.format(Locale.ROOT, "  holdout accuracy %.3f log loss %.4f (%d)",
-                                    s.holdoutAccuracy(), s.holdoutLogLoss(), s.heldOut()) : "",
-                            test[0] == null ? "" : String.format(Locale.ROOT, "  test accuracy %.3f log loss %.4f (%s)",
-                                    test[0].accuracy(), test[0].logLoss(), Counts.of(test[0].scored(), "event")));
-                }
-            });
-            tested = test[0];
-            bar.done();
-            total = source.total();
-            if (total == 0) {
-                throw new UserError("no usable examples of model '" + id + "' in the range ("
-                        + source.skipped() + " records of other models or invalid)");
-            }
-            if (tested != null && tested.scored() == 0) {
-                throw new UserError("--test-events: no event of model '" + id + "' in '" + config.topics().events()
-                        + "' carries a true label (header " + HeaderNames.TRUE_LABEL + "; produce --holdout adds it)");
-            }
+        RetrainJob.Result result;
+        try {
+            result = job.run(new RetrainJob.Request(id, plan, startAt, this::overridden, testEvents, !noPublish),
+                    new Printed(config, plan));
+        } catch (RetrainRefused e) {
+            throw new UserError(e.getMessage());
         }
-        double secs = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "trained in %.2f s%n", secs);
+        System.out.printf(Locale.ROOT, "trained in %.2f s%n", (System.nanoTime() - t0) / 1e9);
+        Network network = result.network();
         if (network.updatesRefused() > 0) {
             System.out.printf(Locale.ROOT, "refused %s (of %d); the weights before each were kept."
                             + " Lower the learning rate or scale the features.%n",
                     Counts.of(network.updatesRefused(), "non-finite update"), network.updatesRefused() + network.updatesApplied());
         }
-        if (noPublish) {
-            return 0;
+        if (result.version() >= 0) {
+            System.out.printf(Locale.ROOT, "published '%s' version %d (source RETRAIN, parent %s) to '%s'%n", id,
+                    result.version(), result.parent() == null ? "none" : Long.toString(result.parent()), config.topics().weights());
         }
-        long version = (latest == null ? 0 : latest.getVersion()) + 1;
-        // The snapshot's metrics: the holdout's, else the test set's when that is all there is.
-        Prequential m = last.heldOut() == 0 && tested != null ? tested
-                : new Prequential(last.heldOut(), Math.round(last.holdoutAccuracy() * last.heldOut()),
-                        last.holdoutLogLoss() * last.heldOut());
-        UpdateMode mode = plan.fullBatch() ? new UpdateMode(UpdateMode.Kind.FULL_BATCH, 0, 0)
-                : plan.batchSize() == 1 ? UpdateMode.stochastic() : UpdateMode.count(plan.batchSize());
-        WeightSnapshot s = SnapshotMapper.snapshot(id, version, network, mode, last.trained() * plan.epochs(), m,
-                System.currentTimeMillis(), SnapshotSource.RETRAIN, latest == null ? null : latest.getVersion());
-        Properties p = new Properties();
-        p.putAll(client);
-        p.putAll(KafkaProperties.modelProducerLimits(config, ""));
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            Deliveries delivered = new Deliveries();
-            producer.send(new ProducerRecord<>(config.topics().weights(), id, snapshots.encode(s)), delivered);
-            producer.flush();
-            delivered.check();
-        }
-        System.out.printf(Locale.ROOT, "published '%s' version %d (source RETRAIN, parent %s) to '%s'%n", id, version,
-                latest == null ? "none" : Long.toString(latest.getVersion()), config.topics().weights());
         return 0;
+    }
+
+    /** Prints a retrain's progress: a summary line, then about ten epoch lines. */
+    private final class Printed implements RetrainJob.Report {
+        private final StreamlearnConfig config;
+        private final RetrainPlan plan;
+        private final int every;
+        private final ProduceCommand.Progress bar;
+
+        Printed(StreamlearnConfig config, RetrainPlan plan) {
+            this.config = config;
+            this.plan = plan;
+            this.every = Math.max(1, plan.epochs() / 10);
+            this.bar = new ProduceCommand.Progress(progress != null ? progress : System.console() != null, plan.epochs());
+        }
+
+        @Override
+        public void starting(String id, long records, ModelSpec spec) {
+            System.out.printf(Locale.ROOT, "Retraining '%s' on %s of '%s': %s, %s, %s%s, holdout %.0f%%%n",
+                    id, Counts.of(records, "record"), config.topics().examples(), Counts.of(plan.epochs(), "epoch"),
+                    plan.fullBatch() ? "full batch" : plan.batchSize() == 1 ? "stochastic" : "batch size " + plan.batchSize(),
+                    spec.optimizer().kind().name().toLowerCase(Locale.ROOT) + " lr " + spec.optimizer().learningRate(),
+                    plan.shuffle() ? ", shuffled" : "", plan.holdout() * 100);
+        }
+
+        @Override
+        public boolean wantsTest(int epoch) {
+            return epoch == 1 || epoch % every == 0 || epoch == plan.epochs();
+        }
+
+        @Override
+        public void epoch(EpochStats s, Prequential test) {
+            bar.update(s.epoch());
+            if (wantsTest(s.epoch())) {
+                System.out.printf(Locale.ROOT, "epoch %d/%d  loss %.6f  (%s, %s%s)%s%s%n", s.epoch(),
+                        plan.epochs(), s.trainLoss(), Counts.of(s.trained(), "example"), Counts.of(s.updates(), "update"),
+                        s.refused() > 0 ? ", " + s.refused() + " refused as non-finite" : "",
+                        s.heldOut() > 0 ? String.format(Locale.ROOT, "  holdout accuracy %.3f log loss %.4f (%d)",
+                                s.holdoutAccuracy(), s.holdoutLogLoss(), s.heldOut()) : "",
+                        test == null ? "" : String.format(Locale.ROOT, "  test accuracy %.3f log loss %.4f (%s)",
+                                test.accuracy(), test.logLoss(), Counts.of(test.scored(), "event")));
+            }
+            if (s.epoch() == plan.epochs()) {
+                bar.done();
+            }
+        }
     }
 
     private RetrainPlan plan() {
@@ -232,8 +181,9 @@ final class RetrainCommand implements Callable<Integer> {
         }
     }
 
+    /** {@code spec} with the command line's optimizer and learning rate; with null, only checks the flags. */
     private ModelSpec overridden(ModelSpec spec) {
-        OptimizerSpec o = spec.optimizer();
+        OptimizerSpec o = spec == null ? OptimizerSpec.defaults(OptimizerKind.SGD) : spec.optimizer();
         if (optimizer != null) {
             try {
                 o = OptimizerSpec.defaults(OptimizerKind.parse(optimizer));
@@ -247,7 +197,7 @@ final class RetrainCommand implements Callable<Integer> {
             }
             o = o.withLearningRate(learningRate);
         }
-        return new ModelSpec(spec.inputSize(), spec.layers(), spec.loss(), o, spec.l2(), spec.seed());
+        return spec == null ? null : new ModelSpec(spec.inputSize(), spec.layers(), spec.loss(), o, spec.l2(), spec.seed());
     }
 
     private Map<Integer, Long> offsets() {

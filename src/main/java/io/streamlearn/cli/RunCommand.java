@@ -1,4 +1,5 @@
 package io.streamlearn.cli;
+
 import io.streamlearn.app.LearnerStoppedException;
 import io.streamlearn.app.Observability;
 import io.streamlearn.app.StreamlearnApp;

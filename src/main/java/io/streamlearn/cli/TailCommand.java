@@ -1,4 +1,5 @@
 package io.streamlearn.cli;
+
 import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.avro.DeadLetter;
 import io.streamlearn.avro.DeadLetterHeader;

@@ -1,5 +1,4 @@
 package io.streamlearn.codec;
-import java.util.List;
 
 /** Events to score as Avro single-object encoded {@link io.streamlearn.avro.Event}. */
 public final class AvroEventCodec implements Codec<Event> {

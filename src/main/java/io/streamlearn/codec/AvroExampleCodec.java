@@ -1,4 +1,5 @@
 package io.streamlearn.codec;
+
 import io.streamlearn.model.Label;
 import java.util.List;
 

@@ -1,4 +1,5 @@
 package io.streamlearn.codec;
+
 import io.streamlearn.avro.ModelCheckpoint;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.config.Format;

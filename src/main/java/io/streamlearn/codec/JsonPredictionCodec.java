@@ -1,4 +1,5 @@
 package io.streamlearn.codec;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;

@@ -1,4 +1,5 @@
 package io.streamlearn.codec;
+
 import io.streamlearn.model.Label;
 
 /** A decoded record of the examples topic (schema {@code LabeledExample}). */

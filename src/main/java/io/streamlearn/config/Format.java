@@ -1,4 +1,5 @@
 package io.streamlearn.config;
+
 import java.util.Locale;
 
 /** How the values of one topic are written. */

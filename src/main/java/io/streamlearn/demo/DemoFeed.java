@@ -1,4 +1,5 @@
 package io.streamlearn.demo;
+
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Event;
 import io.streamlearn.codec.LabeledExample;

@@ -1,4 +1,5 @@
 package io.streamlearn.kafka;
+
 import io.streamlearn.codec.Codec;
 import java.util.function.Supplier;
 

@@ -1,4 +1,5 @@
 package io.streamlearn.kafka;
+
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codecs;
 import io.streamlearn.codec.Event;

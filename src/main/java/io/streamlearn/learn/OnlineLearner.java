@@ -1,4 +1,5 @@
 package io.streamlearn.learn;
+
 import io.streamlearn.config.DriftPolicy;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.SnapshotPolicy;
@@ -219,6 +220,11 @@ public final class OnlineLearner {
         NetworkState.copyParameters(trained, network);
         version = Math.max(version, trainedVersion);
         adoptedVersion = trainedVersion;
+    }
+
+    /** Numbers the next publication after {@code publishedVersion}, without taking its weights. */
+    public void continueAfter(long publishedVersion) {
+        version = Math.max(version, publishedVersion);
     }
 
     public ModelConfig config() {

@@ -1,4 +1,5 @@
 package io.streamlearn.model;
+
 import io.streamlearn.model.optim.NormalizedAdaGrad;
 import io.streamlearn.model.optim.Optimizer;
 import io.streamlearn.model.optim.Sgd;

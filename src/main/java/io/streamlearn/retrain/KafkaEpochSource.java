@@ -1,4 +1,5 @@
 package io.streamlearn.retrain;
+
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Event;
 import io.streamlearn.codec.HeaderNames;

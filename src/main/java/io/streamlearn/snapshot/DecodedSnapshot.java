@@ -1,4 +1,5 @@
 package io.streamlearn.snapshot;
+
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.model.Network;

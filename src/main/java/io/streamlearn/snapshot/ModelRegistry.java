@@ -1,4 +1,5 @@
 package io.streamlearn.snapshot;
+
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;

@@ -1,4 +1,5 @@
 package io.streamlearn.snapshot;
+
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;

@@ -1,4 +1,6 @@
 package io.streamlearn.snapshot;
+
+import io.streamlearn.learn.NetworkState;
 import io.streamlearn.avro.LayerSpecRecord;
 import io.streamlearn.avro.LayerWeights;
 import io.streamlearn.avro.ModelCheckpoint;
@@ -141,20 +143,36 @@ public final class SnapshotMapper {
                 .build();
     }
 
-    /** Rebuilds a learner from its checkpoint, with the configuration it runs under now. */
+    /**
+     * Rebuilds a learner from its checkpoint, with the configuration it runs under now. Its shape
+     * and loss must be the checkpoint's ({@link SnapshotFit#mismatch}); what it learns with may
+     * have changed since: a new learning rate or L2 applies from the next update; a new optimizer
+     * starts its state (and step count) afresh on the learned weights; a new update mode drops the
+     * open batch or window.
+     */
     public static OnlineLearner learner(ModelCheckpoint c, ModelConfig config) {
         WeightSnapshot s = c.getSnapshot();
-        Network n = network(s);
-        List<List<Double>> pending = c.getPendingGradient();
-        for (int l = 0; l < n.layerCount(); l++) {
-            fill(pending.get(2 * l), n.pendingWeightGradient(l));
-            fill(pending.get(2 * l + 1), n.pendingBiasGradient(l));
+        Network stored = network(s);
+        ModelSpec declared = config.spec();
+        Network n = stored;
+        if (!stored.spec().optimizer().equals(declared.optimizer()) || stored.spec().l2() != declared.l2()) {
+            n = Network.initialize(declared);
+            NetworkState.copyParameters(stored, n);
         }
-        n.restoreState(s.getOptimizerState().getStep(), c.getPendingCount());
+        boolean sameMode = updateMode(s.getSpec()).equals(config.update());
+        if (sameMode) {
+            List<List<Double>> pending = c.getPendingGradient();
+            for (int l = 0; l < n.layerCount(); l++) {
+                fill(pending.get(2 * l), n.pendingWeightGradient(l));
+                fill(pending.get(2 * l + 1), n.pendingBiasGradient(l));
+            }
+        }
+        n.restoreState(n == stored ? s.getOptimizerState().getStep() : n.updatesApplied(),
+                sameMode ? c.getPendingCount() : 0, s.getUpdatesRefused());
         PrequentialMetrics pm = s.getMetrics();
         OnlineLearner learner = new OnlineLearner(config, n, new Prequential(pm.getScored(), pm.getCorrect(), pm.getLogLossSum()));
-        learner.restoreCounters(s.getExamplesSeen(), c.getWindowStart(), c.getLateRecords(), s.getVersion(),
-                c.getUpdatesSincePublish(), c.getLastPublishTime(), c.getAdoptedVersion());
+        learner.restoreCounters(s.getExamplesSeen(), sameMode ? c.getWindowStart() : OnlineLearner.NO_WINDOW,
+                c.getLateRecords(), s.getVersion(), c.getUpdatesSincePublish(), c.getLastPublishTime(), c.getAdoptedVersion());
         return learner;
     }
 

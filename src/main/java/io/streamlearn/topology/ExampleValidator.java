@@ -1,4 +1,5 @@
 package io.streamlearn.topology;
+
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.DeadLetterReason;
 import io.streamlearn.codec.InvalidRecordException;
@@ -6,10 +7,7 @@ import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.Topics;
-import io.streamlearn.model.Network;
 import io.streamlearn.model.RecordCheck;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;

@@ -1,4 +1,5 @@
 package io.streamlearn.topology;
+
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 

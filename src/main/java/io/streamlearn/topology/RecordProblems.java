@@ -1,4 +1,5 @@
 package io.streamlearn.topology;
+
 import io.streamlearn.codec.DeadLetterReason;
 import io.streamlearn.codec.InvalidRecordException;
 import io.streamlearn.model.RecordCheck;

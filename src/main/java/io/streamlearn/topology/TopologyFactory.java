@@ -1,4 +1,5 @@
 package io.streamlearn.topology;
+
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.TopicAdmin;
 import io.streamlearn.snapshot.ModelRecordSizes;

@@ -1,4 +1,5 @@
 package io.streamlearn.topology;
+
 import io.streamlearn.avro.ModelCheckpoint;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
@@ -26,6 +27,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trains every model owned by this task, one example at a time in offset order (test, then
@@ -36,6 +39,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * state of the last committed offsets. The store is read only when a task (re)starts.
  */
 final class Trainer implements Processor<String, LabeledExample, String, byte[]> {
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
     private static final String PRE_COMMIT_MARK = "dirty";
     private static final byte[] MARK = new byte[0];
     private final StreamlearnConfig config;
@@ -55,6 +59,8 @@ final class Trainer implements Processor<String, LabeledExample, String, byte[]>
     private Codec<ModelCheckpoint> checkpoints;
     private Codec<WeightSnapshot> snapshots;
     private boolean allLoaded;
+    /** Wall-clock time of this task's last example, or -1 before the first. */
+    private long lastInputWallClock = -1;
 
     Trainer(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener, PreCommitHooks hooks,
             RefusedUpdates refusedUpdates) {
@@ -83,6 +89,10 @@ final class Trainer implements Processor<String, LabeledExample, String, byte[]>
                         m.update().windowMs() > 0 ? m.update().windowMs() : Long.MAX_VALUE))
                 .min().orElse(1000);
         context.schedule(Duration.ofMillis(Math.max(1, every)), PunctuationType.STREAM_TIME, this::onStreamTime);
+        long idle = config.models().values().stream().mapToLong(m -> m.snapshot().everyMs()).min().orElse(1000);
+        context.schedule(Duration.ofMillis(Math.max(100, Math.min(idle / 2, 1000))), PunctuationType.WALL_CLOCK_TIME,
+                this::onWallClock);
+        lastInputWallClock = -1;
     }
 
     @Override
@@ -102,6 +112,7 @@ final class Trainer implements Processor<String, LabeledExample, String, byte[]>
     }
 
     private void train(Record<String, LabeledExample> record) {
+        lastInputWallClock = context.currentSystemTimeMs();
         String model = record.key();
         OnlineLearner learner = learner(model);
         adoptRetrained(learner);
@@ -133,6 +144,25 @@ final class Trainer implements Processor<String, LabeledExample, String, byte[]>
                 persist(learner);
             }
             refusedUpdates.report(learner, refusedBefore);
+        }
+    }
+
+    /**
+     * No example for {@code snapshot.everyMs} of wall-clock time: what was learned but not yet
+     * published goes out, so an idle stream does not leave the weights stale. Only publishing
+     * is timed by the wall clock; no update is applied or window closed here, so the weights
+     * a stream yields stay the same whenever it pauses.
+     */
+    private void onWallClock(long now) {
+        if (lastInputWallClock < 0) {
+            return;
+        }
+        long streamTime = context.currentStreamTimeMs();
+        for (OnlineLearner learner : learners.values()) {
+            if (learner.updatesSincePublish() > 0 && now - lastInputWallClock >= learner.config().snapshot().everyMs()) {
+                publish(learner, Math.max(streamTime, learner.lastPublishTime()));
+                persist(learner);
+            }
         }
     }
 
@@ -197,9 +227,54 @@ final class Trainer implements Processor<String, LabeledExample, String, byte[]>
         ModelConfig mc = config.model(model);
         byte[] bytes = store.get(model);
         if (bytes == null) {
-            return OnlineLearner.fresh(mc);
+            return continuingLineage(OnlineLearner.fresh(mc));
         }
-        return SnapshotMapper.learner(checkpoints.decode(bytes), mc);
+        return restored(mc, bytes);
+    }
+
+    /**
+     * The learner of a checkpoint, under the settings declared now. A checkpoint of another shape
+     * or loss is normally refused at start (against the newest published version); one never
+     * published cannot be checked there, and failing the task would fail it at every restart: its
+     * model starts afresh, numbered after it.
+     */
+    private OnlineLearner restored(ModelConfig mc, byte[] bytes) {
+        ModelCheckpoint c = checkpoints.decode(bytes);
+        String problem = SnapshotFit.mismatch(mc.spec(), SnapshotMapper.spec(c.getSnapshot().getSpec()));
+        if (problem == null) {
+            return SnapshotMapper.learner(c, mc);
+        }
+        OnlineLearner fresh = OnlineLearner.fresh(mc);
+        fresh.continueAfter(c.getSnapshot().getVersion());
+        LOG.warn("Model '{}' was declared with another shape or loss than its unpublished state ({}): it starts afresh,"
+                + " after version {}", mc.id(), problem, c.getSnapshot().getVersion());
+        return fresh;
+    }
+
+    /**
+     * A model without state here (a new application id, a reset, a lost changelog) whose versions
+     * are on the weights topic continues after the newest one: every instance drops a snapshot
+     * not newer than what it holds, so starting again at version 1 would go unseen. It continues
+     * from those weights when they fit its spec, else from its own initialisation.
+     */
+    private OnlineLearner continuingLineage(OnlineLearner fresh) {
+        String model = fresh.config().id();
+        DecodedSnapshot newest = registry.get(model);
+        if (newest == null) {
+            return fresh;
+        }
+        String problem = SnapshotFit.mismatch(fresh.config().spec(), newest.network().spec());
+        if (problem == null) {
+            fresh.adopt(newest.network(), newest.version());
+            LOG.info("Model '{}' has no state in this application; continuing from version {} on '{}'", model,
+                    newest.version(), config.topics().weights());
+        } else {
+            fresh.continueAfter(newest.version());
+            LOG.warn("Model '{}' has no state in this application and version {} on '{}' does not fit it ({});"
+                    + " starting from its own initial weights, at version {}", model, newest.version(),
+                    config.topics().weights(), problem, newest.version() + 1);
+        }
+        return fresh;
     }
 
     private void loadAll() {
@@ -210,7 +285,7 @@ final class Trainer implements Processor<String, LabeledExample, String, byte[]>
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
                 if (!learners.containsKey(kv.key) && config.model(kv.key) != null) {
-                    learners.put(kv.key, SnapshotMapper.learner(checkpoints.decode(kv.value), config.model(kv.key)));
+                    learners.put(kv.key, restored(config.model(kv.key), kv.value));
                 }
             }
         }

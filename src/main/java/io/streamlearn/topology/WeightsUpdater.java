@@ -1,4 +1,5 @@
 package io.streamlearn.topology;
+
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.InvalidRecordException;
@@ -10,6 +11,8 @@ import io.streamlearn.snapshot.SnapshotFit;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -31,10 +34,23 @@ final class WeightsUpdater implements Processor<String, byte[], Void, Void> {
         this.rejections = new SnapshotRejections(listener);
     }
 
+    /**
+     * Kafka Streams restores the global store (from the weights topic) before it initialises this
+     * processor, and starts no stream thread before the global thread is initialised: filling the
+     * registry from the restored store here means no example or event is processed before every
+     * model's newest weights are known. (Filled after the application reached RUNNING instead,
+     * events scored in between were dead-lettered NO_WEIGHTS_YET for models that had weights.)
+     */
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         this.store = context.getStateStore(Names.WEIGHTS_GLOBAL_STORE);
         this.snapshots = Topics.of(config).weights().codec();
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                admit(kv.key, kv.value, false);
+            }
+        }
     }
 
     @Override
@@ -42,30 +58,37 @@ final class WeightsUpdater implements Processor<String, byte[], Void, Void> {
         if (record.key() == null || record.value() == null) {
             return;
         }
+        admit(record.key(), record.value(), true);
+    }
+
+    /** Decodes, checks and registers one snapshot; {@code store} it when it came from the topic, not from the store. */
+    private void admit(String key, byte[] value, boolean storeIt) {
         WeightSnapshot snap;
         try {
-            snap = snapshots.decode(record.value());
+            snap = snapshots.decode(value);
         } catch (InvalidRecordException e) {
-            rejections.reject(record.key(), -1, "unreadable: " + e.detail(), "on the weights topic");
+            rejections.reject(key, -1, "unreadable: " + e.detail(), "on the weights topic");
             return;
         } catch (RuntimeException e) {
-            rejections.reject(record.key(), -1, "unreadable: " + e, "on the weights topic");
+            rejections.reject(key, -1, "unreadable: " + e, "on the weights topic");
             return;
         }
-        DecodedSnapshot held = registry.get(record.key());
+        DecodedSnapshot held = registry.get(key);
         if (held != null && held.version() >= snap.getVersion()) {
             return;
         }
         DecodedSnapshot admitted;
         try {
-            admitted = SnapshotFit.admit(record.key(), snap, config);
+            admitted = SnapshotFit.admit(key, snap, config);
         } catch (RuntimeException e) {
-            rejections.reject(record.key(), snap.getVersion(), String.valueOf(e.getMessage()), "on the weights topic");
+            rejections.reject(key, snap.getVersion(), String.valueOf(e.getMessage()), "on the weights topic");
             return;
         }
         // Stored only once admitted. A restore at start copies the topic as it is, without this
-        // check, which is why readers of the restored store check again.
-        store.put(record.key(), record.value());
+        // check, which is why the restored store is checked again in init.
+        if (storeIt) {
+            store.put(key, value);
+        }
         registry.offer(admitted);
     }
 }

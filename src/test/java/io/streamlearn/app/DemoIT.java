@@ -1,4 +1,5 @@
 package io.streamlearn.app;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.streamlearn.config.ConfigLoader;

@@ -1,4 +1,5 @@
 package io.streamlearn.app;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -12,7 +13,6 @@ import io.streamlearn.config.Format;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.demo.TutorialDemo;
 import io.streamlearn.kafka.Deliveries;
-import io.streamlearn.model.Label;
 import io.streamlearn.snapshot.DecodedSnapshot;
 import io.streamlearn.testing.KafkaCluster;
 import io.streamlearn.testing.WithKafka;

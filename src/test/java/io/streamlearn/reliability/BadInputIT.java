@@ -1,4 +1,5 @@
 package io.streamlearn.reliability;
+
 import static io.streamlearn.testing.AvroBytes.concat;
 import static io.streamlearn.testing.AvroBytes.varint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -1,4 +1,5 @@
 package io.streamlearn.snapshot;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

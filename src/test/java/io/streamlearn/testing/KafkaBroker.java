@@ -1,4 +1,5 @@
 package io.streamlearn.testing;
+
 import io.streamlearn.broker.EmbeddedKafkaBroker;
 import java.util.Locale;
 import org.junit.jupiter.api.extension.ExtensionContext;

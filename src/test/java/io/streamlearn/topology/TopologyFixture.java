@@ -1,4 +1,5 @@
 package io.streamlearn.topology;
+
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.ScoredEvent;
 import io.streamlearn.config.ConfigLoader;

@@ -1,4 +1,5 @@
 package io.streamlearn.topology;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
