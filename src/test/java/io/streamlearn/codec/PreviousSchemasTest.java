@@ -1,5 +1,6 @@
 package io.streamlearn.codec;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +51,9 @@ class PreviousSchemasTest {
     /** Fingerprints of the schemas release 0.1.0 wrote: the files must stay exactly those schemas. */
     private static final long SNAPSHOT_V1 = -834689860164370172L;
     private static final long CHECKPOINT_V1 = -1263543983599055195L;
+    /** Those written before scaling, schedules, the evaluation and the drift detector (v2). */
+    private static final long SNAPSHOT_V2 = -6995375113837397615L;
+    private static final long CHECKPOINT_V2 = 4073801592176548381L;
 
     private static Schema resource(String name) throws IOException {
         try (InputStream in = PreviousSchemasTest.class.getResourceAsStream("/schemas/previous/" + name)) {
@@ -110,6 +114,22 @@ class PreviousSchemasTest {
     }
 
     @Test
+    void theV2SchemasAreKeptAndAV2CheckpointRestoresWithAFreshEvaluation() throws IOException {
+        assertEquals(SNAPSHOT_V2, SchemaNormalization.parsingFingerprint64(resource("WeightSnapshot.v2.avsc")));
+        assertEquals(CHECKPOINT_V2, SchemaNormalization.parsingFingerprint64(resource("ModelCheckpoint.v2.avsc")));
+        Schema old = resource("ModelCheckpoint.v2.avsc");
+        OnlineLearner l = trained();
+        ModelCheckpoint current = SnapshotMapper.checkpoint(l);
+        ModelCheckpoint decoded = Codecs.checkpoints().decode(singleObject(asOld(current, old), old));
+        assertEquals(null, decoded.getEvaluation());
+        assertEquals("none", decoded.getSnapshot().getSpec().getScaling());
+        assertEquals("constant", decoded.getSnapshot().getSpec().getOptimizer().getSchedule());
+        OnlineLearner restored = SnapshotMapper.learner(decoded, l.config());
+        assertEquals(0, restored.evaluation().examples(), "figures start afresh");
+        assertArrayEquals(l.network().weights(0), restored.network().weights(0), 0.0);
+    }
+
+    @Test
     void anOldSnapshotDecodesInBothFormatsWithNoRefusals() throws IOException {
         Schema old = resource("WeightSnapshot.v1.avsc");
         OnlineLearner l = trained();
@@ -119,6 +139,7 @@ class PreviousSchemasTest {
 
         byte[] jsonBytes = json(written, old);
         assertTrue(!new String(jsonBytes, java.nio.charset.StandardCharsets.UTF_8).contains("updatesRefused"));
+        current.setFigures(null); // added later still (v2): its default
         for (var decoded : List.of(Codecs.snapshots(Format.AVRO).decode(singleObject(written, old)),
                 Codecs.snapshots(Format.JSON).decode(jsonBytes))) {
             assertEquals(0, decoded.getUpdatesRefused());
@@ -132,6 +153,10 @@ class PreviousSchemasTest {
         OnlineLearner l = trained();
         ModelCheckpoint current = SnapshotMapper.checkpoint(l);
         ModelCheckpoint decoded = Codecs.checkpoints().decode(singleObject(asOld(current, old), old));
+        // the fields added since (v2) take their defaults
+        current.getSnapshot().setFigures(null);
+        current.setEvaluation(null);
+        current.setDrift(null);
         assertEquals(current, decoded);
         OnlineLearner restored = SnapshotMapper.learner(decoded, l.config());
         assertEquals(0, restored.updatesRefused());
