@@ -114,7 +114,7 @@ public final class OnlineLearner {
         } else {
             System.arraycopy(labelVector, 0, target, 0, target.length);
         }
-        // The scaler learns x before x is scored (see Network): score and update share this pass.
+        // Scored by the model as it is, then its scaler (if any) learns x (see Network).
         network.predictForLearning(x, output);
         int predicted = network.predictClass(output);
         if (labelVector == null) {

@@ -23,11 +23,11 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * <p>A model whose spec scales its features ({@link Scaling}) holds a {@link FeatureScaler} and
  * applies it in every forward pass, so whoever predicts with the network (training, scoring, the
  * HTTP API, a retrain, a plot) sees the features scaled in the same way. Its statistics change only
- * when an example is learned: {@link #predictForLearning}, {@link #accumulate} and
- * {@link #learnOne} add the example's features to them first, then scale it with them, so the
- * scaled inputs the weights learn from stay bounded (|z| ≤ √(n − 1) for n examples seen) even
- * while the statistics are young, and score and update share one forward pass; {@link #predict}
- * scales with the statistics as they are and changes nothing.
+ * when an example is learned: {@link #predictForLearning} scores the example with the statistics
+ * as they are, then adds it to them; {@link #predictForLearning}, {@link #accumulate} and
+ * {@link #learnOne} learn from the example scaled with statistics that include it, so the scaled
+ * inputs the weights learn from stay bounded (|z| ≤ √(n − 1) for n examples seen) even while the
+ * statistics are young; {@link #predict} scales with the statistics as they are and changes nothing.
  *
  * <p>An update that would leave any weight, bias or optimizer state non-finite (NaN or ±Inf: a
  * learning rate that diverges, features so large that a gradient overflows) is refused: the
@@ -130,13 +130,19 @@ public final class Network {
     }
 
     /**
-     * The forward pass of an example about to be learned from: the scaler (if any) first adds its
-     * features to its statistics, then it is predicted as by {@link #predict}. Follow it with
-     * {@link #learnPredicted} or {@link #accumulatePredicted}, which reuse this pass.
+     * Scores an example about to be learned from, into {@code out}, as {@link #predict} would (by
+     * the model as it is); then, when the spec scales its features, the scaler adds the example to
+     * its statistics and the forward pass is run again with them, for the update (River's order:
+     * StandardScaler learns in learn_one, after the prediction). Follow it with
+     * {@link #learnPredicted} or {@link #accumulatePredicted}, which reuse the last pass. Without
+     * scaling there is one forward pass.
      */
     public void predictForLearning(double[] x, double[] out) {
-        observe(x);
         predict(x, out);
+        if (scaler != null) {
+            scaler.learn(x);
+            forward(x);
+        }
         forwardLearned = true;
     }
 
