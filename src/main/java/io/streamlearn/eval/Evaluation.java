@@ -302,6 +302,11 @@ public final class Evaluation {
         return cumulative(ABSOLUTE);
     }
 
+    /** Accuracy with the fading factor, without building a {@link Figures}: for a per-example caller. */
+    public double fadingAccuracy() {
+        return fading(CORRECT);
+    }
+
     /** Examples counted in the accuracy (a classifier's, with a class label or a one-hot target). */
     public long classified() {
         return counts[CORRECT];
