@@ -16,12 +16,19 @@ public final class PublishedFigures {
     /** Accuracy since the start, or null when not measured (a regression, or nothing scored yet). */
     public static Double accuracy(WeightSnapshot s) {
         EvaluationFigures f = s.getFigures();
-        return f != null ? f.getAccuracy() : s.getMetrics().getAccuracy();
+        // not a ternary: it would unbox a null figure into a NullPointerException
+        if (f != null) {
+            return f.getAccuracy();
+        }
+        return s.getMetrics().getAccuracy();
     }
 
     public static Double logLoss(WeightSnapshot s) {
         EvaluationFigures f = s.getFigures();
-        return f != null ? f.getLogLoss() : s.getMetrics().getLogLoss();
+        if (f != null) {
+            return f.getLogLoss();
+        }
+        return s.getMetrics().getLogLoss();
     }
 
     /** A figure in a column of 9: four decimals, or "-" when not measured. */
