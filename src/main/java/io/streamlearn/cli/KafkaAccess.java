@@ -28,17 +28,30 @@ final class KafkaAccess {
         return p;
     }
 
-    /** A model's snapshot: the given version, or its newest; a user error when the topic has none. */
+    /**
+     * A model's snapshot: its newest from the weights topic, or a given version from the weights
+     * history (every version, for the history's retention); a user error when there is none.
+     */
     static WeightSnapshot snapshot(StreamlearnConfig config, Properties client, String model, Long version) {
+        Topics topics = Topics.of(config);
+        if (version != null) {
+            List<WeightSnapshot> kept = WeightsReader.readAll(client, topics.weightsHistory().name(),
+                    topics.weightsHistory().codec()).getOrDefault(model, List.of());
+            WeightSnapshot s = WeightsReader.select(kept, version);
+            if (s != null) {
+                return s;
+            }
+        }
         List<WeightSnapshot> all = WeightsReader.readAll(client, config.topics().weights(),
-                Topics.of(config).weights().codec()).get(model);
+                topics.weights().codec()).get(model);
         if (all == null || all.isEmpty()) {
             throw new UserError("model '" + model + "' has published nothing on '" + config.topics().weights() + "'");
         }
         WeightSnapshot s = WeightsReader.select(all, version);
         if (s == null) {
-            throw new UserError("version " + version + " of '" + model + "' is not on the topic (compaction keeps the newest; "
-                    + "newest is " + WeightsReader.select(all, null).getVersion() + ")");
+            throw new UserError("version " + version + " of '" + model + "' is neither in '" + config.topics().weightsHistory()
+                    + "' (kept for its retention) nor on '" + config.topics().weights() + "' (newest is "
+                    + WeightsReader.select(all, null).getVersion() + ")");
         }
         return s;
     }

@@ -2,15 +2,15 @@ package io.streamlearn.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** Entry point of {@code streamlearn.jar}: one picocli command per thing a user does. */
 @Command(name = "streamlearn",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "An online learner on Apache Kafka: train on labeled examples, publish weights, score events.",
-        subcommands = {DemoCommand.class, RunCommand.class, BrokerCommand.class, ProduceCommand.class, TailCommand.class, RetrainCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, BrokerCommand.class, ProduceCommand.class, TailCommand.class, RetrainCommand.class, RollbackCommand.class,
                 ModelsCommand.class, WeightsCommand.class, PlotCommand.class, BenchCommand.class, EvaluateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -12,6 +12,7 @@ import io.streamlearn.retrain.KafkaEpochSource;
 import io.streamlearn.retrain.RetrainJob;
 import io.streamlearn.retrain.RetrainPlan;
 import io.streamlearn.retrain.RetrainRefused;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -78,6 +79,11 @@ final class RetrainCommand implements Callable<Integer> {
     @Option(names = "--no-publish", description = "Train and report, but publish nothing.")
     boolean noPublish;
 
+    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "60",
+            description = {"How long to wait for the running learner to publish the result (default: ${DEFAULT-VALUE}).",
+                    "The learner assigns the version; a learner that is not running publishes it when it starts."})
+    int waitSeconds;
+
     @Option(names = "--progress", negatable = true, description = "Progress bar over the epochs on stderr (default: when stderr is a terminal).")
     Boolean progress;
 
@@ -86,13 +92,17 @@ final class RetrainCommand implements Callable<Integer> {
         StreamlearnConfig config = options.load();
         String id = model != null ? model : config.defaultModel();
         RetrainPlan plan = plan();
+        if (waitSeconds < 1) {
+            throw new UserError("--wait must be at least 1 second, got " + waitSeconds);
+        }
         KafkaEpochSource.StartAt startAt = new KafkaEpochSource.StartAt(timestamp(), offsets());
         overridden(null);
         RetrainJob job = new RetrainJob(config, KafkaAccess.connect(config));
         long t0 = System.nanoTime();
         RetrainJob.Result result;
         try {
-            result = job.run(new RetrainJob.Request(id, plan, startAt, this::overridden, testEvents, !noPublish),
+            result = job.run(new RetrainJob.Request(id, plan, startAt, this::overridden, testEvents, !noPublish,
+                    Duration.ofSeconds(waitSeconds)),
                     new Printed(config, plan));
         } catch (RetrainRefused e) {
             throw new UserError(e.getMessage());

@@ -194,14 +194,16 @@ public final class ConfigLoader {
                 prefix + topicsNode.string("events", defaults.events().substring(prefix.length())),
                 prefix + topicsNode.string("scoredEvents", defaults.scoredEvents().substring(prefix.length())),
                 prefix + topicsNode.string("weights", defaults.weights().substring(prefix.length())),
-                prefix + topicsNode.string("deadLetters", defaults.deadLetters().substring(prefix.length())));
+                prefix + topicsNode.string("deadLetters", defaults.deadLetters().substring(prefix.length())),
+                prefix + topicsNode.string("requests", defaults.requests().substring(prefix.length())),
+                prefix + topicsNode.string("weightsHistory", defaults.weightsHistory().substring(prefix.length())));
         for (String t : topics.all()) {
             if (!t.matches("[A-Za-z0-9._-]{1,249}")) {
                 root.problems().add("topics: '" + t + "' is not a legal Kafka topic name");
             }
         }
-        if (topics.all().stream().distinct().count() != 5) {
-            root.problems().add("topics: the five topics must have five different names");
+        if (topics.all().stream().distinct().count() != topics.all().size()) {
+            root.problems().add("topics: the " + topics.all().size() + " topics must have different names");
         }
         int partitions = topicsNode.intValue("partitions", 1, 1, 10_000);
         short replication = (short) topicsNode.intValue("replicationFactor", 1, 1, Short.MAX_VALUE);

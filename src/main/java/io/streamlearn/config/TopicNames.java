@@ -1,14 +1,23 @@
 package io.streamlearn.config;
 
-/** The five topics, with the configured prefix already applied. */
-public record TopicNames(String examples, String events, String scoredEvents, String weights, String deadLetters) {
+import java.util.List;
+
+/**
+ * The application's topics, with the configured prefix already applied. {@code requests} carries
+ * what the trainer is asked to publish as a model's next version (a retrain's or a rollback's
+ * weights): the trainer is the one writer of every version number. {@code weightsHistory} keeps
+ * every published version, for a time, where the compacted {@code weights} keeps the newest.
+ */
+public record TopicNames(String examples, String events, String scoredEvents, String weights, String deadLetters,
+                         String requests, String weightsHistory) {
 
     public static TopicNames withPrefix(String prefix) {
         String p = prefix == null ? "" : prefix;
-        return new TopicNames(p + "examples", p + "events", p + "scored-events", p + "weights", p + "dead-letters");
+        return new TopicNames(p + "examples", p + "events", p + "scored-events", p + "weights", p + "dead-letters",
+                p + "model-requests", p + "weights-history");
     }
 
-    public java.util.List<String> all() {
-        return java.util.List.of(examples, events, scoredEvents, weights, deadLetters);
+    public List<String> all() {
+        return List.of(examples, events, scoredEvents, weights, deadLetters, requests, weightsHistory);
     }
 }

@@ -1,10 +1,6 @@
 package io.streamlearn.kafka;
 
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.AlterConfigOp;
+import io.streamlearn.config.Secrets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,12 +14,16 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import io.streamlearn.config.Secrets;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -36,9 +36,19 @@ import org.slf4j.LoggerFactory;
  * default minute-long timeouts.
  */
 public final class TopicAdmin implements AutoCloseable {
-    /** A topic to ensure: compacted ones hold the newest value per key (weights). */
-    public record TopicSpec(String name, int partitions, short replicationFactor, boolean compacted) {
+    /**
+     * A topic to ensure: compacted ones hold the newest value per key (weights); {@code configs}
+     * are set at creation besides those compaction implies.
+     */
+    public record TopicSpec(String name, int partitions, short replicationFactor, boolean compacted,
+                            Map<String, String> configs) {
+        public TopicSpec(String name, int partitions, short replicationFactor, boolean compacted) {
+            this(name, partitions, replicationFactor, compacted, Map.of());
+        }
     }
+
+    /** How long the weights history keeps a version when created here (a week); change it with kafka-configs. */
+    public static final long HISTORY_RETENTION_MS = 7 * 24 * 3600 * 1000L;
 
     /** Kafka's default {@code message.max.bytes}. */
     private static final int DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024 + 12;
@@ -172,10 +182,14 @@ public final class TopicAdmin implements AutoCloseable {
             for (TopicSpec t : topics) {
                 if (!existing.contains(t.name())) {
                     NewTopic nt = new NewTopic(t.name(), t.partitions(), t.replicationFactor());
+                    Map<String, String> configs = new HashMap<>(t.configs());
                     if (t.compacted()) {
                         // Short segments, so that the cleaner keeps what a restart must read small.
-                        nt.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                                TopicConfig.SEGMENT_MS_CONFIG, Long.toString(COMPACTED_SEGMENT_MS)));
+                        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+                        configs.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(COMPACTED_SEGMENT_MS));
+                    }
+                    if (!configs.isEmpty()) {
+                        nt.configs(configs);
                     }
                     missing.add(nt);
                 }
@@ -278,6 +292,23 @@ public final class TopicAdmin implements AutoCloseable {
                         + " have no serving leader after " + timeout.toSeconds() + " s");
             }
             Thread.sleep(20);
+        }
+    }
+
+    /** The partition count of each of {@code topics} that exists; absent ones are left out. */
+    public Map<String, Integer> partitionCounts(List<String> topics) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<String> present = topics.stream().filter(existing::contains).distinct().toList();
+            Map<String, Integer> out = new HashMap<>();
+            admin.describeTopics(present).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach((name, d) -> out.put(name, d.partitions().size()));
+            return out;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new BrokerUnavailableException("could not describe topics " + topics + ": " + rootMessage(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 

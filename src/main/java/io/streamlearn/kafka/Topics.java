@@ -12,7 +12,8 @@ import io.streamlearn.config.StreamlearnConfig;
  * carry the original bytes of any topic, with the reason in headers.
  */
 public record Topics(Topic<LabeledExample> examples, Topic<Event> events, Topic<ScoredEvent> scoredEvents,
-                     Topic<WeightSnapshot> weights, String deadLetters) {
+                     Topic<WeightSnapshot> weights, String deadLetters, Topic<WeightSnapshot> requests,
+                     Topic<WeightSnapshot> weightsHistory) {
 
     public static Topics of(StreamlearnConfig config) {
         var names = config.topics();
@@ -23,6 +24,9 @@ public record Topics(Topic<LabeledExample> examples, Topic<Event> events, Topic<
                 new Topic<>(names.events(), () -> Codecs.events(formats.events(), maxFeatures)),
                 new Topic<>(names.scoredEvents(), () -> Codecs.predictions(formats.scoredEvents())),
                 new Topic<>(names.weights(), () -> Codecs.snapshots(formats.weights())),
-                names.deadLetters());
+                names.deadLetters(),
+                // A request is the snapshot to publish, in the weights topic's format.
+                new Topic<>(names.requests(), () -> Codecs.snapshots(formats.weights())),
+                new Topic<>(names.weightsHistory(), () -> Codecs.snapshots(formats.weights())));
     }
 }

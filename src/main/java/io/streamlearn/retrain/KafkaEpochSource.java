@@ -122,6 +122,19 @@ public final class KafkaEpochSource implements EpochSource, AutoCloseable {
         });
     }
 
+    /** The range replayed, as {@code partition:start-end} (end exclusive) per partition, in partition order. */
+    public String range() {
+        StringBuilder sb = new StringBuilder();
+        new java.util.TreeMap<Integer, TopicPartition>(end.keySet().stream()
+                .collect(java.util.stream.Collectors.toMap(TopicPartition::partition, tp -> tp))).forEach((p, tp) -> {
+                    if (sb.length() > 0) {
+                        sb.append(',');
+                    }
+                    sb.append(p).append(':').append(start.get(tp)).append('-').append(end.get(tp));
+                });
+        return sb.toString();
+    }
+
     /** Records in the range (all models, valid or not). */
     public long rangeSize() {
         long n = 0;

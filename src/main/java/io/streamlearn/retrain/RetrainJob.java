@@ -1,6 +1,5 @@
 package io.streamlearn.retrain;
 
-import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.HeaderNames;
@@ -9,7 +8,6 @@ import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.config.UpdateMode;
 import io.streamlearn.eval.Prequential;
-import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.kafka.Topics;
 import io.streamlearn.model.ModelSpec;
 import io.streamlearn.model.Network;
@@ -17,14 +15,11 @@ import io.streamlearn.model.RecordCheck;
 import io.streamlearn.snapshot.SnapshotMapper;
 import io.streamlearn.snapshot.WeightsReader;
 import io.streamlearn.topology.ModelResolver;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * One retrain: replays a model's examples from Kafka into a fresh network for the plan's epochs,
@@ -32,6 +27,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * topic. What to print is the caller's: it hears of every step through {@link Report}.
  */
 public final class RetrainJob {
+    /** Lineage headers of a request; the learner copies them onto the version it publishes. */
+    public static final String REPLAYED = "streamlearn.lineage.replayed";
+    public static final String BASE_VERSION = "streamlearn.lineage.base-version";
 
     /**
      * What to retrain and how. {@code specOverride} turns the model's declared spec into the one
@@ -39,7 +37,7 @@ public final class RetrainJob {
      * that carry their true label.
      */
     public record Request(String model, RetrainPlan plan, KafkaEpochSource.StartAt startAt,
-                          UnaryOperator<ModelSpec> specOverride, boolean testEvents, boolean publish) {
+                          UnaryOperator<ModelSpec> specOverride, boolean testEvents, boolean publish, Duration publishTimeout) {
     }
 
     /** The steps of a run, in order. */
@@ -53,7 +51,7 @@ public final class RetrainJob {
         boolean wantsTest(int epoch);
     }
 
-    /** What a run did: the trained network, its last epoch, and the version published (-1 when not). */
+    /** What a run did: the trained network, its last epoch, and the version published (-1 when not) and its parent. */
     public record Result(Network network, EpochStats last, Prequential tested, long total, long version, Long parent) {
     }
 
@@ -86,11 +84,13 @@ public final class RetrainJob {
         EpochStats last;
         Prequential tested;
         long total;
+        String replayed;
         try (KafkaEpochSource source = new KafkaEpochSource(client, topics.examples().name(), request.startAt(),
                 topics.examples().codec(), new ModelResolver(config), id, fits, plan.shuffleBuffer());
              KafkaEpochSource testSet = request.testEvents() ? KafkaEpochSource.heldOutEvents(client, topics.events().name(),
                      topics.events().codec(), new ModelResolver(config), id, fits, plan.shuffleBuffer()) : null) {
             report.starting(id, source.rangeSize(), spec);
+            replayed = topics.examples().name() + " " + source.range();
             Retrainer r = new Retrainer(network, plan);
             Prequential[] test = {null};
             last = r.run(source, s -> {
@@ -109,35 +109,31 @@ public final class RetrainJob {
                         + "' carries a true label (header " + HeaderNames.TRUE_LABEL + "; produce --holdout adds it)");
             }
         }
-        Long parent = latest == null ? null : latest.getVersion();
+        Long base = latest == null ? null : latest.getVersion();
         if (!request.publish()) {
-            return new Result(network, last, tested, total, -1, parent);
+            return new Result(network, last, tested, total, -1, base);
         }
-        long version = (parent == null ? 0 : parent) + 1;
-        publish(id, version, parent, network, plan, last, tested);
-        return new Result(network, last, tested, total, version, parent);
+        WeightSnapshot published = publish(id, base, replayed, network, plan, last, tested, request.publishTimeout());
+        return new Result(network, last, tested, total, published.getVersion(), published.getParentVersion());
     }
 
-    private void publish(String id, long version, Long parent, Network network, RetrainPlan plan, EpochStats last,
-                         Prequential tested) {
+    /**
+     * Asks the learner to publish {@code network} as the model's next version (the learner owns
+     * every version number, so a retrain under live traffic is never numbered below what the
+     * learner published meanwhile) and waits until it has. The request carries its lineage: the
+     * version the retrain started from and the range it replayed.
+     */
+    private WeightSnapshot publish(String id, Long base, String replayed, Network network, RetrainPlan plan,
+                                   EpochStats last, Prequential tested, Duration publishTimeout) {
         // The snapshot's metrics: the holdout's, else the test set's when that is all there is.
         Prequential m = last.heldOut() == 0 && tested != null ? tested
                 : new Prequential(last.heldOut(), Math.round(last.holdoutAccuracy() * last.heldOut()),
                         last.holdoutLogLoss() * last.heldOut());
         UpdateMode mode = plan.fullBatch() ? new UpdateMode(UpdateMode.Kind.FULL_BATCH, 0, 0)
                 : plan.batchSize() == 1 ? UpdateMode.stochastic() : UpdateMode.count(plan.batchSize());
-        WeightSnapshot s = SnapshotMapper.snapshot(id, version, network, mode, last.trained() * plan.epochs(), m,
-                System.currentTimeMillis(), SnapshotSource.RETRAIN, parent);
-        Properties p = new Properties();
-        p.putAll(client);
-        p.putAll(KafkaProperties.modelProducerLimits(config, ""));
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            Deliveries delivered = new Deliveries();
-            producer.send(new ProducerRecord<>(topics.weights().name(), id, topics.weights().codec().encode(s)), delivered);
-            producer.flush();
-            delivered.check();
-        }
+        WeightSnapshot s = SnapshotMapper.snapshot(id, base == null ? 0 : base, network, mode, last.trained() * plan.epochs(), m,
+                System.currentTimeMillis(), SnapshotSource.RETRAIN, base);
+        return ModelRequests.publish(config, client, id, s, Map.of(REPLAYED, replayed,
+                BASE_VERSION, base == null ? "none" : Long.toString(base)), publishTimeout);
     }
 }

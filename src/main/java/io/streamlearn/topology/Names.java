@@ -16,6 +16,10 @@ public final class Names {
     /** Cached and unlogged: it has no changelog, so it can be renamed (see {@link PreCommitStore}). */
     public static final String PRE_COMMIT_STORE = "model-pre-commit-store";
     public static final String WEIGHTS_SINK = "weights-sink";
+    public static final String WEIGHTS_HISTORY_SINK = "weights-history-sink";
+    public static final String REQUESTS_SOURCE = "model-requests-source";
+    public static final String REQUESTS_VALIDATE = "model-requests-validate";
+    public static final String REQUESTS_DEAD_LETTERS = "model-requests-dead-letters-sink";
 
     public static final String EVENTS_SOURCE = "events-source";
     public static final String SCORE = "score";

@@ -21,15 +21,18 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * examples ─► examples-validate ─┬─► [examples-by-model] ─► train ─► weights
- *                                └─► dead-letters           (model-state-store)
+ *                                └─► dead-letters           ▲ (model-state-store)
+ * model-requests ─► model-requests-validate ─┬──────────────┘
+ *                                            └─► dead-letters
  * events ──► score ──┬─► scored-events
  *                    └─► dead-letters
  * weights ─► weights-global-update (global store + registry, read by score and train)
  * </pre>
  *
- * With more than one partition, validated examples are re-keyed by model id through an internal
- * topic so that all examples of a model are learned by one task, in order; with one partition
- * they already are, and the extra hop is skipped.
+ * When examples are spread over more than one partition (or more training partitions are asked
+ * for), validated examples are re-keyed by model id through an internal topic so that all
+ * examples of a model are learned by one task, in order; with one partition they already are,
+ * and the extra hop is skipped ({@link Partitioning}).
  */
 public final class TopologyFactory {
     private TopologyFactory() {
@@ -41,9 +44,15 @@ public final class TopologyFactory {
      */
     public static Topology build(StreamlearnConfig config, RecordLimits limits, ModelRegistry registry,
                                  TopologyListener listener) {
+        return build(config, limits, Partitioning.declared(config), registry, listener);
+    }
+
+    /** @param partitioning the examples topic's partition count, as found at start */
+    public static Topology build(StreamlearnConfig config, RecordLimits limits, Partitioning partitioning,
+                                 ModelRegistry registry, TopologyListener listener) {
         Topology t = new Topology();
         var topics = config.topics();
-        boolean repartition = needsRepartition(config);
+        boolean repartition = partitioning.rekeys(config);
         PreCommitHooks hooks = new PreCommitHooks();
         RefusedUpdates refused = new RefusedUpdates(listener, System::nanoTime);
 
@@ -53,18 +62,28 @@ public final class TopologyFactory {
                 Names.EXAMPLES_SOURCE);
         t.addSink(Names.EXAMPLES_DEAD_LETTERS, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
                 Names.EXAMPLES_VALIDATE);
+        // Requests (a retrain's result) reach the trainer beside its examples, so the trainer assigns
+        // every version number. Partitioned by model as the trainer's examples are.
+        t.addSource(Names.REQUESTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.requests());
+        t.addProcessor(Names.REQUESTS_VALIDATE, () -> new RequestValidator(config, limits, listener), Names.REQUESTS_SOURCE);
+        t.addSink(Names.REQUESTS_DEAD_LETTERS, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
+                Names.REQUESTS_VALIDATE);
         if (repartition) {
             ExampleSerde serde = new ExampleSerde(config.maxFeatures());
             String internal = Names.repartitionTopic(config.applicationId());
             t.addSink(Names.REPARTITION_SINK, internal, new StringSerializer(), serde.serializer(), Names.EXAMPLES_VALIDATE);
             t.addSource(Names.REPARTITION_SOURCE, new StringDeserializer(), serde.deserializer(), internal);
-            t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener, hooks, refused), Names.REPARTITION_SOURCE);
+            t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener, hooks, refused), Names.REPARTITION_SOURCE,
+                    Names.REQUESTS_VALIDATE);
         } else {
-            t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener, hooks, refused), Names.EXAMPLES_VALIDATE);
+            t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener, hooks, refused), Names.EXAMPLES_VALIDATE,
+                    Names.REQUESTS_VALIDATE);
         }
         t.addStateStore(modelStore(ModelRecordSizes.recordLimit(config)), Names.TRAIN);
         t.addStateStore(PreCommitStore.builder(Names.PRE_COMMIT_STORE, hooks), Names.TRAIN);
         t.addSink(Names.WEIGHTS_SINK, topics.weights(), new StringSerializer(), new ByteArraySerializer(), Names.TRAIN);
+        t.addSink(Names.WEIGHTS_HISTORY_SINK, topics.weightsHistory(), new StringSerializer(), new ByteArraySerializer(),
+                Names.TRAIN);
 
         t.addSource(Names.EVENTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events());
         t.addProcessor(Names.SCORE, () -> new Scorer(config, limits, registry, listener), Names.EVENTS_SOURCE);
@@ -77,11 +96,6 @@ public final class TopologyFactory {
                 new ByteArrayDeserializer(), topics.weights(), Names.WEIGHTS_GLOBAL_UPDATE,
                 () -> new WeightsUpdater(config, registry, listener));
         return t;
-    }
-
-    /** Whether examples need re-keying by model id before training (more than one partition). */
-    public static boolean needsRepartition(StreamlearnConfig config) {
-        return config.partitions() > 1;
     }
 
     private static StoreBuilder<KeyValueStore<String, byte[]>> modelStore(int recordLimit) {

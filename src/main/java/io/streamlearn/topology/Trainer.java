@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -38,8 +39,10 @@ import org.slf4j.LoggerFactory;
  * {@link PreCommitStore}), so under exactly-once a crash anywhere resumes from exactly the
  * state of the last committed offsets. The store is read only when a task (re)starts.
  */
-final class Trainer implements Processor<String, LabeledExample, String, byte[]> {
+final class Trainer implements Processor<String, Object, String, byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    /** Headers of a request copied onto the version it becomes: its lineage. */
+    static final String LINEAGE_HEADER_PREFIX = "streamlearn.";
     private static final String PRE_COMMIT_MARK = "dirty";
     private static final byte[] MARK = new byte[0];
     private final StreamlearnConfig config;
@@ -49,9 +52,6 @@ final class Trainer implements Processor<String, LabeledExample, String, byte[]>
     /** Learners changed since the last write, in first-change order (so writes are in a fixed order). */
     private final Set<OnlineLearner> dirty = new LinkedHashSet<>();
     private final PreCommitHooks hooks;
-    /** The RETRAIN version last refused per model, so a refusal is decided (and reported) once. */
-    private final Map<String, Long> refused = new HashMap<>();
-    private final SnapshotRejections rejections;
     private final RefusedUpdates refusedUpdates;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> store;
@@ -69,7 +69,6 @@ final class Trainer implements Processor<String, LabeledExample, String, byte[]>
         this.config = config;
         this.registry = registry;
         this.listener = listener;
-        this.rejections = new SnapshotRejections(listener);
     }
 
     @Override
@@ -96,9 +95,13 @@ final class Trainer implements Processor<String, LabeledExample, String, byte[]>
     }
 
     @Override
-    public void process(Record<String, LabeledExample> record) {
+    public void process(Record<String, Object> record) {
         try {
-            train(record);
+            if (record.value() instanceof ModelRequest request) {
+                fulfil(record.key(), request, record.timestamp());
+                return;
+            }
+            train(record.withValue((LabeledExample) record.value()));
         } catch (RuntimeException bug) {
             // Validation let the example through, so this is a defect, not bad input. The learner in
             // memory may be half-updated and the store is one commit behind it: failing the task is
@@ -115,7 +118,6 @@ final class Trainer implements Processor<String, LabeledExample, String, byte[]>
         lastInputWallClock = context.currentSystemTimeMs();
         String model = record.key();
         OnlineLearner learner = learner(model);
-        adoptRetrained(learner);
         LabeledExample e = record.value();
         long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
         long refusedBefore = learner.updatesRefused();
@@ -170,29 +172,42 @@ final class Trainer implements Processor<String, LabeledExample, String, byte[]>
         long version = learner.markPublished(streamTime);
         WeightSnapshot s = SnapshotMapper.snapshot(learner, version, streamTime, SnapshotSource.LIVE,
                 version > 1 ? version - 1 : null);
-        context.forward(new Record<>(learner.config().id(), snapshots.encode(s), streamTime), Names.WEIGHTS_SINK);
+        emit(new Record<>(learner.config().id(), snapshots.encode(s), streamTime));
         listener.published(learner.config().id(), version, streamTime);
     }
 
+    /** One published version: the newest on weights, and kept in the history for rollbacks. */
+    private void emit(Record<String, byte[]> version) {
+        context.forward(version, Names.WEIGHTS_SINK);
+        context.forward(version, Names.WEIGHTS_HISTORY_SINK);
+    }
+
     /**
-     * A retrain publishes a newer version with source RETRAIN; the live trainer continues from
-     * it. Which example it is adopted before depends on when the global thread saw it: adopting
-     * is an operator's intervention, not part of the replayable stream. A version of another
-     * shape is refused (once) before anything is copied: adopting it would fail half-way through
-     * the copy, and failing the task would replay into the same version again.
+     * A request's weights become the model's next version, numbered here like every other: the
+     * weights and optimizer state replace the learner's, its open batch is dropped, its counters
+     * and prequential figures go on. What the learner learned since the request's replay ended
+     * is replaced with the rest; the published version names its parent (the learner's version
+     * before) and carries the request's {@code streamlearn.} headers (the replayed range).
      */
-    private void adoptRetrained(OnlineLearner learner) {
-        DecodedSnapshot p = registry.get(learner.config().id());
-        if (p != null && p.source() == SnapshotSource.RETRAIN && p.version() > learner.version()
-                && p.version() > learner.adoptedVersion() && p.version() != refused.getOrDefault(p.model(), -1L)) {
-            String problem = SnapshotFit.mismatch(learner.config().spec(), p.network().spec());
-            if (problem != null) {
-                refused.put(p.model(), p.version());
-                rejections.reject(p.model(), p.version(), problem, "for training");
-                return;
+    private void fulfil(String model, ModelRequest request, long timestamp) {
+        OnlineLearner learner = learner(model);
+        long parent = learner.version();
+        learner.adopt(request.snapshot().network(), parent);
+        long streamTime = Math.max(context.currentStreamTimeMs(), timestamp);
+        long version = learner.markPublished(streamTime);
+        WeightSnapshot s = SnapshotMapper.snapshot(learner, version, streamTime, request.snapshot().source(),
+                parent > 0 ? parent : null);
+        Record<String, byte[]> out = new Record<>(model, snapshots.encode(s), streamTime);
+        for (Header h : request.headers()) {
+            if (h.key().startsWith(LINEAGE_HEADER_PREFIX)) {
+                out.headers().add(h.key(), h.value());
             }
-            learner.adopt(p.network(), p.version());
         }
+        emit(out);
+        listener.published(model, version, streamTime);
+        persist(learner);
+        LOG.info("Model '{}' version {} published from a {} request (parent {})", model, version,
+                request.snapshot().source(), parent);
     }
 
     /** Call after the learner's last change in this call: the hook may run (and write it) at once. */

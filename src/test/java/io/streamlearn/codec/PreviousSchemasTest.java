@@ -51,9 +51,12 @@ class PreviousSchemasTest {
     /** Fingerprints of the schemas release 0.1.0 wrote: the files must stay exactly those schemas. */
     private static final long SNAPSHOT_V1 = -834689860164370172L;
     private static final long CHECKPOINT_V1 = -1263543983599055195L;
-    /** Those written before scaling, schedules, the evaluation and the drift detector (v2). */
+    /** Before ROLLBACK was a snapshot source (2026-12-04). */
     private static final long SNAPSHOT_V2 = -6995375113837397615L;
     private static final long CHECKPOINT_V2 = 4073801592176548381L;
+    /** With ROLLBACK, before scaling, schedules, the evaluation and the drift detector (v3). */
+    private static final long SNAPSHOT_V3 = 5807060356584518397L;
+    private static final long CHECKPOINT_V3 = 6989548757213379808L;
 
     private static Schema resource(String name) throws IOException {
         try (InputStream in = PreviousSchemasTest.class.getResourceAsStream("/schemas/previous/" + name)) {
@@ -109,8 +112,32 @@ class PreviousSchemasTest {
     void theKeptSchemasAreThoseTheLastReleaseWrote() throws IOException {
         assertEquals(SNAPSHOT_V1, SchemaNormalization.parsingFingerprint64(resource("WeightSnapshot.v1.avsc")));
         assertEquals(CHECKPOINT_V1, SchemaNormalization.parsingFingerprint64(resource("ModelCheckpoint.v1.avsc")));
-        assertTrue(SNAPSHOT_V1 != SchemaNormalization.parsingFingerprint64(WeightSnapshot.getClassSchema()),
-                "the current schema is another one");
+        assertEquals(SNAPSHOT_V2, SchemaNormalization.parsingFingerprint64(resource("WeightSnapshot.v2.avsc")));
+        assertEquals(CHECKPOINT_V2, SchemaNormalization.parsingFingerprint64(resource("ModelCheckpoint.v2.avsc")));
+        assertEquals(SNAPSHOT_V3, SchemaNormalization.parsingFingerprint64(resource("WeightSnapshot.v3.avsc")));
+        assertEquals(CHECKPOINT_V3, SchemaNormalization.parsingFingerprint64(resource("ModelCheckpoint.v3.avsc")));
+        long now = SchemaNormalization.parsingFingerprint64(WeightSnapshot.getClassSchema());
+        assertTrue(SNAPSHOT_V1 != now && SNAPSHOT_V2 != now && SNAPSHOT_V3 != now, "the current schema is another one");
+    }
+
+    @Test
+    void snapshotsAndCheckpointsOfTheSecondSchemaDecode() throws IOException {
+        OnlineLearner l = trained();
+        for (String v : List.of("v2", "v3")) {
+            WeightSnapshot snapshot = SnapshotMapper.snapshot(l, 4, 99, SnapshotSource.RETRAIN, 3L);
+            Schema old = resource("WeightSnapshot." + v + ".avsc");
+            WeightSnapshot decoded = Codecs.snapshots(Format.AVRO).decode(singleObject(asOld(snapshot, old), old));
+            snapshot.setFigures(null); // added in v4: its default
+            assertEquals(snapshot, decoded, v);
+            ModelCheckpoint checkpoint = SnapshotMapper.checkpoint(l);
+            Schema oldCheckpoint = resource("ModelCheckpoint." + v + ".avsc");
+            ModelCheckpoint decodedCheckpoint = Codecs.checkpoints().decode(singleObject(asOld(checkpoint, oldCheckpoint),
+                    oldCheckpoint));
+            checkpoint.getSnapshot().setFigures(null);
+            checkpoint.setEvaluation(null);
+            checkpoint.setDrift(null);
+            assertEquals(checkpoint, decodedCheckpoint, v);
+        }
     }
 
     @Test

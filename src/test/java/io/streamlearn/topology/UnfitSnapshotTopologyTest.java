@@ -125,8 +125,8 @@ class UnfitSnapshotTopologyTest {
             f.example("{\"features\": [1, 2], \"label\": 1}", 100);
             // Through the topic: refused by the global processor, the trainer never sees it.
             weightsIn(f).pipeInput("lin", encode(f, twoLayers(5, SnapshotSource.RETRAIN)), 110);
-            // Straight into the registry, as a restored store is loaded at start without the
-            // global processor's check: the trainer must refuse it itself.
+            // Straight into the registry: the trainer takes retrained weights only as requests on
+            // the requests topic (ModelRequestTopologyTest), never from the weights it publishes.
             WeightSnapshot restored = threeInputs(9, SnapshotSource.RETRAIN);
             f.registry.offer(new DecodedSnapshot("lin", 9, SnapshotSource.RETRAIN, SnapshotMapper.network(restored), restored));
 
@@ -142,8 +142,8 @@ class UnfitSnapshotTopologyTest {
             assertEquals(0.2, w.get(1), 1e-12);
             assertEquals(0.07, snaps.get(1).getLayers().get(0).getBiases().get(0), 1e-12);
             assertEquals(3, snaps.get(2).getExamplesSeen());
-            // One refusal from the global processor, one (not one per example) from the trainer.
-            assertEquals(List.of("lin@5", "lin@9"),
+            // One refusal, from the global processor.
+            assertEquals(List.of("lin@5"),
                     refusals.seen.stream().map(r -> r.substring(0, r.indexOf(':'))).toList());
         }
     }
