@@ -52,6 +52,9 @@ final class WeightsCommand implements Callable<Integer> {
                 s.getExamplesSeen(), s.getUpdatesApplied(),
                 s.getUpdatesRefused() == 0 ? "" : " (" + s.getUpdatesRefused() + " refused as non-finite)",
                 PublishedFigures.cell(PublishedFigures.accuracy(s)).trim(), PublishedFigures.cell(PublishedFigures.logLoss(s)).trim());
+        if (s.getReason() != null) {
+            System.out.println("published because of a " + s.getReason());
+        }
         String figures = PublishedFigures.line(s);
         if (figures != null) {
             System.out.println(figures);

@@ -212,6 +212,9 @@ public final class HttpApi implements AutoCloseable {
         n.put("version", p.version());
         n.put("source", s.getSource().name());
         n.put("createdAt", s.getCreatedAt());
+        if (s.getReason() != null) {
+            n.put("reason", s.getReason());
+        }
         ObjectNode spec = n.putObject("spec");
         spec.put("inputSize", s.getSpec().getInputSize());
         ArrayNode layers = spec.putArray("layers");
