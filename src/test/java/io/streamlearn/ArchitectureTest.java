@@ -49,7 +49,7 @@ class ArchitectureTest {
         allow("retrain", "app", "avro", "codec", "config", "eval", "kafka", "learn", "model", "snapshot", "topology");
         allow("demo", "app", "avro", "codec", "config", "data", "http", "kafka", "lifecycle", "metrics", "model",
                 "snapshot", "topology");
-        allow("bench", "app", "avro", "broker", "codec", "config", "data", "kafka", "lifecycle", "model", "snapshot",
+        allow("bench", "app", "avro", "broker", "codec", "config", "data", "eval", "kafka", "lifecycle", "model", "retrain", "snapshot",
                 "topology");
         allow("cli", MAY_USE.keySet().toArray(String[]::new));
     }
