@@ -115,8 +115,11 @@ final class RetrainCommand implements Callable<Integer> {
                     Counts.of(network.updatesRefused(), "non-finite update"), network.updatesRefused() + network.updatesApplied());
         }
         if (result.version() >= 0) {
-            System.out.printf(Locale.ROOT, "published '%s' version %d (source RETRAIN, parent %s) to '%s'%n", id,
-                    result.version(), result.parent() == null ? "none" : Long.toString(result.parent()), config.topics().weights());
+            // Nothing held out, nothing tested: the snapshot's accuracy is not a 0 but "not measured".
+            boolean measured = result.last().heldOut() > 0 || result.tested() != null;
+            System.out.printf(Locale.ROOT, "published '%s' version %d (source RETRAIN, parent %s) to '%s'%s%n", id,
+                    result.version(), result.parent() == null ? "none" : Long.toString(result.parent()), config.topics().weights(),
+                    measured ? "" : "; its accuracy is not measured (no --holdout or --test-events)");
         }
         return 0;
     }
@@ -126,13 +129,13 @@ final class RetrainCommand implements Callable<Integer> {
         private final StreamlearnConfig config;
         private final RetrainPlan plan;
         private final int every;
-        private final ProduceCommand.Progress bar;
+        private final ProgressBar bar;
 
         Printed(StreamlearnConfig config, RetrainPlan plan) {
             this.config = config;
             this.plan = plan;
             this.every = Math.max(1, plan.epochs() / 10);
-            this.bar = new ProduceCommand.Progress(progress != null ? progress : System.console() != null, plan.epochs());
+            this.bar = new ProgressBar(progress, plan.epochs());
         }
 
         @Override

@@ -4,6 +4,7 @@ import io.streamlearn.avro.LayerWeights;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.AvroJson;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.snapshot.MeasuredMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -44,10 +45,7 @@ final class WeightsCommand implements Callable<Integer> {
                 s.getModel(), s.getVersion(), s.getSource(), s.getParentVersion() == null ? "none" : s.getParentVersion(),
                 spec.getInputSize(), spec.getLoss(), spec.getOptimizer().getKind(), spec.getOptimizer().getLearningRate(),
                 spec.getUpdateMode().getMode());
-        System.out.printf(Locale.ROOT, "examples %d, updates %d%s, prequential accuracy %.4f, log loss %.4f%n",
-                s.getExamplesSeen(), s.getUpdatesApplied(),
-                s.getUpdatesRefused() == 0 ? "" : " (" + s.getUpdatesRefused() + " refused as non-finite)",
-                s.getMetrics().getAccuracy(), s.getMetrics().getLogLoss());
+        System.out.println(counters(s));
         for (int l = 0; l < s.getLayers().size(); l++) {
             LayerWeights lw = s.getLayers().get(l);
             System.out.printf(Locale.ROOT, "layer %d: %d x %d, %s%n", l, lw.getRows(), lw.getCols(),
@@ -63,5 +61,15 @@ final class WeightsCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The snapshot's counters and metrics, saying "not measured" rather than 0 where no example was scored. */
+    static String counters(WeightSnapshot s) {
+        return String.format(Locale.ROOT, "examples %d, updates %d%s, %s", s.getExamplesSeen(), s.getUpdatesApplied(),
+                s.getUpdatesRefused() == 0 ? "" : " (" + s.getUpdatesRefused() + " refused as non-finite)",
+                MeasuredMetrics.measured(s.getMetrics())
+                        ? "prequential accuracy " + Figures.of(s.getMetrics().getAccuracy(), 4)
+                                + ", log loss " + Figures.of(s.getMetrics().getLogLoss(), 4)
+                        : "accuracy and log loss not measured (no example scored)");
     }
 }

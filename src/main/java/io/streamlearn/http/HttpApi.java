@@ -13,12 +13,14 @@ import io.streamlearn.metrics.LearnerMetrics;
 import io.streamlearn.model.Network;
 import io.streamlearn.model.RecordCheck;
 import io.streamlearn.snapshot.DecodedSnapshot;
+import io.streamlearn.snapshot.MeasuredMetrics;
 import io.streamlearn.snapshot.ModelRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -41,14 +43,17 @@ public final class HttpApi implements AutoCloseable {
 
     private final HttpServer server;
     private final ModelRegistry registry;
+    /** The configuration's model ids, in declaration order: a 404 tells a typo from a model not trained yet. */
+    private final List<String> declared;
     private final Supplier<KafkaStreams.State> state;
     private final PrometheusMeterRegistry prometheus;
     private final LearnerMetrics metrics;
     private final DashboardHistory history;
 
-    public HttpApi(String host, int port, ModelRegistry registry, Supplier<KafkaStreams.State> state,
+    public HttpApi(String host, int port, ModelRegistry registry, Collection<String> declared, Supplier<KafkaStreams.State> state,
                    PrometheusMeterRegistry prometheus, LearnerMetrics metrics, DashboardHistory history) throws IOException {
         this.registry = registry;
+        this.declared = List.copyOf(declared);
         this.state = state;
         this.prometheus = prometheus;
         this.metrics = metrics;
@@ -162,18 +167,22 @@ public final class HttpApi implements AutoCloseable {
         n.put("source", s.getSource().name());
         n.put("examplesSeen", s.getExamplesSeen());
         n.put("updatesApplied", s.getUpdatesApplied());
-        number(n, "accuracy", s.getMetrics().getAccuracy());
-        number(n, "logLoss", s.getMetrics().getLogLoss());
+        number(n, "accuracy", MeasuredMetrics.accuracy(s.getMetrics()));
+        number(n, "logLoss", MeasuredMetrics.logLoss(s.getMetrics()));
         n.put("createdAt", s.getCreatedAt());
         return n;
     }
 
     private DecodedSnapshot find(String id) {
         DecodedSnapshot p = registry.get(id);
-        if (p == null) {
-            throw new ApiError(404, "model '" + id + "' has no published weights on this instance");
+        if (p != null) {
+            return p;
         }
-        return p;
+        if (!declared.contains(id)) {
+            String shown = id.length() > 100 ? id.substring(0, 100) + "..." : id;
+            throw new ApiError(404, "unknown model '" + shown + "' (declared: " + String.join(", ", declared) + ")");
+        }
+        throw new ApiError(404, "model '" + id + "' has no published weights yet");
     }
 
     /** One model: spec, version, counters, prequential metrics, weights, and this instance's live figures. */
@@ -198,8 +207,9 @@ public final class HttpApi implements AutoCloseable {
                 .put("updatesApplied", s.getUpdatesApplied())
                 .put("updatesRefused", s.getUpdatesRefused());
         ObjectNode m = n.putObject("metrics");
-        number(m, "accuracy", s.getMetrics().getAccuracy());
-        number(m, "logLoss", s.getMetrics().getLogLoss());
+        m.put("scored", s.getMetrics().getScored());
+        number(m, "accuracy", MeasuredMetrics.accuracy(s.getMetrics()));
+        number(m, "logLoss", MeasuredMetrics.logLoss(s.getMetrics()));
         ArrayNode weights = n.putArray("weights");
         for (LayerWeights lw : s.getLayers()) {
             ObjectNode l = weights.addObject();
@@ -222,7 +232,7 @@ public final class HttpApi implements AutoCloseable {
         sendJson(ex, 200, n);
     }
 
-    /** JSON has no NaN or infinity: such a figure (nothing measured yet) is null. */
+    /** JSON has no NaN or infinity: such a figure (nothing measured) is null. */
     private static void number(ObjectNode n, String field, double v) {
         if (Double.isFinite(v)) {
             n.put(field, v);
