@@ -1,6 +1,7 @@
 package io.streamlearn.app;
 
 import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.config.ConfigException;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.TopicAdmin.TopicSpec;
 import io.streamlearn.kafka.TopicAdmin;
@@ -10,6 +11,7 @@ import io.streamlearn.snapshot.ModelRecordSizes;
 import io.streamlearn.snapshot.ModelRegistry;
 import io.streamlearn.snapshot.WeightsReader;
 import io.streamlearn.topology.Names;
+import io.streamlearn.topology.Partitioning;
 import io.streamlearn.topology.RecordLimits;
 import io.streamlearn.topology.TopologyFactory;
 import io.streamlearn.topology.TopologyListener;
@@ -91,14 +93,15 @@ public final class StreamlearnApp implements AutoCloseable {
     public static StreamlearnApp start(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener,
                                        Duration timeout, BeforeStart beforeStart) {
         RocksDbLibrary.load();
-        RecordLimits limits = prepare(config, Duration.ofSeconds(5));
+        Partitioning[] partitioning = new Partitioning[1];
+        RecordLimits limits = prepare(config, Duration.ofSeconds(5), partitioning);
         Properties client = new Properties();
         client.putAll(KafkaProperties.common(config));
         Map<String, WeightSnapshot> published = WeightsReader.latest(client, config.topics().weights(),
                 Topics.of(config).weights().codec());
         ConfigChanges.check(config, published);
         InitialWeights.publishMissing(config, published);
-        KafkaStreams streams = new KafkaStreams(TopologyFactory.build(config, limits, registry, listener),
+        KafkaStreams streams = new KafkaStreams(TopologyFactory.build(config, limits, partitioning[0], registry, listener),
                 StreamsSettings.from(config, listener));
         StreamlearnApp app = new StreamlearnApp(config, registry, streams);
         streams.setGlobalStateRestoreListener(new RestoreLog());
@@ -162,7 +165,7 @@ public final class StreamlearnApp implements AutoCloseable {
         return app;
     }
 
-    /** Creates the five topics (weights compacted) and, with several partitions, the repartition topic. */
+    /** Creates the topics the learner uses that are missing, and checks the partition counts of those that exist. */
     public static void ensureTopics(StreamlearnConfig config, Duration timeout) {
         try (TopicAdmin admin = new TopicAdmin(KafkaProperties.common(config), timeout)) {
             ensureTopics(config, admin);
@@ -173,11 +176,11 @@ public final class StreamlearnApp implements AutoCloseable {
      * What the learner needs before Kafka Streams starts: its topics, no local state of topics that
      * are gone, and the largest records it may write.
      */
-    private static RecordLimits prepare(StreamlearnConfig config, Duration timeout) {
+    private static RecordLimits prepare(StreamlearnConfig config, Duration timeout, Partitioning[] partitioning) {
         int recordLimit = ModelRecordSizes.recordLimit(config);
         RecordLimits limits;
         try (TopicAdmin admin = new TopicAdmin(KafkaProperties.common(config), timeout)) {
-            ensureTopics(config, admin);
+            partitioning[0] = ensureTopics(config, admin);
             admin.ensureRecordLimit(List.of(config.topics().weights(), config.topics().requests(),
                             config.topics().weightsHistory(),
                             Names.modelStoreChangelog(config.applicationId())),
@@ -204,8 +207,12 @@ public final class StreamlearnApp implements AutoCloseable {
         return limits;
     }
 
-    /** The topics this call created. */
-    private static List<String> ensureTopics(StreamlearnConfig config, TopicAdmin admin) {
+    /**
+     * Creates what is missing and reads the partition counts of what exists: the topology follows
+     * the examples topic's real count, and a count that cannot work is refused here, with what to
+     * do, instead of failing inside Kafka Streams.
+     */
+    private static Partitioning ensureTopics(StreamlearnConfig config, TopicAdmin admin) {
         admin.checkReachable(config.bootstrapServers());
         var t = config.topics();
         int p = config.partitions();
@@ -216,19 +223,45 @@ public final class StreamlearnApp implements AutoCloseable {
                 new TopicSpec(t.scoredEvents(), p, r, false),
                 new TopicSpec(t.weights(), 1, r, true),
                 new TopicSpec(t.deadLetters(), 1, r, false),
-                // Read by the trainer beside its examples: partitioned as the examples it trains on.
-                new TopicSpec(t.requests(), p, r, false),
                 // Every version, kept for a time (weights keeps the newest): what rollback reads.
                 new TopicSpec(t.weightsHistory(), 1, r, false,
                         Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(TopicAdmin.HISTORY_RETENTION_MS)))));
-        if (TopologyFactory.needsRepartition(config)) {
-            specs.add(new TopicSpec(Names.repartitionTopic(config.applicationId()), p, r, false));
+        List<String> created = new ArrayList<>(admin.ensure(specs));
+        String rekeyed = Names.repartitionTopic(config.applicationId());
+        String changelog = Names.modelStoreChangelog(config.applicationId());
+        Map<String, Integer> counts = admin.partitionCounts(List.of(t.examples(), t.requests(), rekeyed, changelog));
+        Partitioning partitioning = Partitioning.of(config, counts.get(t.examples()));
+        List<String> problems = new ArrayList<>();
+        List<String> trainerInputs = new ArrayList<>(List.of(t.requests(), changelog));
+        if (partitioning.rekeys(config)) {
+            trainerInputs.add(rekeyed);
         }
-        List<String> created = admin.ensure(specs);
+        for (String topic : trainerInputs) {
+            Integer n = counts.get(topic);
+            if (n != null && n != partitioning.training()) {
+                problems.add("topic '" + topic + "' has " + n + " partitions where the trainer reads "
+                        + partitioning.training() + " (examples has " + partitioning.examples() + ", topics.partitions is "
+                        + config.partitions() + "): set topics.partitions to " + n
+                        + ", or grow the trainer's partitions as README's \"Partitions\" section says");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        // Read by the trainer beside its examples: partitioned as the examples it trains on.
+        List<TopicSpec> trainer = new ArrayList<>(List.of(new TopicSpec(t.requests(), partitioning.training(), r, false)));
+        if (partitioning.rekeys(config)) {
+            trainer.add(new TopicSpec(rekeyed, partitioning.training(), r, false));
+        }
+        created.addAll(admin.ensure(trainer));
         if (!created.isEmpty()) {
             LOG.info("Created topics {}", created);
         }
-        return created;
+        if (partitioning.examples() > 1 && config.partitions() == 1) {
+            LOG.info("'{}' has {} partitions: examples are re-keyed by model through '{}' so that one task learns each model",
+                    t.examples(), partitioning.examples(), rekeyed);
+        }
+        return partitioning;
     }
 
     public ModelRegistry registry() {

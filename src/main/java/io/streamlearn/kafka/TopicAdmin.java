@@ -295,6 +295,23 @@ public final class TopicAdmin implements AutoCloseable {
         }
     }
 
+    /** The partition count of each of {@code topics} that exists; absent ones are left out. */
+    public Map<String, Integer> partitionCounts(List<String> topics) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<String> present = topics.stream().filter(existing::contains).distinct().toList();
+            Map<String, Integer> out = new HashMap<>();
+            admin.describeTopics(present).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach((name, d) -> out.put(name, d.partitions().size()));
+            return out;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new BrokerUnavailableException("could not describe topics " + topics + ": " + rootMessage(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /**
      * The largest record batch each topic takes: its {@code max.message.bytes}, which falls back to
      * the broker's {@code message.max.bytes} when the topic does not set it. A principal without

@@ -29,9 +29,10 @@ import org.apache.kafka.streams.state.Stores;
  * weights ─► weights-global-update (global store + registry, read by score and train)
  * </pre>
  *
- * With more than one partition, validated examples are re-keyed by model id through an internal
- * topic so that all examples of a model are learned by one task, in order; with one partition
- * they already are, and the extra hop is skipped.
+ * When examples are spread over more than one partition (or more training partitions are asked
+ * for), validated examples are re-keyed by model id through an internal topic so that all
+ * examples of a model are learned by one task, in order; with one partition they already are,
+ * and the extra hop is skipped ({@link Partitioning}).
  */
 public final class TopologyFactory {
     private TopologyFactory() {
@@ -43,9 +44,15 @@ public final class TopologyFactory {
      */
     public static Topology build(StreamlearnConfig config, RecordLimits limits, ModelRegistry registry,
                                  TopologyListener listener) {
+        return build(config, limits, Partitioning.declared(config), registry, listener);
+    }
+
+    /** @param partitioning the examples topic's partition count, as found at start */
+    public static Topology build(StreamlearnConfig config, RecordLimits limits, Partitioning partitioning,
+                                 ModelRegistry registry, TopologyListener listener) {
         Topology t = new Topology();
         var topics = config.topics();
-        boolean repartition = needsRepartition(config);
+        boolean repartition = partitioning.rekeys(config);
         PreCommitHooks hooks = new PreCommitHooks();
         RefusedUpdates refused = new RefusedUpdates(listener, System::nanoTime);
 
@@ -89,11 +96,6 @@ public final class TopologyFactory {
                 new ByteArrayDeserializer(), topics.weights(), Names.WEIGHTS_GLOBAL_UPDATE,
                 () -> new WeightsUpdater(config, registry, listener));
         return t;
-    }
-
-    /** Whether examples need re-keying by model id before training (more than one partition). */
-    public static boolean needsRepartition(StreamlearnConfig config) {
-        return config.partitions() > 1;
     }
 
     private static StoreBuilder<KeyValueStore<String, byte[]>> modelStore(int recordLimit) {
