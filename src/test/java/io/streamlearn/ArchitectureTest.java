@@ -44,11 +44,12 @@ class ArchitectureTest {
         allow("http", "avro", "codec", "config", "eval", "metrics", "model", "snapshot", "topology");
         allow("plot", "data", "model");
         allow("produce", "codec", "config", "data", "kafka", "model");
+        allow("evaluate", "config", "data", "eval", "learn", "model");
         allow("app", "avro", "codec", "config", "http", "kafka", "learn", "lifecycle", "metrics", "snapshot", "topology");
         allow("retrain", "app", "avro", "codec", "config", "eval", "kafka", "learn", "model", "snapshot", "topology");
         allow("demo", "app", "avro", "codec", "config", "data", "http", "kafka", "lifecycle", "metrics", "model",
                 "snapshot", "topology");
-        allow("bench", "app", "avro", "broker", "codec", "config", "data", "kafka", "lifecycle", "model", "snapshot",
+        allow("bench", "app", "avro", "broker", "codec", "config", "data", "eval", "kafka", "lifecycle", "model", "retrain", "snapshot",
                 "topology");
         allow("cli", MAY_USE.keySet().toArray(String[]::new));
     }

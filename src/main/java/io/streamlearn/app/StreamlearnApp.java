@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -92,17 +93,50 @@ public final class StreamlearnApp implements AutoCloseable {
      */
     public static StreamlearnApp start(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener,
                                        Duration timeout, BeforeStart beforeStart) {
-        RocksDbLibrary.load();
-        Partitioning[] partitioning = new Partitioning[1];
-        RecordLimits limits = prepare(config, Duration.ofSeconds(5), partitioning);
+        try (StartupTimeline timeline = new StartupTimeline()) {
+            return start(config, registry, listener, timeout, beforeStart, timeline);
+        }
+    }
+
+    /**
+     * The start, with what does not wait for the broker's answers done beside the admin checks:
+     * loading RocksDB, sizing the largest model's records, reading the published weights (once the
+     * topics are there) and building Kafka Streams all overlap, so a start costs about its longest
+     * step rather than their sum (where the time goes is logged once the learner runs).
+     */
+    private static StreamlearnApp start(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener,
+                                        Duration timeout, BeforeStart beforeStart, StartupTimeline timeline) {
+        CompletableFuture<Void> rocksDb = timeline.alongside("RocksDB library", () -> {
+            RocksDbLibrary.load();
+            return null;
+        });
+        CompletableFuture<Integer> recordLimit = timeline.alongside("largest model record",
+                () -> ModelRecordSizes.recordLimit(config));
         Properties client = new Properties();
         client.putAll(KafkaProperties.common(config));
-        Map<String, WeightSnapshot> published = WeightsReader.latest(client, config.topics().weights(),
-                Topics.of(config).weights().codec());
-        ConfigChanges.check(config, published);
-        InitialWeights.publishMissing(config, published);
-        KafkaStreams streams = new KafkaStreams(TopologyFactory.build(config, limits, partitioning[0], registry, listener),
-                StreamsSettings.from(config, listener));
+        Partitioning partitioning;
+        RecordLimits limits;
+        CompletableFuture<Map<String, WeightSnapshot>> published;
+        try (TopicAdmin admin = new TopicAdmin(KafkaProperties.common(config), Duration.ofSeconds(5))) {
+            partitioning = timeline.step("topics", () -> ensureTopics(config, admin));
+            published = timeline.alongside("weights read", () -> WeightsReader.latest(client, config.topics().weights(),
+                    Topics.of(config).weights().codec()));
+            limits = timeline.step("record limits", () -> recordLimits(config, admin, StartupTimeline.await(recordLimit)));
+        }
+        GlobalStateDirectory.clear(config);
+        RecordLimits finalLimits = limits;
+        KafkaStreams streams = timeline.step("Kafka Streams built", () -> new KafkaStreams(
+                TopologyFactory.build(config, finalLimits, partitioning, registry, listener), StreamsSettings.from(config, listener)));
+        try {
+            Map<String, WeightSnapshot> weights = StartupTimeline.await(published);
+            ConfigChanges.check(config, weights);
+            timeline.step("initial weights", () -> InitialWeights.publishMissing(config, weights));
+            StartupTimeline.await(rocksDb);
+        } catch (RuntimeException | Error e) {
+            // Never started: closing releases its clients and its claim on the state directory.
+            streams.close(CLOSE_TIMEOUT);
+            throw e;
+        }
         StreamlearnApp app = new StreamlearnApp(config, registry, streams);
         streams.setGlobalStateRestoreListener(new RestoreLog());
         CountDownLatch running = new CountDownLatch(1);
@@ -136,6 +170,7 @@ public final class StreamlearnApp implements AutoCloseable {
             app.close();
             throw e instanceof RuntimeException r ? r : new java.io.UncheckedIOException((java.io.IOException) e);
         }
+        long starting = System.nanoTime();
         try {
             streams.start();
         } catch (RuntimeException e) {
@@ -160,8 +195,9 @@ public final class StreamlearnApp implements AutoCloseable {
                     + (f == null ? "" : ": " + LearnerFailure.summary(f)), f);
         }
         app.started = true;
-        LOG.info("streamlearn running: application {} on {}, models {}, {}", config.applicationId(),
-                config.bootstrapServers(), config.models().keySet(), config.guarantee().streamsValue());
+        LOG.info("streamlearn running: application {} on {}, models {}, {}; {}, Kafka Streams to RUNNING {} s",
+                config.applicationId(), config.bootstrapServers(), config.models().keySet(), config.guarantee().streamsValue(),
+                timeline.summary(), String.format(java.util.Locale.ROOT, "%.2f", (System.nanoTime() - starting) / 1e9));
         return app;
     }
 
@@ -173,29 +209,13 @@ public final class StreamlearnApp implements AutoCloseable {
     }
 
     /**
-     * What the learner needs before Kafka Streams starts: its topics, no local state of topics that
-     * are gone, and the largest records it may write.
-     */
-    private static RecordLimits prepare(StreamlearnConfig config, Duration timeout, Partitioning[] partitioning) {
-        int recordLimit = ModelRecordSizes.recordLimit(config);
-        RecordLimits limits;
-        try (TopicAdmin admin = new TopicAdmin(KafkaProperties.common(config), timeout)) {
-            partitioning[0] = ensureTopics(config, admin);
-            admin.ensureRecordLimit(List.of(config.topics().weights(), config.topics().requests(),
-                            config.topics().weightsHistory(),
-                            Names.modelStoreChangelog(config.applicationId())),
-                    recordLimit, "the largest declared model's checkpoint and snapshot");
-            limits = recordLimits(config, admin);
-        }
-        GlobalStateDirectory.clear(config);
-        return limits;
-    }
-
-    /**
      * Read once here rather than per record: a topic's limit changed while the learner runs is
      * caught by {@link UnwritableRecords}, and the next start reads it.
      */
-    private static RecordLimits recordLimits(StreamlearnConfig config, TopicAdmin admin) {
+    private static RecordLimits recordLimits(StreamlearnConfig config, TopicAdmin admin, int recordLimit) {
+        admin.ensureRecordLimit(List.of(config.topics().weights(), config.topics().requests(),
+                        config.topics().weightsHistory(), Names.modelStoreChangelog(config.applicationId())),
+                recordLimit, "the largest declared model's checkpoint and snapshot");
         var t = config.topics();
         long producer = StreamsSettings.largestProducerRecord(config);
         Map<String, Integer> topics = admin.maxMessageBytes(List.of(t.scoredEvents(), t.deadLetters()));

@@ -24,13 +24,33 @@ public final class BenchMedians {
                           double p99Ms, double maxMs, double commitMaxMs, List<Double> p99s) {
     }
 
-    public static List<Throughput> throughput(List<BenchResult> results) {
-        Map<String, List<BenchResult>> rows = new LinkedHashMap<>();
-        for (BenchResult r : results) {
-            rows.computeIfAbsent(r.guarantee() + "\u0000" + r.workload(), k -> new ArrayList<>()).add(r);
+    /**
+     * A separate-process row over its pairs: medians of each process's start-up (launch to first
+     * commit), of the learner's start-up minus the pass-through's in the same pair, and of the ratios.
+     */
+    public record Outside(String guarantee, String workload, int pairs, double passThroughFirstCommit,
+                          double learnerFirstCommit, double startUpGap, double ratioFromStart, double ratioAfterFirstCommit,
+                          List<Double> ratios) {
+    }
+
+    public static List<Outside> outside(List<OutsideResult> results) {
+        List<Outside> out = new ArrayList<>();
+        for (List<OutsideResult> row : rows(results, r -> r.guarantee() + "\u0000" + r.workload())) {
+            OutsideResult first = row.get(0);
+            List<Double> ratios = row.stream().map(OutsideResult::ratioFromStart).toList();
+            out.add(new Outside(first.guarantee(), first.workload(), row.size(),
+                    median(row.stream().mapToDouble(OutsideResult::passThroughFirstCommit).toArray()),
+                    median(row.stream().mapToDouble(OutsideResult::learnerFirstCommit).toArray()),
+                    median(row.stream().mapToDouble(r -> r.learnerFirstCommit() - r.passThroughFirstCommit()).toArray()),
+                    median(ratios.stream().mapToDouble(Double::doubleValue).toArray()),
+                    median(row.stream().mapToDouble(OutsideResult::ratioAfterFirstCommit).toArray()), ratios));
         }
+        return out;
+    }
+
+    public static List<Throughput> throughput(List<BenchResult> results) {
         List<Throughput> out = new ArrayList<>();
-        for (List<BenchResult> row : rows.values()) {
+        for (List<BenchResult> row : rows(results, r -> r.guarantee() + "\u0000" + r.workload())) {
             BenchResult first = row.get(0);
             List<Double> ratios = row.stream().map(BenchResult::ratioToPassThrough).toList();
             out.add(new Throughput(first.guarantee(), first.workload(), row.size(),
@@ -41,12 +61,8 @@ public final class BenchMedians {
     }
 
     public static List<Latency> latency(List<LatencyResult> results) {
-        Map<String, List<LatencyResult>> rows = new LinkedHashMap<>();
-        for (LatencyResult l : results) {
-            rows.computeIfAbsent(l.guarantee() + "\u0000" + l.workload() + "\u0000" + l.offeredRate(), k -> new ArrayList<>()).add(l);
-        }
         List<Latency> out = new ArrayList<>();
-        for (List<LatencyResult> row : rows.values()) {
+        for (List<LatencyResult> row : rows(results, l -> l.guarantee() + "\u0000" + l.workload() + "\u0000" + l.offeredRate())) {
             LatencyResult first = row.get(0);
             List<Double> p99s = row.stream().map(LatencyResult::p99Ms).toList();
             out.add(new Latency(first.guarantee(), first.workload(), first.offeredRate(), row.size(),
@@ -56,6 +72,15 @@ public final class BenchMedians {
                     median(row.stream().mapToDouble(LatencyResult::commitMaxMs).toArray()), p99s));
         }
         return out;
+    }
+
+    /** Results grouped by row, rows in the order of their first result. */
+    private static <T> java.util.Collection<List<T>> rows(List<T> results, java.util.function.Function<T, String> row) {
+        Map<String, List<T>> rows = new LinkedHashMap<>();
+        for (T r : results) {
+            rows.computeIfAbsent(row.apply(r), k -> new ArrayList<>()).add(r);
+        }
+        return rows.values();
     }
 
     /** The middle value, or the mean of the two middle values; NaN for none. NaN values sort last. */

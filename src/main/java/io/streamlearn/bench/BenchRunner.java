@@ -50,7 +50,7 @@ import org.apache.kafka.streams.Topology;
 public final class BenchRunner {
     /** What to measure; {@code format} is the records' format on every topic the learner reads and writes. */
     public record Plan(int count, int dims, int partitions, List<String> guarantees, List<String> modes,
-                       double latencyRate, int latencySeconds, Path stateDir, Format format, int rounds) {
+                       double latencyRate, int latencySeconds, Path stateDir, Format format, int rounds, int outsidePairs) {
     }
 
     private final String bootstrap;
@@ -58,6 +58,7 @@ public final class BenchRunner {
     private final PrintStream log;
     private final List<BenchResult> results = new ArrayList<>();
     private final List<LatencyResult> latencies = new ArrayList<>();
+    private final List<OutsideResult> outside = new ArrayList<>();
     private int runs;
     /** The round being measured, from 1: every row is measured once per round (the JVM warm after the first). */
     private int round;
@@ -74,6 +75,11 @@ public final class BenchRunner {
 
     public List<LatencyResult> latencies() {
         return latencies;
+    }
+
+    /** The separate-process pairs, in the order run. */
+    public List<OutsideResult> outside() {
+        return outside;
     }
 
     public void run() throws Exception {
@@ -93,18 +99,62 @@ public final class BenchRunner {
                 "bench-unused-events-" + runs);
         measureApp(plan.guarantees().get(0), "warm-up", warm, examples, -1);
         results.clear();
+        String weights = null;
         for (round = 1; round <= plan.rounds(); round++) {
             if (plan.rounds() > 1) {
                 log.printf("round %d of %d%n", round, plan.rounds());
             }
-            measureRound(examples, events);
+            weights = measureRound(examples, events);
+        }
+        if (plan.outsidePairs() > 0) {
+            measureOutside(examples, events, weights);
         }
     }
 
-    private void measureRound(String examples, String events) throws Exception {
+    /**
+     * The learner and the pass-through as processes of their own, alternating A B A B on the same
+     * records, each timed from its launch: what the in-JVM rows leave out (JVM start, the
+     * learner's own start-up) and what they may flatter (the processes share no JIT or heap).
+     */
+    private void measureOutside(String examples, String events, String weights) throws Exception {
+        log.printf("outside: the pass-through (A) and the learner (B) as separate processes, %d pairs per row%n", plan.outsidePairs());
+        try (OutsideRuns processes = new OutsideRuns(bootstrap, plan.stateDir())) {
+            for (String g : plan.guarantees()) {
+                for (int pair = 1; pair <= plan.outsidePairs(); pair++) {
+                    StreamlearnConfig scoring = withWeights(withTopics(config("bench-" + (++runs), "stochastic", g),
+                            "bench-unused-examples-" + runs, events), weights);
+                    outsidePair(processes, pair, g, "score", scoring, events);
+                    StreamlearnConfig training = withTopics(config("bench-" + (++runs), "stochastic", g), examples,
+                            "bench-unused-events-" + runs);
+                    outsidePair(processes, pair, g, "train stochastic", training, examples);
+                }
+            }
+        }
+    }
+
+    private void outsidePair(OutsideRuns processes, int pair, String guarantee, String workload, StreamlearnConfig learner,
+                             String input) throws Exception {
+        StreamlearnConfig pt = config("bench-" + (++runs), "stochastic", guarantee);
+        String out = pt.applicationId() + "-out";
+        try (TopicAdmin admin = new TopicAdmin(KafkaProperties.common(pt), Duration.ofSeconds(30))) {
+            admin.ensure(List.of(new TopicAdmin.TopicSpec(out, plan.partitions(), (short) 1, false)));
+        }
+        OutsideRuns.Timing a = processes.passThrough(pt, input, out);
+        OutsideRuns.Timing b = processes.learner(learner, modelsYaml("stochastic"), input);
+        long n = plan.count();
+        OutsideResult r = new OutsideResult(pair, guarantee, workload, n, a.firstCommit(), a.done(), b.firstCommit(), b.done(),
+                b.fromStart(n) / a.fromStart(n), b.afterFirstCommit(n) / a.afterFirstCommit(n));
+        outside.add(r);
+        log.printf("%-16s %-17s pair %d: pass-through first commit %.2f s, done %.2f s; learner first commit %.2f s, done %.2f s;"
+                        + " ratio %.2f from start, %.2f after the first commit%n", guarantee, workload, pair, a.firstCommit(), a.done(),
+                b.firstCommit(), b.done(), r.ratioFromStart(), r.ratioAfterFirstCommit());
+    }
+
+    /** Measures every row once; returns the weights topic a trained model published to. */
+    private String measureRound(String examples, String events) throws Exception {
+        String weightsOfTrained = null;
         for (String g : plan.guarantees()) {
             double ceiling = measure(g, "pass-through", passThrough(g, examples), examples, -1);
-            String weightsOfTrained = null;
             for (String mode : plan.modes()) {
                 StreamlearnConfig c = withTopics(config("bench-" + (++runs), mode, g), examples, "bench-unused-events-" + runs);
                 measureApp(g, "train " + mode, c, examples, ceiling);
@@ -119,22 +169,11 @@ public final class BenchRunner {
             latency(g, weightsOfTrained, 0, true);
             latency(g, weightsOfTrained, 0, false);
         }
+        return weightsOfTrained;
     }
 
     private StreamlearnConfig config(String appId, String mode, String guarantee) {
-        String update = switch (mode) {
-            case "count" -> "{mode: count, batchSize: 32}";
-            case "window" -> "{mode: window, windowMs: 100}";
-            default -> "{mode: stochastic}";
-        };
-        String yaml = """
-                models:
-                  - id: default
-                    inputSize: %d
-                    optimizer: {kind: adam, learningRate: 0.01}
-                    update: %s
-                    snapshot: {everyUpdates: %d, everyMs: 1000}
-                """.formatted(plan.dims(), update, snapshotEvery());
+        String yaml = modelsYaml(mode);
         String format = plan.format().name().toLowerCase(java.util.Locale.ROOT);
         Map<String, String> overrides = new java.util.HashMap<>(Map.of("applicationId", appId, "bootstrapServers", bootstrap,
                 "topics.prefix", appId + "-", "topics.partitions", Integer.toString(plan.partitions()),
@@ -142,6 +181,23 @@ public final class BenchRunner {
                 "stateDir", plan.stateDir().resolve(appId).toString()));
         overrides.putAll(Map.of("formats.examples", format, "formats.events", format, "formats.scoredEvents", format));
         return ConfigLoader.fromYaml(yaml, overrides);
+    }
+
+    /** The one model every row trains or scores with, in {@code mode}. */
+    private String modelsYaml(String mode) {
+        String update = switch (mode) {
+            case "count" -> "{mode: count, batchSize: 32}";
+            case "window" -> "{mode: window, windowMs: 100}";
+            default -> "{mode: stochastic}";
+        };
+        return """
+                models:
+                  - id: default
+                    inputSize: %d
+                    optimizer: {kind: adam, learningRate: 0.01}
+                    update: %s
+                    snapshot: {everyUpdates: %d, everyMs: 1000}
+                """.formatted(plan.dims(), update, snapshotEvery());
     }
 
     /**
@@ -169,30 +225,7 @@ public final class BenchRunner {
     }
 
     private void produce(String examples, String events) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "524288");
-        Codec<LabeledExample> ex = Codecs.examples(plan.format(), plan.dims());
-        Codec<Event> ev = Codecs.events(plan.format(), plan.dims());
-        Random r = new Random(1);
-        long t0 = System.currentTimeMillis() - plan.count();
-        Deliveries delivered = new Deliveries();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < plan.count(); i++) {
-                double[] x = new double[plan.dims()];
-                double s = 0;
-                for (int j = 0; j < x.length; j++) {
-                    x[j] = r.nextGaussian();
-                    s += x[j] * (j % 2 == 0 ? 1 : -1);
-                }
-                byte[] key = Integer.toString(i).getBytes();
-                producer.send(new ProducerRecord<>(examples, null, t0 + i, key, ex.encode(LabeledExample.of(null, null, x, s > 0 ? 1 : 0))), delivered);
-                producer.send(new ProducerRecord<>(events, null, t0 + i, key, ev.encode(new Event("e" + i, null, x))), delivered);
-            }
-            producer.flush();
-        }
-        delivered.check();
+        BenchData.produce(bootstrap, plan.format(), plan.dims(), plan.count(), examples, events);
     }
 
     /** A Kafka Streams application, its id and the topic it writes. */
@@ -202,26 +235,11 @@ public final class BenchRunner {
     /** A topology with the same bytes-in/bytes-out serdes and guarantee, that only copies each value. */
     private Streams passThrough(String guarantee, String input) {
         StreamlearnConfig c = config("bench-" + (++runs), "stochastic", guarantee);
-        Topology t = new Topology();
-        t.addSource("pt-source", new ByteArrayDeserializer(), new ByteArrayDeserializer(), input);
-        t.addProcessor("pt-copy", () -> new org.apache.kafka.streams.processor.api.Processor<byte[], byte[], byte[], byte[]>() {
-            private org.apache.kafka.streams.processor.api.ProcessorContext<byte[], byte[]> ctx;
-
-            @Override
-            public void init(org.apache.kafka.streams.processor.api.ProcessorContext<byte[], byte[]> context) {
-                ctx = context;
-            }
-
-            @Override
-            public void process(org.apache.kafka.streams.processor.api.Record<byte[], byte[]> record) {
-                ctx.forward(record.withValue(Arrays.copyOf(record.value(), record.value().length)));
-            }
-        }, "pt-source");
         String out = c.applicationId() + "-out";
         try (TopicAdmin admin = new TopicAdmin(KafkaProperties.common(c), Duration.ofSeconds(30))) {
             admin.ensure(List.of(new TopicAdmin.TopicSpec(out, plan.partitions(), (short) 1, false)));
         }
-        t.addSink("pt-sink", out, new ByteArraySerializer(), new ByteArraySerializer(), "pt-copy");
+        Topology t = PassThroughApp.topology(input, out);
         return new Streams(new KafkaStreams(t, StreamsSettings.from(c)), c.applicationId(), out);
     }
 

@@ -6,6 +6,7 @@ import io.streamlearn.bench.BenchMedians;
 import io.streamlearn.bench.BenchResult;
 import io.streamlearn.bench.BenchRunner;
 import io.streamlearn.bench.LatencyResult;
+import io.streamlearn.bench.OutsideResult;
 import io.streamlearn.broker.EmbeddedKafkaBroker;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -52,6 +53,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "Measure every row this many times in one run (after one warm-up) and print medians (default: ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--outside-pairs", defaultValue = "2",
+            description = {"Also time the learner and the pass-through as separate processes, each from its launch,",
+                    "alternating A B this many times per guarantee, scoring and training; 0 skips it (default: ${DEFAULT-VALUE})."})
+    int outsidePairs;
+
     @Option(names = "--quick", description = "A small run to check that everything works: 20,000 records, 2 s of latency.")
     boolean quick;
 
@@ -64,8 +70,9 @@ final class BenchCommand implements Callable<Integer> {
             count = 20_000;
             latencySeconds = 2;
         }
-        if (count < 100 || dims < 1 || partitions < 1 || latencyRate <= 0 || latencySeconds < 1 || rounds < 1) {
-            throw new UserError("--count must be at least 100, --dims, --partitions, --latency-seconds and --runs at least 1, --latency-rate positive");
+        if (count < 100 || dims < 1 || partitions < 1 || latencyRate <= 0 || latencySeconds < 1 || rounds < 1 || outsidePairs < 0) {
+            throw new UserError("--count must be at least 100, --dims, --partitions, --latency-seconds and --runs at least 1, "
+                    + "--latency-rate positive, --outside-pairs not negative");
         }
         for (String g : guarantees) {
             if (!g.equals("at_least_once") && !g.equals("exactly_once_v2")) {
@@ -83,7 +90,8 @@ final class BenchCommand implements Callable<Integer> {
         BenchRunner runner;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().start()) {
             runner = new BenchRunner(broker.bootstrapServers(),
-                    new BenchRunner.Plan(count, dims, partitions, guarantees, modes, latencyRate, latencySeconds, state, recordFormat, rounds), progress);
+                    new BenchRunner.Plan(count, dims, partitions, guarantees, modes, latencyRate, latencySeconds, state, recordFormat, rounds,
+                            outsidePairs), progress);
             runner.run();
         } finally {
             try (var paths = Files.walk(state)) {
@@ -97,10 +105,12 @@ final class BenchCommand implements Callable<Integer> {
                     .put("cores", Runtime.getRuntime().availableProcessors()).put("java", System.getProperty("java.version"));
             root.set("throughput", m.valueToTree(runner.results()));
             root.set("latency", m.valueToTree(runner.latencies()));
+            root.set("outside", m.valueToTree(runner.outside()));
             root.put("runs", rounds);
             ObjectNode medians = root.putObject("medians");
             medians.set("throughput", m.valueToTree(BenchMedians.throughput(runner.results())));
             medians.set("latency", m.valueToTree(BenchMedians.latency(runner.latencies())));
+            medians.set("outside", m.valueToTree(BenchMedians.outside(runner.outside())));
             System.out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(root));
             return 0;
         }
@@ -120,6 +130,7 @@ final class BenchCommand implements Callable<Integer> {
         if (rounds > 1) {
             printMedians(runner);
         }
+        printOutside(runner);
         return 0;
     }
 
@@ -135,6 +146,28 @@ final class BenchCommand implements Callable<Integer> {
         for (BenchMedians.Latency l : BenchMedians.latency(runner.latencies())) {
             System.out.printf(Locale.ROOT, "%-16s %-13s %-12s %8.0f %8.0f %8.0f %11.1f  %s%n", l.guarantee(), l.workload(),
                     rate(l.offeredRate()), l.p50Ms(), l.p99Ms(), l.maxMs(), l.commitMaxMs(), joined(l.p99s(), "%.0f"));
+        }
+    }
+
+    private void printOutside(BenchRunner runner) {
+        if (runner.outside().isEmpty()) {
+            return;
+        }
+        System.out.printf(Locale.ROOT, "%nseparate processes, each timed from its launch (A = pass-through, B = learner)%n"
+                + "%4s %-16s %-17s %9s %9s %9s %9s %11s %11s%n", "pair", "guarantee", "workload", "A start s", "A done s",
+                "B start s", "B done s", "ratio", "ratio after");
+        for (OutsideResult o : runner.outside()) {
+            System.out.printf(Locale.ROOT, "%4d %-16s %-17s %9.2f %9.2f %9.2f %9.2f %11.2f %11.2f%n", o.pair(), o.guarantee(),
+                    o.workload(), o.passThroughFirstCommit(), o.passThroughSeconds(), o.learnerFirstCommit(), o.learnerSeconds(),
+                    o.ratioFromStart(), o.ratioAfterFirstCommit());
+        }
+        System.out.printf(Locale.ROOT, "%nmedians (start = launch to first commit; ratio = learner / pass-through records/s)%n"
+                + "%-16s %-17s %9s %9s %9s %11s %11s  %s%n", "guarantee", "workload", "A start s", "B start s", "B - A s", "ratio",
+                "ratio after", "ratio of each pair");
+        for (BenchMedians.Outside o : BenchMedians.outside(runner.outside())) {
+            System.out.printf(Locale.ROOT, "%-16s %-17s %9.2f %9.2f %9.2f %11.2f %11.2f  %s%n", o.guarantee(), o.workload(),
+                    o.passThroughFirstCommit(), o.learnerFirstCommit(), o.startUpGap(), o.ratioFromStart(), o.ratioAfterFirstCommit(),
+                    joined(o.ratios(), "%.2f"));
         }
     }
 

@@ -3,9 +3,9 @@ package io.streamlearn.cli;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.Topics;
-import io.streamlearn.snapshot.MeasuredMetrics;
 import io.streamlearn.snapshot.WeightsReader;
 import java.time.Instant;
+import io.streamlearn.snapshot.PublishedFigures;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -38,10 +38,9 @@ final class ModelsCommand implements Callable<Integer> {
 
     /** A published model's row; "-" where its accuracy and log loss were not measured. */
     static String row(WeightSnapshot s) {
-        return String.format(Locale.ROOT, "%-16s %8d %-8s %12d %10d %9s %9s  %s", s.getModel(), s.getVersion(),
-                s.getSource(), s.getExamplesSeen(), s.getUpdatesApplied(),
-                Figures.of(MeasuredMetrics.accuracy(s.getMetrics()), 4), Figures.of(MeasuredMetrics.logLoss(s.getMetrics()), 4),
-                Instant.ofEpochMilli(s.getCreatedAt()));
+        return String.format(Locale.ROOT, "%-16s %8d %-8s %12d %10d %s %s  %s", s.getModel(), s.getVersion(),
+                s.getSource(), s.getExamplesSeen(), s.getUpdatesApplied(), PublishedFigures.cell(PublishedFigures.accuracy(s)),
+                PublishedFigures.cell(PublishedFigures.logLoss(s)), Instant.ofEpochMilli(s.getCreatedAt()));
     }
 
     private static Map<String, WeightSnapshot> read(StreamlearnConfig config) {

@@ -4,6 +4,7 @@ package io.streamlearn.codec;
 /** Scored events as Avro single-object encoded {@link io.streamlearn.avro.ScoredEvent}. */
 public final class AvroPredictionCodec implements Codec<ScoredEvent> {
     private final AvroSingleObject<io.streamlearn.avro.ScoredEvent> avro = AvroSingleObject.of(io.streamlearn.avro.ScoredEvent.getClassSchema());
+    private final AvroFastPath fast = new AvroFastPath(avro.header());
 
     @Override
     public ScoredEvent decode(byte[] bytes) {
@@ -14,6 +15,12 @@ public final class AvroPredictionCodec implements Codec<ScoredEvent> {
 
     @Override
     public byte[] encode(ScoredEvent p) {
+        byte[] common = fast.scored(p);
+        return common != null ? common : encodeWithAvro(p);
+    }
+
+    /** Every scored event the fast path leaves: non-ASCII strings, missing fields. */
+    byte[] encodeWithAvro(ScoredEvent p) {
         return avro.encode(new io.streamlearn.avro.ScoredEvent(p.id(), p.model(), p.version(), AvroLists.view(p.output()),
                 p.label(), p.timestamp()));
     }

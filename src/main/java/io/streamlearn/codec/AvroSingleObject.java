@@ -133,6 +133,11 @@ public final class AvroSingleObject<T extends SpecificRecord> {
         return fp;
     }
 
+    /** C3 01 and this schema's fingerprint: what every record written with it starts with. */
+    byte[] header() {
+        return header.clone();
+    }
+
     /** The header, then the binary record, through one reused buffer and encoder. */
     public byte[] encode(T value) {
         out.reset();

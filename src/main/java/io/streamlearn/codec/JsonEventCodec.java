@@ -7,6 +7,7 @@ import java.io.IOException;
 /** {@code {"id": "e2", "model": "default", "features": [0.5, 1.2]}}; id and model optional, other fields ignored. */
 public final class JsonEventCodec implements Codec<Event> {
     private final JsonRecordBuffers buffers = new JsonRecordBuffers();
+    private final JsonFastReader fast = new JsonFastReader();
     private final int maxFeatures;
 
     public JsonEventCodec(int maxFeatures) {
@@ -15,6 +16,12 @@ public final class JsonEventCodec implements Codec<Event> {
 
     @Override
     public Event decode(byte[] bytes) {
+        Event common = fast.event(bytes, maxFeatures);
+        return common != null ? common : decodeWithJackson(bytes);
+    }
+
+    /** Every record the fast reader leaves: other fields, escapes, NaN, malformed ones (their errors are said here). */
+    Event decodeWithJackson(byte[] bytes) {
         try (JsonParser p = JsonShapes.open(bytes)) {
             String id = null;
             String model = null;

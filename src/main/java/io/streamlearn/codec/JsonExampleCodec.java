@@ -8,6 +8,7 @@ import java.io.IOException;
 /** {@code {"id": "e1", "model": "default", "features": [0.5, 1.2], "label": 1}}; id and model optional. */
 public final class JsonExampleCodec implements Codec<LabeledExample> {
     private final JsonRecordBuffers buffers = new JsonRecordBuffers();
+    private final JsonFastReader fast = new JsonFastReader();
     private final int maxFeatures;
 
     public JsonExampleCodec(int maxFeatures) {
@@ -16,6 +17,12 @@ public final class JsonExampleCodec implements Codec<LabeledExample> {
 
     @Override
     public LabeledExample decode(byte[] bytes) {
+        LabeledExample common = fast.example(bytes, maxFeatures);
+        return common != null ? common : decodeWithJackson(bytes);
+    }
+
+    /** Every record the fast reader leaves: other fields, escapes, NaN, malformed ones (their errors are said here). */
+    LabeledExample decodeWithJackson(byte[] bytes) {
         try (JsonParser p = JsonShapes.open(bytes)) {
             String id = null;
             String model = null;

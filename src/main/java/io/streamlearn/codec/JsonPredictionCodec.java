@@ -7,6 +7,7 @@ import java.io.IOException;
 /** {@code {"id": "e2", "model": "default", "version": 12, "output": [0.93], "label": 1, "timestamp": 1764300000000}}. */
 public final class JsonPredictionCodec implements Codec<ScoredEvent> {
     private final JsonRecordBuffers buffers = new JsonRecordBuffers();
+    private final JsonFastWriter fast = new JsonFastWriter();
 
     @Override
     public ScoredEvent decode(byte[] bytes) {
@@ -41,6 +42,12 @@ public final class JsonPredictionCodec implements Codec<ScoredEvent> {
 
     @Override
     public byte[] encode(ScoredEvent s) {
+        byte[] common = fast.prediction(s);
+        return common != null ? common : encodeWithJackson(s);
+    }
+
+    /** Every event the fast writer leaves: strings to escape, non-finite outputs, missing fields. */
+    byte[] encodeWithJackson(ScoredEvent s) {
         return buffers.write(g -> {
             g.writeStartObject();
             if (s.id() != null) {

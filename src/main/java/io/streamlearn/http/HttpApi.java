@@ -7,13 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamlearn.avro.EvaluationFigures;
 import io.streamlearn.avro.LayerWeights;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.metrics.LearnerMetrics;
 import io.streamlearn.model.Network;
 import io.streamlearn.model.RecordCheck;
 import io.streamlearn.snapshot.DecodedSnapshot;
-import io.streamlearn.snapshot.MeasuredMetrics;
+import io.streamlearn.snapshot.PublishedFigures;
 import io.streamlearn.snapshot.ModelRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -167,10 +168,35 @@ public final class HttpApi implements AutoCloseable {
         n.put("source", s.getSource().name());
         n.put("examplesSeen", s.getExamplesSeen());
         n.put("updatesApplied", s.getUpdatesApplied());
-        number(n, "accuracy", MeasuredMetrics.accuracy(s.getMetrics()));
-        number(n, "logLoss", MeasuredMetrics.logLoss(s.getMetrics()));
+        nullable(n, "accuracy", PublishedFigures.accuracy(s));
+        nullable(n, "logLoss", PublishedFigures.logLoss(s));
+        figures(n, s);
         n.put("createdAt", s.getCreatedAt());
         return n;
+    }
+
+    /** The snapshot's figures for the kind of model, null where not measured (absent in older snapshots). */
+    private static void figures(ObjectNode n, WeightSnapshot s) {
+        EvaluationFigures f = s.getFigures();
+        if (f == null) {
+            return;
+        }
+        ObjectNode o = n.putObject("figures");
+        o.put("examples", f.getExamples());
+        nullable(o, "accuracy", f.getAccuracy());
+        nullable(o, "windowAccuracy", f.getWindowAccuracy());
+        nullable(o, "fadingAccuracy", f.getFadingAccuracy());
+        nullable(o, "logLoss", f.getLogLoss());
+        nullable(o, "windowLogLoss", f.getWindowLogLoss());
+        nullable(o, "mse", f.getMse());
+        nullable(o, "mae", f.getMae());
+        nullable(o, "windowMae", f.getWindowMae());
+        o.put("drifts", f.getDrifts());
+        o.put("warnings", f.getWarnings());
+    }
+
+    private static void nullable(ObjectNode n, String field, Double v) {
+        number(n, field, v == null ? Double.NaN : v);
     }
 
     private DecodedSnapshot find(String id) {
@@ -194,6 +220,9 @@ public final class HttpApi implements AutoCloseable {
         n.put("version", p.version());
         n.put("source", s.getSource().name());
         n.put("createdAt", s.getCreatedAt());
+        if (s.getReason() != null) {
+            n.put("reason", s.getReason());
+        }
         ObjectNode spec = n.putObject("spec");
         spec.put("inputSize", s.getSpec().getInputSize());
         ArrayNode layers = spec.putArray("layers");
@@ -201,6 +230,8 @@ public final class HttpApi implements AutoCloseable {
         spec.put("loss", s.getSpec().getLoss());
         spec.put("optimizer", s.getSpec().getOptimizer().getKind());
         spec.put("learningRate", s.getSpec().getOptimizer().getLearningRate());
+        spec.put("schedule", s.getSpec().getOptimizer().getSchedule());
+        spec.put("scaling", s.getSpec().getScaling());
         spec.put("updateMode", s.getSpec().getUpdateMode().getMode());
         n.putObject("counters")
                 .put("examplesSeen", s.getExamplesSeen())
@@ -208,8 +239,9 @@ public final class HttpApi implements AutoCloseable {
                 .put("updatesRefused", s.getUpdatesRefused());
         ObjectNode m = n.putObject("metrics");
         m.put("scored", s.getMetrics().getScored());
-        number(m, "accuracy", MeasuredMetrics.accuracy(s.getMetrics()));
-        number(m, "logLoss", MeasuredMetrics.logLoss(s.getMetrics()));
+        nullable(m, "accuracy", PublishedFigures.accuracy(s));
+        nullable(m, "logLoss", PublishedFigures.logLoss(s));
+        figures(n, s);
         ArrayNode weights = n.putArray("weights");
         for (LayerWeights lw : s.getLayers()) {
             ObjectNode l = weights.addObject();

@@ -68,6 +68,8 @@ public final class TopicAdmin implements AutoCloseable {
     private final Admin admin;
     private final Duration timeout;
     private final ClientSecurity security;
+    /** The topics that exist, once listed ({@link #existingTopics}). */
+    private Set<String> existing;
     /** Set when the broker could not be used: closing then need not wait for pending calls. */
     private volatile boolean gaveUp;
 
@@ -174,10 +176,22 @@ public final class TopicAdmin implements AutoCloseable {
                 + "or pass --bootstrap-servers HOST:PORT", e);
     }
 
+    /**
+     * The topics that exist: listed once, then kept up to date with the ones this instance creates.
+     * A learner's start asks four questions of one listing (each listing is a round trip); an
+     * instance lives for one start or one command, so topics deleted meanwhile are not its concern.
+     */
+    private Set<String> existingTopics() throws InterruptedException, ExecutionException, TimeoutException {
+        if (existing == null) {
+            existing = new java.util.HashSet<>(admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        }
+        return existing;
+    }
+
     /** Creates every missing topic; existing ones are left as they are. Returns the names created. */
     public List<String> ensure(List<TopicSpec> topics) {
         try {
-            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Set<String> existing = existingTopics();
             List<NewTopic> missing = new ArrayList<>();
             for (TopicSpec t : topics) {
                 if (!existing.contains(t.name())) {
@@ -198,6 +212,7 @@ public final class TopicAdmin implements AutoCloseable {
             if (missing.isEmpty()) {
                 return created;
             }
+            missing.forEach(nt -> existing.add(nt.name()));
             var result = admin.createTopics(missing);
             for (NewTopic nt : missing) {
                 try {
@@ -226,7 +241,7 @@ public final class TopicAdmin implements AutoCloseable {
      */
     public void ensureRecordLimit(List<String> topics, int limit, String why) {
         try {
-            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Set<String> existing = existingTopics();
             List<ConfigResource> resources = topics.stream().filter(existing::contains)
                     .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
             if (resources.isEmpty()) {
@@ -298,7 +313,7 @@ public final class TopicAdmin implements AutoCloseable {
     /** The partition count of each of {@code topics} that exists; absent ones are left out. */
     public Map<String, Integer> partitionCounts(List<String> topics) {
         try {
-            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Set<String> existing = existingTopics();
             List<String> present = topics.stream().filter(existing::contains).distinct().toList();
             Map<String, Integer> out = new HashMap<>();
             admin.describeTopics(present).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)

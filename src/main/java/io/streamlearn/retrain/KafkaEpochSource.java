@@ -90,12 +90,7 @@ public final class KafkaEpochSource implements EpochSource, AutoCloseable {
 
     private KafkaEpochSource(Properties clientProps, String topic, StartAt startAt, RecordDecoder decoder,
                              ModelResolver resolver, String model, java.util.function.Predicate<LabeledExample> valid, int cacheLimit) {
-        Properties p = new Properties();
-        p.putAll(clientProps);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(consumerProperties(clientProps), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.decoder = decoder;
         this.resolver = resolver;
         this.model = model;
@@ -120,6 +115,19 @@ public final class KafkaEpochSource implements EpochSource, AutoCloseable {
             }
             start.put(tp, Math.max(begin.get(tp), Math.min(offset, end.get(tp))));
         });
+    }
+
+    /**
+     * The replay's consumer: committed records only, no group offsets. Public so that a benchmark
+     * can read the same range with a bare consumer of the same settings.
+     */
+    public static Properties consumerProperties(Properties clientProps) {
+        Properties p = new Properties();
+        p.putAll(clientProps);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        return p;
     }
 
     /** The range replayed, as {@code partition:start-end} (end exclusive) per partition, in partition order. */
@@ -165,22 +173,14 @@ public final class KafkaEpochSource implements EpochSource, AutoCloseable {
         List<Cached> filling = rangeSize() <= cacheLimit ? new ArrayList<>() : null;
         skipped = 0;
         total = 0;
-        start.forEach(consumer::seek);
-        Map<TopicPartition, Long> remaining = new HashMap<>();
-        end.forEach((tp, e) -> {
-            if (e > start.get(tp)) {
-                remaining.put(tp, e);
-            }
-        });
-        while (!remaining.isEmpty()) {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                Long stop = remaining.get(tp);
-                if (stop == null || r.offset() >= stop) {
-                    continue;
-                }
-                LabeledExample e = usable(r);
-                if (e != null) {
+        try (RangeFetcher fetched = new RangeFetcher(consumer, start, end)) {
+            for (List<ConsumerRecord<byte[], byte[]>> batch; (batch = fetched.next()) != null; ) {
+                for (ConsumerRecord<byte[], byte[]> r : batch) {
+                    LabeledExample e = usable(r);
+                    if (e == null) {
+                        skipped++;
+                        continue;
+                    }
                     long pos = Holdout.position(r.partition(), r.offset());
                     total++;
                     double scalar = e.label() instanceof Label.Scalar s ? s.value() : Double.NaN;
@@ -189,15 +189,8 @@ public final class KafkaEpochSource implements EpochSource, AutoCloseable {
                     if (filling != null) {
                         filling.add(new Cached(e.features(), scalar, vector, pos));
                     }
-                } else {
-                    skipped++;
-                }
-                if (r.offset() + 1 >= stop) {
-                    remaining.remove(tp);
                 }
             }
-            // Transaction markers occupy offsets no record is returned for: done once the position passes the end.
-            remaining.entrySet().removeIf(en -> consumer.position(en.getKey()) >= en.getValue());
         }
         cache = filling;
     }

@@ -14,7 +14,8 @@ class BenchCommandIT {
 
     @Test
     void everyWorkloadAndLatencyRowIsReported() throws Exception {
-        Cli.Result r = Cli.run("bench", "--count", "2000", "--latency-rate", "500", "--latency-seconds", "1", "--json");
+        Cli.Result r = Cli.run("bench", "--count", "2000", "--latency-rate", "500", "--latency-seconds", "1", "--outside-pairs", "1",
+                "--json");
         assertEquals(0, r.exit(), r.toString());
         JsonNode root = new ObjectMapper().readTree(r.out());
         List<String> rows = new ArrayList<>();
@@ -49,12 +50,25 @@ class BenchCommandIT {
         });
         assertTrue(java.util.stream.StreamSupport.stream(root.get("latency").spliterator(), false)
                 .anyMatch(l -> l.get("commitAvgMs").asDouble() >= 0), "some run committed: " + root.get("latency"));
+        // The learner and the pass-through as processes of their own, timed from launch: a pair per guarantee and workload.
+        List<String> outside = new ArrayList<>();
+        root.get("outside").forEach(o -> {
+            outside.add(o.get("guarantee").asText() + " " + o.get("workload").asText());
+            assertTrue(o.get("passThroughFirstCommit").asDouble() > 0 && o.get("learnerFirstCommit").asDouble() > 0, o.toString());
+            assertTrue(o.get("learnerSeconds").asDouble() >= o.get("learnerFirstCommit").asDouble(), o.toString());
+        });
+        for (String g : List.of("at_least_once", "exactly_once_v2")) {
+            for (String w : List.of("score", "train stochastic")) {
+                assertTrue(outside.contains(g + " " + w), g + " " + w + " in " + outside);
+            }
+        }
+        assertEquals(4, root.get("medians").get("outside").size(), root.get("medians").toString());
     }
 
     @Test
     void roundsRepeatEveryRowAndReportTheirMedians() throws Exception {
         Cli.Result r = Cli.run("bench", "--count", "1000", "--guarantee", "at_least_once", "--modes", "stochastic",
-                "--latency-rate", "500", "--latency-seconds", "1", "--runs", "2", "--json");
+                "--latency-rate", "500", "--latency-seconds", "1", "--runs", "2", "--outside-pairs", "0", "--json");
         assertEquals(0, r.exit(), r.toString());
         JsonNode root = new ObjectMapper().readTree(r.out());
         assertEquals(2, root.get("runs").asInt());
