@@ -56,6 +56,11 @@ public final class KafkaLogNoiseFilter extends TurboFilter {
             new Noise(Level.WARN, "org.apache.kafka.clients.producer.internals.Sender", "Got error produce response with correlation id",
                     (message, t) -> message.contains("retrying") && (message.endsWith("Error: CONCURRENT_TRANSACTIONS")
                             || message.endsWith("Error: OUT_OF_ORDER_SEQUENCE_NUMBER"))),
+            // Clients that start together (the learner's transactional producers, the demo's feed) ask at
+            // once for one of Kafka's internal topics (__transaction_state, __consumer_offsets); the
+            // broker creates it for the first and warns that it exists for the second: nothing failed.
+            new Noise(Level.WARN, "org.apache.kafka.server.DefaultAutoTopicCreationManager", "with error 'TOPIC_ALREADY_EXISTS'",
+                    (message, t) -> message.startsWith("Auto topic creation failed for __")),
             // A heartbeat may wait in the controller's queue for half the heartbeat interval. On a busy
             // machine it sometimes waits longer: the controller then counts it anyway (the broker stays
             // alive, nothing is fenced) and says so as an ERROR; the broker's WARN about the late answer stays.

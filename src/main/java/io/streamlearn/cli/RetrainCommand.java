@@ -115,11 +115,8 @@ final class RetrainCommand implements Callable<Integer> {
                     Counts.of(network.updatesRefused(), "non-finite update"), network.updatesRefused() + network.updatesApplied());
         }
         if (result.version() >= 0) {
-            // Nothing held out, nothing tested: the snapshot's accuracy is not a 0 but "not measured".
-            boolean measured = result.last().heldOut() > 0 || result.tested() != null;
-            System.out.printf(Locale.ROOT, "published '%s' version %d (source RETRAIN, parent %s) to '%s'%s%n", id,
-                    result.version(), result.parent() == null ? "none" : Long.toString(result.parent()), config.topics().weights(),
-                    measured ? "" : "; its accuracy is not measured (no --holdout or --test-events)");
+            System.out.printf(Locale.ROOT, "published '%s' version %d (source RETRAIN, parent %s) to '%s'%n", id,
+                    result.version(), result.parent() == null ? "none" : Long.toString(result.parent()), config.topics().weights());
         }
         return 0;
     }

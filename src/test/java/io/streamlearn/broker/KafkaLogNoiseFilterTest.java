@@ -81,6 +81,18 @@ class KafkaLogNoiseFilterTest {
     }
 
     @Test
+    void anInternalTopicTwoClientsAskedForAtOnceIsDebugAnyOtherTopicsFailureAWarning() {
+        watch("org.apache.kafka.server.DefaultAutoTopicCreationManager", Level.DEBUG);
+        org.slf4j.Logger creation = LoggerFactory.getLogger("org.apache.kafka.server.DefaultAutoTopicCreationManager");
+        String format = "Auto topic creation failed for {} with error '{}': {}.";
+        creation.warn(format, "__transaction_state", "TOPIC_ALREADY_EXISTS", "Topic '__transaction_state' already exists.");
+        creation.warn(format, "examples", "TOPIC_ALREADY_EXISTS", "Topic 'examples' already exists.");
+        creation.warn(format, "__consumer_offsets", "INVALID_REPLICATION_FACTOR", "Replication factor: 3 larger than available brokers: 1.");
+        List<String> lines = lines();
+        assertEquals(List.of("DEBUG", "WARN", "WARN"), lines.stream().map(l -> l.split(" ")[0]).toList(), lines.toString());
+    }
+
+    @Test
     void theControllersLateHeartbeatIsDebug() {
         org.slf4j.Logger controller = watch("org.apache.kafka.controller.ReplicationControlManager", Level.DEBUG);
         controller.error("processExpiredBrokerHeartbeat: controller event queue overloaded. Timed out heartbeat from broker {}.", 1);
