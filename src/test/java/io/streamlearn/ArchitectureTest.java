@@ -43,6 +43,8 @@ class ArchitectureTest {
         allow("metrics", "codec", "config", "eval", "learn", "model", "topology");
         allow("http", "avro", "codec", "config", "eval", "metrics", "model", "snapshot", "topology");
         allow("plot", "data", "model");
+        allow("produce", "codec", "config", "data", "kafka", "model");
+        allow("evaluate", "config", "data", "eval", "learn", "model");
         allow("app", "avro", "codec", "config", "http", "kafka", "learn", "lifecycle", "metrics", "snapshot", "topology");
         allow("retrain", "app", "avro", "codec", "config", "eval", "kafka", "learn", "model", "snapshot", "topology");
         allow("demo", "app", "avro", "codec", "config", "data", "http", "kafka", "lifecycle", "metrics", "model",

@@ -85,7 +85,7 @@ public final class Observability implements AutoCloseable {
     public synchronized HttpApi attach(StreamlearnApp app, String host, int port) throws IOException {
         streamsMetrics = new KafkaStreamsMetrics(app.streams());
         streamsMetrics.bindTo(prometheus);
-        http = new HttpApi(host, port, app.registry(), app.streams()::state, prometheus, metrics, history(app.registry()));
+        http = new HttpApi(host, port, app.registry(), app.config().models().keySet(), app.streams()::state, prometheus, metrics, history(app.registry()));
         return http;
     }
 

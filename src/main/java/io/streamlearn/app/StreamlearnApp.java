@@ -120,7 +120,9 @@ public final class StreamlearnApp implements AutoCloseable {
         Partitioning partitioning;
         RecordLimits limits;
         CompletableFuture<Map<String, WeightSnapshot>> published;
-        try (TopicAdmin admin = new TopicAdmin(KafkaProperties.common(config), Duration.ofSeconds(5))) {
+        // 15 s, not 5: a learner restarted beside a restarting broker, on a loaded machine, found it
+        // answering only after the 5 s had passed (SoakIT at load 16), and exited.
+        try (TopicAdmin admin = new TopicAdmin(KafkaProperties.common(config), Duration.ofSeconds(15))) {
             try {
                 partitioning = timeline.step("topics", () -> ensureTopics(config, admin));
             } catch (RuntimeException | Error e) {

@@ -58,9 +58,17 @@ final class BrokerSettings {
         p.put("num.partitions", "1");
 
         // After a hard kill the restarted node must wait for its old registration to time out
-        // (12 s with the defaults, 6 s with these) before it accepts clients.
-        p.put("broker.session.timeout.ms", "4000");
-        p.put("broker.heartbeat.interval.ms", "1000");
+        // (the session, 9 s by default) before it accepts clients: 6 s here. The heartbeat stays at
+        // Kafka's 2 s: the controller gives a heartbeat half the interval in its queue, and with 1 s
+        // a busy two-core machine overran those 500 ms often, each time an ERROR ("controller event
+        // queue overloaded", harmless: the late heartbeat still counts). Three heartbeats a session.
+        p.put("broker.session.timeout.ms", "6000");
+        p.put("broker.heartbeat.interval.ms", "2000");
+        // A controller event slower than this is an ERROR ("Exceptionally slow controller event"),
+        // 2 s by default: a broker sharing a laptop with the learner takes that long now and then
+        // (its first commit at a cold start, a GC pause). Slower events are still counted and
+        // summarised at INFO; one this slow is worth the ERROR.
+        p.put("controller.performance.always.log.threshold.ms", "10000");
 
         // The default allocates 128 MiB at start, too much for a small heap shared with the app.
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * MIB));

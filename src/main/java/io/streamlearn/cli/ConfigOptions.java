@@ -37,6 +37,11 @@ public final class ConfigOptions {
     Map<String, String> overrides = new LinkedHashMap<>();
 
     public StreamlearnConfig load() {
+        return load(Map.of());
+    }
+
+    /** With a command's own settings ({@code key=value} as for {@code --set}), which win over everything else. */
+    public StreamlearnConfig load(Map<String, String> commandSettings) {
         Map<String, String> o = new LinkedHashMap<>();
         String env = System.getenv(ENV_BOOTSTRAP);
         if (env != null && !env.isBlank()) {
@@ -52,6 +57,7 @@ public final class ConfigOptions {
         if (guarantee != null) {
             o.put("processingGuarantee", guarantee);
         }
+        o.putAll(commandSettings);
         Path file = configFile;
         String envFile = System.getenv(ENV_CONFIG);
         if (file == null && envFile != null && !envFile.isBlank()) {

@@ -11,7 +11,7 @@ import picocli.CommandLine;
         versionProvider = VersionProvider.class,
         description = "An online learner on Apache Kafka: train on labeled examples, publish weights, score events.",
         subcommands = {DemoCommand.class, RunCommand.class, BrokerCommand.class, ProduceCommand.class, TailCommand.class, RetrainCommand.class, RollbackCommand.class,
-                ModelsCommand.class, WeightsCommand.class, PlotCommand.class, BenchCommand.class,
+                ModelsCommand.class, WeightsCommand.class, PlotCommand.class, BenchCommand.class, EvaluateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

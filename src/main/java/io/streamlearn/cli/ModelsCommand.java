@@ -5,6 +5,7 @@ import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.Topics;
 import io.streamlearn.snapshot.WeightsReader;
 import java.time.Instant;
+import io.streamlearn.snapshot.PublishedFigures;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -25,9 +26,7 @@ final class ModelsCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%-16s %8s %-8s %12s %10s %9s %9s  %s%n", "MODEL", "VERSION", "SOURCE", "EXAMPLES",
                 "UPDATES", "ACCURACY", "LOGLOSS", "CREATED");
         for (WeightSnapshot s : latest.values()) {
-            System.out.printf(Locale.ROOT, "%-16s %8d %-8s %12d %10d %9.4f %9.4f  %s%n", s.getModel(), s.getVersion(),
-                    s.getSource(), s.getExamplesSeen(), s.getUpdatesApplied(), s.getMetrics().getAccuracy(),
-                    s.getMetrics().getLogLoss(), Instant.ofEpochMilli(s.getCreatedAt()));
+            System.out.println(row(s));
         }
         for (String declared : config.models().keySet()) {
             if (!latest.containsKey(declared)) {
@@ -35,6 +34,13 @@ final class ModelsCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** A published model's row; "-" where its accuracy and log loss were not measured. */
+    static String row(WeightSnapshot s) {
+        return String.format(Locale.ROOT, "%-16s %8d %-8s %12d %10d %s %s  %s", s.getModel(), s.getVersion(),
+                s.getSource(), s.getExamplesSeen(), s.getUpdatesApplied(), PublishedFigures.cell(PublishedFigures.accuracy(s)),
+                PublishedFigures.cell(PublishedFigures.logLoss(s)), Instant.ofEpochMilli(s.getCreatedAt()));
     }
 
     private static Map<String, WeightSnapshot> read(StreamlearnConfig config) {

@@ -11,7 +11,7 @@ import io.streamlearn.model.Network;
 import io.streamlearn.plot.Plots;
 import io.streamlearn.retrain.KafkaEpochSource;
 import io.streamlearn.snapshot.SnapshotMapper;
-import io.streamlearn.topology.ModelResolver;
+import io.streamlearn.config.ModelResolver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,10 +25,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The tutorial's pictures as PNG: the data by label, and a model's predictions with its decision boundary. */
+/** The tutorial's pictures as PNG: the data by label, and a model's decision regions under the same data. */
 @Command(name = "plot", versionProvider = VersionProvider.class,
         description = {"Draw the tutorial's pictures as PNG: the data, and a model's predictions.",
-                "The data colored by label (<prefix>-data.png) and, with --model, its predictions colored by predicted class with the decision boundary (<prefix>-predictions.png)."})
+                "The data colored by label (<prefix>-data.png) and, with --model, the model's decision regions shaded by predicted class, the data on top, on the same axes (<prefix>-predictions.png)."})
 final class PlotCommand implements Callable<Integer> {
     static final class Data {
         @Option(names = "--csv", paramLabel = "FILE", description = "CSV with a header, features first, the label last.")
@@ -79,7 +79,8 @@ final class PlotCommand implements Callable<Integer> {
                 throw new UserError("model '" + model + "' has " + n.inputSize() + " inputs; the prediction picture needs 2");
             }
             Path predPng = out.resolve(prefix + "-predictions.png");
-            Plots.savePng(Plots.predictions(rows, n, "Predictions of '" + model + "' version " + s.getVersion()), predPng);
+            Plots.savePng(Plots.predictions(rows, n, "Predictions of '" + model + "' version " + s.getVersion()
+                    + ": regions by predicted class, points by label"), predPng);
             System.out.println("wrote " + predPng);
         }
         return 0;

@@ -126,13 +126,13 @@ final class RetrainCommand implements Callable<Integer> {
         private final StreamlearnConfig config;
         private final RetrainPlan plan;
         private final int every;
-        private final ProduceCommand.Progress bar;
+        private final ProgressBar bar;
 
         Printed(StreamlearnConfig config, RetrainPlan plan) {
             this.config = config;
             this.plan = plan;
             this.every = Math.max(1, plan.epochs() / 10);
-            this.bar = new ProduceCommand.Progress(progress != null ? progress : System.console() != null, plan.epochs());
+            this.bar = new ProgressBar(progress, plan.epochs());
         }
 
         @Override

@@ -12,6 +12,7 @@ import io.streamlearn.codec.InvalidRecordException;
 import io.streamlearn.codec.ScoredEvent;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.Topics;
+import io.streamlearn.snapshot.MeasuredMetrics;
 import io.streamlearn.topology.DeadLetters;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -203,9 +204,10 @@ final class TailCommand implements Callable<Integer> {
             w.append(l == 0 ? "" : " | ").append("W").append(l).append('=').append(fmt(layer.getWeights()))
                     .append(" b").append(l).append('=').append(fmt(layer.getBiases()));
         }
-        return String.format(Locale.ROOT, "%s model=%s v%d %s examples=%d updates=%d accuracy=%.4f logloss=%.4f %s",
+        return String.format(Locale.ROOT, "%s model=%s v%d %s examples=%d updates=%d accuracy=%s logloss=%s %s",
                 Instant.ofEpochMilli(s.getCreatedAt()), s.getModel(), s.getVersion(), s.getSource(), s.getExamplesSeen(),
-                s.getUpdatesApplied(), s.getMetrics().getAccuracy(), s.getMetrics().getLogLoss(), w);
+                s.getUpdatesApplied(), Figures.of(MeasuredMetrics.accuracy(s.getMetrics()), 4),
+                Figures.of(MeasuredMetrics.logLoss(s.getMetrics()), 4), w);
     }
 
     private String renderDeadLetter(ConsumerRecord<byte[], byte[]> r) {

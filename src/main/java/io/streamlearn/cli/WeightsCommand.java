@@ -5,6 +5,7 @@ import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.AvroJson;
 import io.streamlearn.config.StreamlearnConfig;
 import java.nio.charset.StandardCharsets;
+import io.streamlearn.snapshot.PublishedFigures;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,14 +41,27 @@ final class WeightsCommand implements Callable<Integer> {
             return 0;
         }
         var spec = s.getSpec();
-        System.out.printf(Locale.ROOT, "model %s version %d (%s, parent %s): %d inputs, loss %s, optimizer %s lr %s, %s%n",
+        // scaling and schedule are named only when they are not the plain ones, so a tutorial model reads as before
+        String schedule = spec.getOptimizer().getSchedule();
+        System.out.printf(Locale.ROOT, "model %s version %d (%s, parent %s): %d inputs, loss %s, optimizer %s lr %s%s, %s%s%n",
                 s.getModel(), s.getVersion(), s.getSource(), s.getParentVersion() == null ? "none" : s.getParentVersion(),
                 spec.getInputSize(), spec.getLoss(), spec.getOptimizer().getKind(), spec.getOptimizer().getLearningRate(),
-                spec.getUpdateMode().getMode());
-        System.out.printf(Locale.ROOT, "examples %d, updates %d%s, prequential accuracy %.4f, log loss %.4f%n",
+                schedule.equals("constant") ? "" : " (" + schedule + ")", spec.getUpdateMode().getMode(),
+                spec.getScaling().equals("none") ? "" : ", scaling " + spec.getScaling());
+        System.out.printf(Locale.ROOT, "examples %d, updates %d%s, prequential accuracy %s, log loss %s%n",
                 s.getExamplesSeen(), s.getUpdatesApplied(),
                 s.getUpdatesRefused() == 0 ? "" : " (" + s.getUpdatesRefused() + " refused as non-finite)",
-                s.getMetrics().getAccuracy(), s.getMetrics().getLogLoss());
+                PublishedFigures.cell(PublishedFigures.accuracy(s)).trim(), PublishedFigures.cell(PublishedFigures.logLoss(s)).trim());
+        if (s.getReason() != null) {
+            System.out.println("published because of a " + s.getReason());
+        }
+        String figures = PublishedFigures.line(s);
+        if (figures != null) {
+            System.out.println(figures);
+        }
+        if (s.getScaler() != null) {
+            System.out.printf(Locale.ROOT, "feature statistics (%s) over %d examples%n", spec.getScaling(), s.getScaler().getCount());
+        }
         for (int l = 0; l < s.getLayers().size(); l++) {
             LayerWeights lw = s.getLayers().get(l);
             System.out.printf(Locale.ROOT, "layer %d: %d x %d, %s%n", l, lw.getRows(), lw.getCols(),

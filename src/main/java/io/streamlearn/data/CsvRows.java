@@ -23,6 +23,7 @@ public final class CsvRows implements Iterator<CsvRows.Row>, AutoCloseable {
     private final int keyIndex;
     private final int idIndex;
     private final int columns;
+    private final String[] names;
     private Row next;
     private long line = 1;
 
@@ -37,9 +38,26 @@ public final class CsvRows implements Iterator<CsvRows.Row>, AutoCloseable {
             names[i] = names[i].trim();
         }
         this.columns = names.length;
+        this.names = names;
         this.labelIndex = labelColumn == null ? names.length - 1 : column(names, labelColumn, "--label-column");
         this.keyIndex = keyColumn == null ? -1 : column(names, keyColumn, "--key-column");
         this.idIndex = idColumn == null ? -1 : column(names, idColumn, "--id-column");
+    }
+
+    /** The header's names of the feature columns: every column but the label, key and id columns. */
+    public List<String> featureColumns() {
+        List<String> features = new ArrayList<>();
+        for (int i = 0; i < names.length; i++) {
+            if (i != labelIndex && i != keyIndex && i != idIndex) {
+                features.add(names[i]);
+            }
+        }
+        return features;
+    }
+
+    /** The header's name of the label column. */
+    public String labelColumn() {
+        return names[labelIndex];
     }
 
     private static int column(String[] names, String wanted, String flag) {

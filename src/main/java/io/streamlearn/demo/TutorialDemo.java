@@ -8,6 +8,10 @@ import io.streamlearn.codec.Event;
 import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.codec.ScoredEvent;
 import io.streamlearn.config.ModelConfig;
+import io.streamlearn.model.ModelSpec;
+import io.streamlearn.model.OptimizerKind;
+import io.streamlearn.model.OptimizerSpec;
+import io.streamlearn.model.Scaling;
 import io.streamlearn.config.SnapshotPolicy;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.data.Datasets;
@@ -53,10 +57,15 @@ public final class TutorialDemo {
     private TutorialDemo() {
     }
 
-    /** The demo's configuration: the default model, published every 50 updates so the last one is version 3. */
+    /**
+     * The demo's configuration: the default model as the tutorial trains it (Adam at 0.1 on the raw
+     * features, not the declared defaults), published every 50 updates so the last one is version 3.
+     */
     public static StreamlearnConfig configure(StreamlearnConfig base) {
         ModelConfig m = base.model(base.defaultModel());
-        ModelConfig demo = new ModelConfig(m.id(), m.spec(), m.update(), new SnapshotPolicy(50, Long.MAX_VALUE / 4),
+        ModelSpec tutorial = m.spec().withOptimizer(OptimizerSpec.defaults(OptimizerKind.ADAM).withLearningRate(0.1))
+                .withScaling(Scaling.NONE);
+        ModelConfig demo = new ModelConfig(m.id(), tutorial, m.update(), new SnapshotPolicy(50, Long.MAX_VALUE / 4),
                 m.initialWeights(), m.initialBiases());
         Map<String, ModelConfig> models = new java.util.LinkedHashMap<>(base.models());
         models.put(demo.id(), demo);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamlearn.codec.DeadLetterReason;
 import io.streamlearn.metrics.LearnerMetrics;
 import io.streamlearn.snapshot.DecodedSnapshot;
+import io.streamlearn.snapshot.MeasuredMetrics;
 import io.streamlearn.snapshot.ModelRegistry;
 import io.streamlearn.topology.TopologyListener;
 import java.util.ArrayDeque;
@@ -89,9 +90,9 @@ public final class DashboardHistory implements TopologyListener, AutoCloseable {
             long scored = scoredCount == null ? 0 : scoredCount.get();
             long scoredBefore = lastScored.getOrDefault(p.model(), scored);
             lastScored.put(p.model(), scored);
-            double acc = ((Number) live.getOrDefault("accuracy", p.snapshot().getMetrics().getAccuracy())).doubleValue();
+            double acc = ((Number) live.getOrDefault("accuracy", MeasuredMetrics.accuracy(p.snapshot().getMetrics()))).doubleValue();
             double win = ((Number) live.getOrDefault("windowAccuracy", Double.NaN)).doubleValue();
-            double loss = ((Number) live.getOrDefault("logLoss", p.snapshot().getMetrics().getLogLoss())).doubleValue();
+            double loss = ((Number) live.getOrDefault("logLoss", MeasuredMetrics.logLoss(p.snapshot().getMetrics()))).doubleValue();
             double winLoss = ((Number) live.getOrDefault("windowLogLoss", Double.NaN)).doubleValue();
             Deque<double[]> d = samples.computeIfAbsent(p.model(), k -> new ArrayDeque<>());
             synchronized (d) {

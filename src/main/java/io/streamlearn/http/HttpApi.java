@@ -7,18 +7,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamlearn.avro.EvaluationFigures;
 import io.streamlearn.avro.LayerWeights;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.metrics.LearnerMetrics;
 import io.streamlearn.model.Network;
 import io.streamlearn.model.RecordCheck;
 import io.streamlearn.snapshot.DecodedSnapshot;
+import io.streamlearn.snapshot.PublishedFigures;
 import io.streamlearn.snapshot.ModelRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -41,14 +44,17 @@ public final class HttpApi implements AutoCloseable {
 
     private final HttpServer server;
     private final ModelRegistry registry;
+    /** The configuration's model ids, in declaration order: a 404 tells a typo from a model not trained yet. */
+    private final List<String> declared;
     private final Supplier<KafkaStreams.State> state;
     private final PrometheusMeterRegistry prometheus;
     private final LearnerMetrics metrics;
     private final DashboardHistory history;
 
-    public HttpApi(String host, int port, ModelRegistry registry, Supplier<KafkaStreams.State> state,
+    public HttpApi(String host, int port, ModelRegistry registry, Collection<String> declared, Supplier<KafkaStreams.State> state,
                    PrometheusMeterRegistry prometheus, LearnerMetrics metrics, DashboardHistory history) throws IOException {
         this.registry = registry;
+        this.declared = List.copyOf(declared);
         this.state = state;
         this.prometheus = prometheus;
         this.metrics = metrics;
@@ -162,18 +168,47 @@ public final class HttpApi implements AutoCloseable {
         n.put("source", s.getSource().name());
         n.put("examplesSeen", s.getExamplesSeen());
         n.put("updatesApplied", s.getUpdatesApplied());
-        number(n, "accuracy", s.getMetrics().getAccuracy());
-        number(n, "logLoss", s.getMetrics().getLogLoss());
+        nullable(n, "accuracy", PublishedFigures.accuracy(s));
+        nullable(n, "logLoss", PublishedFigures.logLoss(s));
+        figures(n, s);
         n.put("createdAt", s.getCreatedAt());
         return n;
     }
 
+    /** The snapshot's figures for the kind of model, null where not measured (absent in older snapshots). */
+    private static void figures(ObjectNode n, WeightSnapshot s) {
+        EvaluationFigures f = s.getFigures();
+        if (f == null) {
+            return;
+        }
+        ObjectNode o = n.putObject("figures");
+        o.put("examples", f.getExamples());
+        nullable(o, "accuracy", f.getAccuracy());
+        nullable(o, "windowAccuracy", f.getWindowAccuracy());
+        nullable(o, "fadingAccuracy", f.getFadingAccuracy());
+        nullable(o, "logLoss", f.getLogLoss());
+        nullable(o, "windowLogLoss", f.getWindowLogLoss());
+        nullable(o, "mse", f.getMse());
+        nullable(o, "mae", f.getMae());
+        nullable(o, "windowMae", f.getWindowMae());
+        o.put("drifts", f.getDrifts());
+        o.put("warnings", f.getWarnings());
+    }
+
+    private static void nullable(ObjectNode n, String field, Double v) {
+        number(n, field, v == null ? Double.NaN : v);
+    }
+
     private DecodedSnapshot find(String id) {
         DecodedSnapshot p = registry.get(id);
-        if (p == null) {
-            throw new ApiError(404, "model '" + id + "' has no published weights on this instance");
+        if (p != null) {
+            return p;
         }
-        return p;
+        if (!declared.contains(id)) {
+            String shown = id.length() > 100 ? id.substring(0, 100) + "..." : id;
+            throw new ApiError(404, "unknown model '" + shown + "' (declared: " + String.join(", ", declared) + ")");
+        }
+        throw new ApiError(404, "model '" + id + "' has no published weights yet");
     }
 
     /** One model: spec, version, counters, prequential metrics, weights, and this instance's live figures. */
@@ -185,6 +220,9 @@ public final class HttpApi implements AutoCloseable {
         n.put("version", p.version());
         n.put("source", s.getSource().name());
         n.put("createdAt", s.getCreatedAt());
+        if (s.getReason() != null) {
+            n.put("reason", s.getReason());
+        }
         ObjectNode spec = n.putObject("spec");
         spec.put("inputSize", s.getSpec().getInputSize());
         ArrayNode layers = spec.putArray("layers");
@@ -192,14 +230,18 @@ public final class HttpApi implements AutoCloseable {
         spec.put("loss", s.getSpec().getLoss());
         spec.put("optimizer", s.getSpec().getOptimizer().getKind());
         spec.put("learningRate", s.getSpec().getOptimizer().getLearningRate());
+        spec.put("schedule", s.getSpec().getOptimizer().getSchedule());
+        spec.put("scaling", s.getSpec().getScaling());
         spec.put("updateMode", s.getSpec().getUpdateMode().getMode());
         n.putObject("counters")
                 .put("examplesSeen", s.getExamplesSeen())
                 .put("updatesApplied", s.getUpdatesApplied())
                 .put("updatesRefused", s.getUpdatesRefused());
         ObjectNode m = n.putObject("metrics");
-        number(m, "accuracy", s.getMetrics().getAccuracy());
-        number(m, "logLoss", s.getMetrics().getLogLoss());
+        m.put("scored", s.getMetrics().getScored());
+        nullable(m, "accuracy", PublishedFigures.accuracy(s));
+        nullable(m, "logLoss", PublishedFigures.logLoss(s));
+        figures(n, s);
         ArrayNode weights = n.putArray("weights");
         for (LayerWeights lw : s.getLayers()) {
             ObjectNode l = weights.addObject();
@@ -222,7 +264,7 @@ public final class HttpApi implements AutoCloseable {
         sendJson(ex, 200, n);
     }
 
-    /** JSON has no NaN or infinity: such a figure (nothing measured yet) is null. */
+    /** JSON has no NaN or infinity: such a figure (nothing measured) is null. */
     private static void number(ObjectNode n, String field, double v) {
         if (Double.isFinite(v)) {
             n.put(field, v);

@@ -9,7 +9,7 @@ public final class NetworkState {
     }
 
     /**
-     * Weights, biases, optimizer slots and step from {@code from}; the open batch of {@code to} is
+     * Weights, biases, optimizer slots, step and feature statistics from {@code from}; the open batch of {@code to} is
      * dropped. When the two use different optimizers (a retrain may override it), {@code to}'s
      * optimizer starts afresh on the new weights instead of reading state it does not understand.
      */
@@ -29,6 +29,12 @@ public final class NetworkState {
             }
             Arrays.fill(to.pendingWeightGradient(l), 0.0);
             Arrays.fill(to.pendingBiasGradient(l), 0.0);
+            if (to.pendingInputMax(l) != null) {
+                Arrays.fill(to.pendingInputMax(l), 0.0);
+            }
+        }
+        if (from.scaler() != null && to.scaler() != null && from.scaler().kind() == to.scaler().kind()) {
+            to.scaler().copyFrom(from.scaler());
         }
         to.restoreState(sameOptimizer ? from.updatesApplied() : 0, 0);
     }

@@ -1,17 +1,22 @@
 package io.streamlearn.learn;
 
+import io.streamlearn.config.DriftPolicy;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.SnapshotPolicy;
 import io.streamlearn.config.UpdateMode;
+import io.streamlearn.eval.DriftDetector;
+import io.streamlearn.eval.Evaluation;
 import io.streamlearn.eval.Prequential;
 import io.streamlearn.model.Activation;
 import io.streamlearn.model.Label;
+import io.streamlearn.model.ModelSpec;
 import io.streamlearn.model.Network;
 
 /**
  * One model learning from a stream: the network plus what decides when it updates (the update
- * mode), what it has seen, how well it predicted (prequential), and when it is due to be
- * published. Knows nothing of Kafka; the trainer processor feeds it examples in offset order
+ * mode), what it has seen, how well it predicted (prequential: {@link Prequential}'s accuracy and
+ * log loss, and the {@link Evaluation} that fits the kind of model), whether its error has
+ * drifted ({@link DriftDetector}), and when it is due to be published. Knows nothing of Kafka; the trainer processor feeds it examples in offset order
  * and persists its state, so the same stream always yields the same bits.
  */
 public final class OnlineLearner {
@@ -21,6 +26,9 @@ public final class OnlineLearner {
     private final ModelConfig config;
     private final Network network;
     private final Prequential metrics;
+    private final Evaluation evaluation;
+    private final DriftDetector drift;
+    private DriftDetector.Signal lastSignal = DriftDetector.Signal.NONE;
     private final double[] output;
     private final double[] target;
     private final boolean signedOutput;
@@ -34,9 +42,16 @@ public final class OnlineLearner {
     private long adoptedVersion = -1;
 
     public OnlineLearner(ModelConfig config, Network network, Prequential metrics) {
+        this(config, network, metrics, evaluationFor(config.spec(), Evaluation.DEFAULT_WINDOW), new DriftDetector());
+    }
+
+    public OnlineLearner(ModelConfig config, Network network, Prequential metrics, Evaluation evaluation,
+                         DriftDetector drift) {
         this.config = config;
         this.network = network;
         this.metrics = metrics;
+        this.evaluation = evaluation;
+        this.drift = drift;
         this.output = new double[network.outputSize()];
         this.target = new double[network.outputSize()];
         Activation last = config.spec().layers().get(config.spec().layers().size() - 1).activation();
@@ -49,6 +64,23 @@ public final class OnlineLearner {
                 ? Network.withWeights(config.spec(), config.initialWeights(), config.initialBiases())
                 : Network.initialize(config.spec());
         return new OnlineLearner(config, n, new Prequential());
+    }
+
+    /** A learner that has seen nothing, whose windowed figures cover the last {@code window} examples. */
+    public static OnlineLearner fresh(ModelConfig config, int window) {
+        OnlineLearner l = fresh(config);
+        return new OnlineLearner(config, l.network, l.metrics, evaluationFor(config.spec(), window), new DriftDetector());
+    }
+
+    /** The evaluation that fits a model: classes or targets, and whether its output reads as probabilities. */
+    public static Evaluation evaluationFor(ModelSpec spec, int window) {
+        Evaluation.Output output = switch (spec.outputActivation()) {
+            case SIGMOID -> Evaluation.Output.PROBABILITY;
+            case SOFTMAX -> Evaluation.Output.DISTRIBUTION;
+            case TANH -> Evaluation.Output.SIGNED;
+            default -> Evaluation.Output.SCORE;
+        };
+        return new Evaluation(spec.loss().classification(), output, spec.outputSize(), window, Evaluation.DEFAULT_FADING);
     }
 
     /** Test, then train on one labeled example; see {@link #learn(double[], double, double[], long, long)}. */
@@ -82,10 +114,13 @@ public final class OnlineLearner {
         } else {
             System.arraycopy(labelVector, 0, target, 0, target.length);
         }
-        network.predict(x, output);
+        // Scored by the model as it is, then its scaler (if any) learns x (see Network).
+        network.predictForLearning(x, output);
+        int predicted = network.predictClass(output);
         if (labelVector == null) {
-            metrics.record(output, network.predictClass(output), (int) label, signedOutput);
+            metrics.record(output, predicted, (int) label, signedOutput);
         }
+        evaluate(label, labelVector, predicted);
         // The forward pass that scored the example is the one it is learned from.
         examplesSeen++;
         if (mode.kind() == UpdateMode.Kind.STOCHASTIC) {
@@ -101,6 +136,32 @@ public final class OnlineLearner {
         }
         updatesSincePublish += applied;
         return applied;
+    }
+
+    private void evaluate(double label, double[] labelVector, int predicted) {
+        if (labelVector != null) {
+            evaluation.recordTarget(output, labelVector, predicted);
+        } else if (evaluation.classifier()) {
+            evaluation.recordClass(output, predicted, (int) label);
+        } else {
+            evaluation.recordTarget(output, target, predicted);
+        }
+        lastSignal = drift.update(evaluation.lastError());
+        if (lastSignal == DriftDetector.Signal.DRIFT && config.drift().action() == DriftPolicy.Action.RESET) {
+            network.resetOptimizerState();
+        }
+    }
+
+    /**
+     * The end of a pass over a bounded stream (an epoch of {@code evaluate} or a replay): full batch
+     * mode applies the pass's averaged gradient, its one update. Returns the updates applied.
+     */
+    public int endOfPass() {
+        if (config.update().kind() != UpdateMode.Kind.FULL_BATCH || !network.applyUpdate()) {
+            return 0;
+        }
+        updatesSincePublish++;
+        return 1;
     }
 
     /**
@@ -176,6 +237,19 @@ public final class OnlineLearner {
 
     public Prequential metrics() {
         return metrics;
+    }
+
+    public Evaluation evaluation() {
+        return evaluation;
+    }
+
+    public DriftDetector drift() {
+        return drift;
+    }
+
+    /** What the drift detector said about the last example learned. */
+    public DriftDetector.Signal lastSignal() {
+        return lastSignal;
     }
 
     public long examplesSeen() {

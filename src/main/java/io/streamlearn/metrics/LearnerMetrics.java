@@ -70,6 +70,12 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
         final RecentMean recentLoss = new RecentMean(WINDOW);
         volatile double accuracy;
         volatile double logLoss;
+        /** The learner's own evaluation (per kind of model) and drift counts: NaN where not measured. */
+        volatile double fadingAccuracy = Double.NaN;
+        volatile double mse = Double.NaN;
+        volatile double mae = Double.NaN;
+        volatile long drifts;
+        volatile long warnings;
         volatile long version;
         volatile long lateRecords;
         volatile long publishedAtMillis;
@@ -94,6 +100,19 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
                     .description("Test-then-train accuracy over the last " + WINDOW + " examples").register(r);
             Gauge.builder("streamlearn.prequential.window.log.loss", recentLoss, RecentMean::mean).tag("model", model)
                     .description("Test-then-train log loss over the last " + WINDOW + " examples").register(r);
+            Gauge.builder("streamlearn.prequential.fading.accuracy", this, m -> m.fadingAccuracy).tag("model", model)
+                    .description("Test-then-train accuracy with a fading factor of 0.999 (NaN for a regression)").register(r);
+            Gauge.builder("streamlearn.prequential.mse", this, m -> m.mse).tag("model", model)
+                    .description("Test-then-train mean squared error since the start (regressions, vector labels; else NaN)")
+                    .register(r);
+            Gauge.builder("streamlearn.prequential.mae", this, m -> m.mae).tag("model", model)
+                    .description("Test-then-train mean absolute error since the start (regressions, vector labels; else NaN)")
+                    .register(r);
+            Gauge.builder("streamlearn.drift.detected", this, m -> m.drifts).tag("model", model)
+                    .description("Rises of the prequential error ADWIN detected (drift level), since the model started")
+                    .register(r);
+            Gauge.builder("streamlearn.drift.warnings", this, m -> m.warnings).tag("model", model)
+                    .description("Rises of the prequential error at the warning level, since the model started").register(r);
             Gauge.builder("streamlearn.model.version", this, m -> m.version).tag("model", model)
                     .description("Newest version published by this instance").register(r);
             Gauge.builder("streamlearn.snapshot.age", this,
@@ -129,6 +148,12 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
         }
         m.accuracy = p.accuracy();
         m.logLoss = p.logLoss();
+        var e = learner.evaluation();
+        m.fadingAccuracy = e.fadingAccuracy();
+        m.mse = e.mse();
+        m.mae = e.mae();
+        m.drifts = learner.drift().drifts();
+        m.warnings = learner.drift().warnings();
         m.lateRecords = learner.lateRecords();
         // After a restart the learner continues from a restored version before it publishes again.
         if (learner.version() > m.version) {

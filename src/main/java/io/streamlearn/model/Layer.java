@@ -23,6 +23,12 @@ final class Layer {
     /** Summed gradient of the open batch. */
     final DMatrixRMaj gradWeights;
     final double[] gradBiases;
+    /**
+     * The largest |value| of each input over the open batch, for an optimizer that normalizes by
+     * it ({@link io.streamlearn.model.optim.NormalizedAdaGrad}); null for the others. Pending like
+     * the gradient: the step folds it into the optimizer's state, then it is cleared.
+     */
+    final double[] batchInputMax;
     /** Optimizer state: [slot][parameter]. */
     final double[][] weightSlots;
     final double[][] biasSlots;
@@ -37,7 +43,7 @@ final class Layer {
     private double[][] savedWeightSlots;
     private double[][] savedBiasSlots;
 
-    Layer(int inputs, int units, Activation activation, int slots) {
+    Layer(int inputs, int units, Activation activation, int slots, boolean tracksInputs) {
         this.inputs = inputs;
         this.units = units;
         this.activation = activation;
@@ -52,6 +58,15 @@ final class Layer {
         this.gradBiases = new double[units];
         this.weightSlots = new double[slots][units * inputs];
         this.biasSlots = new double[slots][units];
+        this.batchInputMax = tracksInputs ? new double[inputs] : null;
+    }
+
+    /** Widens {@link #batchInputMax} by this example's input. */
+    void trackInputs(double[] in) {
+        double[] m = batchInputMax;
+        for (int c = 0; c < inputs; c++) {
+            m[c] = Math.max(m[c], Math.abs(in[c]));
+        }
     }
 
     /** Copies the parameters and optimizer state aside before a step changes them in place. */

@@ -1,5 +1,6 @@
 package io.streamlearn.model;
 
+import io.streamlearn.model.optim.NormalizedAdaGrad;
 import io.streamlearn.model.optim.Optimizer;
 import io.streamlearn.model.optim.Sgd;
 import java.util.Arrays;
@@ -19,6 +20,15 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * Sums run in a fixed order, so the same examples in the same order give the same bits. Not
  * thread-safe: each thread uses its own copy.
  *
+ * <p>A model whose spec scales its features ({@link Scaling}) holds a {@link FeatureScaler} and
+ * applies it in every forward pass, so whoever predicts with the network (training, scoring, the
+ * HTTP API, a retrain, a plot) sees the features scaled in the same way. Its statistics change only
+ * when an example is learned: {@link #predictForLearning} scores the example with the statistics
+ * as they are, then adds it to them; {@link #predictForLearning}, {@link #accumulate} and
+ * {@link #learnOne} learn from the example scaled with statistics that include it, so the scaled
+ * inputs the weights learn from stay bounded (|z| ≤ √(n − 1) for n examples seen) even while the
+ * statistics are young; {@link #predict} scales with the statistics as they are and changes nothing.
+ *
  * <p>An update that would leave any weight, bias or optimizer state non-finite (NaN or ±Inf: a
  * learning rate that diverges, features so large that a gradient overflows) is refused: the
  * parameters and optimizer state stay as they were, bit for bit, its batch is dropped, and
@@ -31,11 +41,15 @@ public final class Network {
     private final Layer[] layers;
     private final DMatrixRMaj input;
     private final double[] target;
+    /** Null when the spec does not scale (the features are copied as they are). */
+    private final FeatureScaler scaler;
     private int pendingCount;
     private long updatesApplied;
     private long updatesRefused;
     /** Whether the layers hold the forward pass of the last predicted example under the current weights. */
     private boolean forwardIsCurrent;
+    /** Whether that forward pass came from a learning call, so the scaler has learned its features. */
+    private boolean forwardLearned;
 
     private Network(ModelSpec spec) {
         this.spec = spec;
@@ -44,11 +58,12 @@ public final class Network {
         this.layers = new Layer[ls.size()];
         int in = spec.inputSize();
         for (int i = 0; i < layers.length; i++) {
-            layers[i] = new Layer(in, ls.get(i).units(), ls.get(i).activation(), optimizer.slots());
+            layers[i] = new Layer(in, ls.get(i).units(), ls.get(i).activation(), optimizer.slots(), optimizer.normalized());
             in = ls.get(i).units();
         }
         this.input = new DMatrixRMaj(spec.inputSize(), 1);
         this.target = new double[spec.outputSize()];
+        this.scaler = spec.scaling() == Scaling.NONE ? null : new FeatureScaler(spec.scaling(), spec.inputSize());
         for (int k = 0; k < optimizer.slots(); k++) {
             double initial = optimizer.initialSlotValue(k);
             if (initial != 0.0) {
@@ -108,17 +123,49 @@ public final class Network {
         return layers.length;
     }
 
-    /** Forward pass: the output layer's activations into {@code out}. */
+    /** Forward pass: the output layer's activations into {@code out}. Changes no state of the model. */
     public void predict(double[] x, double[] out) {
         forward(x);
         System.arraycopy(layers[layers.length - 1].a.data, 0, out, 0, outputSize());
     }
 
-    private void forward(double[] x) {
+    /**
+     * Scores an example about to be learned from, into {@code out}, as {@link #predict} would (by
+     * the model as it is); then, when the spec scales its features, the scaler adds the example to
+     * its statistics and the forward pass is run again with them, for the update (River's order:
+     * StandardScaler learns in learn_one, after the prediction). Follow it with
+     * {@link #learnPredicted} or {@link #accumulatePredicted}, which reuse the last pass. Without
+     * scaling there is one forward pass.
+     */
+    public void predictForLearning(double[] x, double[] out) {
+        predict(x, out);
+        if (scaler != null) {
+            scaler.learn(x);
+            forward(x);
+        }
+        forwardLearned = true;
+    }
+
+    private void observe(double[] x) {
+        checkFeatures(x);
+        if (scaler != null) {
+            scaler.learn(x);
+        }
+    }
+
+    private void checkFeatures(double[] x) {
         if (x.length != spec.inputSize()) {
             throw new IllegalArgumentException("expected " + spec.inputSize() + " features, got " + x.length);
         }
-        System.arraycopy(x, 0, input.data, 0, x.length);
+    }
+
+    private void forward(double[] x) {
+        checkFeatures(x);
+        if (scaler == null) {
+            System.arraycopy(x, 0, input.data, 0, x.length);
+        } else {
+            scaler.transform(x, input.data);
+        }
         DMatrixRMaj in = input;
         for (Layer l : layers) {
             CommonOps_DDRM.mult(l.weights, in, l.z);
@@ -130,6 +177,7 @@ public final class Network {
             in = l.a;
         }
         forwardIsCurrent = true;
+        forwardLearned = false;
     }
 
     /** The predicted class of an output computed by {@link #predict}. */
@@ -178,7 +226,9 @@ public final class Network {
     /** Forward, backward, and adds this example's gradient to the open batch; returns its loss. */
     public double accumulate(double[] x, double[] target) {
         checkTarget(target);
+        observe(x);
         forward(x);
+        forwardLearned = true;
         return accumulatePredicted(target);
     }
 
@@ -197,6 +247,9 @@ public final class Network {
             Layer l = layers[li];
             DMatrixRMaj in = li == 0 ? input : layers[li - 1].a;
             CommonOps_DDRM.multAddTransB(l.delta, in, l.gradWeights);
+            if (l.batchInputMax != null) {
+                l.trackInputs(in.data);
+            }
             double[] d = l.delta.data;
             for (int i = 0; i < l.units; i++) {
                 l.gradBiases[i] += d[i];
@@ -220,6 +273,10 @@ public final class Network {
     private void requireCurrentForward() {
         if (!forwardIsCurrent) {
             throw new IllegalStateException("no forward pass under the current weights: call predict(x, out) first");
+        }
+        if (scaler != null && !forwardLearned) {
+            // learning it would train on an example the scaler's statistics never saw
+            throw new IllegalStateException("the features were predicted, not learned: call predictForLearning(x, out)");
         }
     }
 
@@ -245,8 +302,15 @@ public final class Network {
         for (Layer l : layers) {
             l.saveForRefusal();
             // every layer steps even after a non-finite one: stepping is what clears the batch's gradient
-            boolean weightsFinite = optimizer.step(stepSize, scale, spec.l2(), l.weights.data, l.gradWeights.data,
-                    l.weightSlots);
+            boolean weightsFinite;
+            if (optimizer instanceof NormalizedAdaGrad nag) {
+                weightsFinite = nag.stepNormalized(stepSize, scale, spec.l2(), l.weights.data, l.gradWeights.data,
+                        l.weightSlots, l.batchInputMax, l.inputs);
+                Arrays.fill(l.batchInputMax, 0.0);
+            } else {
+                weightsFinite = optimizer.step(stepSize, scale, spec.l2(), l.weights.data, l.gradWeights.data,
+                        l.weightSlots);
+            }
             boolean biasesFinite = optimizer.step(stepSize, scale, 0.0, l.biases, l.gradBiases, l.biasSlots);
             finite = finite & weightsFinite & biasesFinite;
         }
@@ -270,7 +334,9 @@ public final class Network {
 
     public double learnOne(double[] x, double[] target) {
         checkTarget(target);
+        observe(x);
         forward(x);
+        forwardLearned = true;
         return learnPredicted(target);
     }
 
@@ -285,7 +351,7 @@ public final class Network {
         if (pendingCount == 0 && optimizer instanceof Sgd sgd) {
             checkTarget(target);
             requireCurrentForward();
-            return sgdStepOfOne(target, sgd.learningRate());
+            return sgdStepOfOne(target, sgd.stepSize(updatesApplied + 1));
         }
         double loss = accumulatePredicted(target);
         applyUpdate();
@@ -379,6 +445,25 @@ public final class Network {
         return true;
     }
 
+    /**
+     * Puts the optimizer's state back where a new network starts it (momentum, accumulators,
+     * moments), keeping weights, counters and the open batch: after a drift, step sizes shrunk
+     * over the old concept grow again.
+     */
+    public void resetOptimizerState() {
+        for (Layer l : layers) {
+            for (int k = 0; k < optimizer.slots(); k++) {
+                Arrays.fill(l.weightSlots[k], optimizer.initialSlotValue(k));
+                Arrays.fill(l.biasSlots[k], optimizer.initialSlotValue(k));
+            }
+        }
+    }
+
+    /** The feature scaler, null when the spec's scaling is none. Its state is the model's: persist it. */
+    public FeatureScaler scaler() {
+        return scaler;
+    }
+
     public double[] weights(int layer) {
         return layers[layer].weights.data;
     }
@@ -401,6 +486,14 @@ public final class Network {
 
     public double[] pendingBiasGradient(int layer) {
         return layers[layer].gradBiases;
+    }
+
+    /**
+     * The open batch's largest |input| per input of a layer, for an optimizer that normalizes by
+     * it; null for the others. Part of the open batch, like the pending gradient.
+     */
+    public double[] pendingInputMax(int layer) {
+        return layers[layer].batchInputMax;
     }
 
     /** Sets the counters after the caller wrote state through the live arrays above; the refused count stays. */
@@ -429,10 +522,16 @@ public final class Network {
             System.arraycopy(s.biases, 0, d.biases, 0, s.biases.length);
             System.arraycopy(s.gradWeights.data, 0, d.gradWeights.data, 0, s.gradWeights.data.length);
             System.arraycopy(s.gradBiases, 0, d.gradBiases, 0, s.gradBiases.length);
+            if (s.batchInputMax != null) {
+                System.arraycopy(s.batchInputMax, 0, d.batchInputMax, 0, s.batchInputMax.length);
+            }
             for (int k = 0; k < s.weightSlots.length; k++) {
                 System.arraycopy(s.weightSlots[k], 0, d.weightSlots[k], 0, s.weightSlots[k].length);
                 System.arraycopy(s.biasSlots[k], 0, d.biasSlots[k], 0, s.biasSlots[k].length);
             }
+        }
+        if (scaler != null) {
+            n.scaler.copyFrom(scaler);
         }
         n.pendingCount = pendingCount;
         n.updatesApplied = updatesApplied;

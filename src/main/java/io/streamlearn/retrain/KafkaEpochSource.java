@@ -6,7 +6,7 @@ import io.streamlearn.codec.HeaderNames;
 import io.streamlearn.codec.InvalidRecordException;
 import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.model.Label;
-import io.streamlearn.topology.ModelResolver;
+import io.streamlearn.config.ModelResolver;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

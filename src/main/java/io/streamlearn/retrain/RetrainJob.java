@@ -14,7 +14,7 @@ import io.streamlearn.model.Network;
 import io.streamlearn.model.RecordCheck;
 import io.streamlearn.snapshot.SnapshotMapper;
 import io.streamlearn.snapshot.WeightsReader;
-import io.streamlearn.topology.ModelResolver;
+import io.streamlearn.config.ModelResolver;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;

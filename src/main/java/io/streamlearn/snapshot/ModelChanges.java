@@ -13,7 +13,7 @@ import java.util.Locale;
 
 /**
  * How a declared model differs from the newest version published under its id. A change of
- * what the network computes (input size, layers, loss) cannot be applied to learned weights:
+ * what the network computes (input size, layers, loss, feature scaling) cannot be applied to learned weights:
  * it is {@link #refused}. A change of how it learns (optimizer and its rates, L2, update mode)
  * is {@link #applied} from the next start on.
  */
@@ -31,6 +31,11 @@ public record ModelChanges(String model, List<String> refused, List<String> appl
         }
         if (was.loss() != now.loss()) {
             refused.add("loss " + name(was.loss()) + " → " + name(now.loss()));
+        }
+        if (was.scaling() != now.scaling()) {
+            // the weights were learned on features scaled the old way: they compute something else on the new
+            refused.add("scaling " + name(was.scaling()) + " → " + name(now.scaling()) + " (to keep the learned weights,"
+                    + " declare scaling: " + name(was.scaling()) + ")");
         }
         List<String> applied = new ArrayList<>();
         // A retrain may train with another optimizer than the declared one; the live learner

@@ -70,6 +70,9 @@ public final class SnapshotFit {
         if (other.loss() != configured.loss()) {
             return "loss " + name(other.loss()) + ", configured " + name(configured.loss());
         }
+        if (other.scaling() != configured.scaling()) {
+            return "scaling " + name(other.scaling()) + ", configured " + name(configured.scaling());
+        }
         return null;
     }
 

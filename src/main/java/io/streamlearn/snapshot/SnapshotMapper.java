@@ -1,7 +1,11 @@
 package io.streamlearn.snapshot;
 
 import io.streamlearn.learn.NetworkState;
+import io.streamlearn.avro.DriftState;
+import io.streamlearn.avro.EvaluationFigures;
+import io.streamlearn.avro.EvaluationState;
 import io.streamlearn.avro.LayerSpecRecord;
+import io.streamlearn.avro.ScalerState;
 import io.streamlearn.avro.LayerWeights;
 import io.streamlearn.avro.ModelCheckpoint;
 import io.streamlearn.avro.ModelSpecRecord;
@@ -14,6 +18,8 @@ import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.SnapshotPolicy;
 import io.streamlearn.config.UpdateMode;
+import io.streamlearn.eval.DriftDetector;
+import io.streamlearn.eval.Evaluation;
 import io.streamlearn.eval.Prequential;
 import io.streamlearn.learn.OnlineLearner;
 import io.streamlearn.model.Activation;
@@ -23,6 +29,8 @@ import io.streamlearn.model.ModelSpec;
 import io.streamlearn.model.Network;
 import io.streamlearn.model.OptimizerKind;
 import io.streamlearn.model.OptimizerSpec;
+import io.streamlearn.model.Scaling;
+import io.streamlearn.model.optim.LearningRateSchedule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,8 +48,23 @@ public final class SnapshotMapper {
                                           Long parentVersion) {
         Network n = learner.network();
         Prequential m = learner.metrics();
-        return snapshot(learner.config().id(), version, n, learner.config().update(), learner.examplesSeen(), m,
+        WeightSnapshot s = snapshot(learner.config().id(), version, n, learner.config().update(), learner.examplesSeen(), m,
                 createdAt, source, parentVersion);
+        s.setFigures(figures(learner.evaluation(), learner.drift()));
+        return s;
+    }
+
+    /** The figures a snapshot publishes: those of the kind of model, null where not measured. */
+    static EvaluationFigures figures(Evaluation e, DriftDetector d) {
+        Evaluation.Figures c = e.cumulative();
+        Evaluation.Figures w = e.windowed();
+        return new EvaluationFigures(e.examples(), measured(c.accuracy()), measured(w.accuracy()),
+                measured(e.fading().accuracy()), measured(c.logLoss()), measured(w.logLoss()), measured(c.mse()),
+                measured(c.mae()), measured(w.mae()), d.warnings(), d.drifts());
+    }
+
+    private static Double measured(double v) {
+        return Double.isNaN(v) ? null : v;
     }
 
     public static WeightSnapshot snapshot(String model, long version, Network n, UpdateMode update, long examplesSeen,
@@ -70,6 +93,7 @@ public final class SnapshotMapper {
                 .setCreatedAt(createdAt)
                 .setSource(source)
                 .setParentVersion(parentVersion)
+                .setScaler(n.scaler() == null ? null : new ScalerState(n.scaler().count(), copy(n.scaler().exportState())))
                 .build();
     }
 
@@ -81,9 +105,11 @@ public final class SnapshotMapper {
         OptimizerSpec o = spec.optimizer();
         return new ModelSpecRecord(spec.inputSize(), layers, spec.loss().name().toLowerCase(Locale.ROOT),
                 new OptimizerRecord(o.kind().name().toLowerCase(Locale.ROOT), o.learningRate(), o.beta1(), o.beta2(),
-                        o.epsilon(), o.momentum(), o.rho(), o.initialAccumulator()),
+                        o.epsilon(), o.momentum(), o.rho(), o.initialAccumulator(), o.schedule().kind().configName(),
+                        o.schedule().powerT(), o.schedule().decaySteps(), o.schedule().decayRate()),
                 spec.l2(), spec.seed(),
-                new UpdateModeRecord(update.kind().configName(), update.batchSize(), update.windowMs()));
+                new UpdateModeRecord(update.kind().configName(), update.batchSize(), update.windowMs()),
+                spec.scaling().configName());
     }
 
     public static ModelSpec spec(ModelSpecRecord r) {
@@ -92,9 +118,12 @@ public final class SnapshotMapper {
             layers.add(new LayerSpec(l.getUnits(), Activation.parse(l.getActivation())));
         }
         OptimizerRecord o = r.getOptimizer();
+        LearningRateSchedule schedule = new LearningRateSchedule(LearningRateSchedule.Kind.parse(o.getSchedule()),
+                o.getPowerT(), o.getDecaySteps(), o.getDecayRate());
         OptimizerSpec opt = new OptimizerSpec(OptimizerKind.parse(o.getKind()), o.getLearningRate(), o.getBeta1(),
-                o.getBeta2(), o.getEpsilon(), o.getMomentum(), o.getRho(), o.getInitialAccumulator());
-        return new ModelSpec(r.getInputSize(), layers, LossKind.parse(r.getLoss()), opt, r.getL2(), r.getSeed());
+                o.getBeta2(), o.getEpsilon(), o.getMomentum(), o.getRho(), o.getInitialAccumulator(), schedule);
+        return new ModelSpec(r.getInputSize(), layers, LossKind.parse(r.getLoss()), opt, r.getL2(), r.getSeed(),
+                Scaling.parse(r.getScaling()));
     }
 
     public static UpdateMode updateMode(ModelSpecRecord r) {
@@ -120,8 +149,38 @@ public final class SnapshotMapper {
                 fill(slots.get(k++), n.slot(l, true, sl));
             }
         }
+        ScalerState scaler = s.getScaler();
+        if ((scaler == null) != (n.scaler() == null)) {
+            throw new IllegalArgumentException("its spec says scaling " + spec.scaling().configName() + " but it "
+                    + (scaler == null ? "carries no" : "carries") + " feature statistics");
+        }
+        if (scaler != null) {
+            n.scaler().importState(scaler.getCount(), doubles(scaler.getStatistics()));
+        }
         n.restoreState(s.getOptimizerState().getStep(), 0, s.getUpdatesRefused());
         return n;
+    }
+
+    private static double[] doubles(List<Double> values) {
+        double[] out = new double[values.size()];
+        fill(values, out);
+        return out;
+    }
+
+    private static long[] longs(List<Long> values) {
+        long[] out = new long[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+
+    private static List<Long> copy(long[] values) {
+        List<Long> out = new ArrayList<>(values.length);
+        for (long v : values) {
+            out.add(v);
+        }
+        return out;
     }
 
     public static ModelCheckpoint checkpoint(OnlineLearner learner) {
@@ -131,8 +190,21 @@ public final class SnapshotMapper {
             pending.add(copy(n.pendingWeightGradient(l)));
             pending.add(copy(n.pendingBiasGradient(l)));
         }
+        List<List<Double>> inputMax = new ArrayList<>();
+        for (int l = 0; l < n.layerCount(); l++) {
+            if (n.pendingInputMax(l) != null) {
+                inputMax.add(copy(n.pendingInputMax(l)));
+            }
+        }
+        Evaluation e = learner.evaluation();
+        DriftDetector d = learner.drift();
         return ModelCheckpoint.newBuilder()
                 .setSnapshot(snapshot(learner, learner.version(), learner.lastPublishTime(), SnapshotSource.LIVE, null))
+                .setPendingInputMax(inputMax)
+                .setEvaluation(new EvaluationState(copy(e.exportCounters()), copy(e.exportSums())))
+                .setDrift(new DriftState(copy(d.exportCounters()), copy(d.warningWindow().exportCounters()),
+                        copy(d.warningWindow().exportSums()), copy(d.driftWindow().exportCounters()),
+                        copy(d.driftWindow().exportSums())))
                 .setPendingCount(n.pendingCount())
                 .setPendingGradient(pending)
                 .setWindowStart(learner.windowStart())
@@ -166,14 +238,36 @@ public final class SnapshotMapper {
                 fill(pending.get(2 * l), n.pendingWeightGradient(l));
                 fill(pending.get(2 * l + 1), n.pendingBiasGradient(l));
             }
+            List<List<Double>> inputMax = c.getPendingInputMax();
+            if (!inputMax.isEmpty() && n.pendingInputMax(0) != null) {
+                for (int l = 0; l < n.layerCount(); l++) {
+                    fill(inputMax.get(l), n.pendingInputMax(l));
+                }
+            }
         }
         n.restoreState(n == stored ? s.getOptimizerState().getStep() : n.updatesApplied(),
                 sameMode ? c.getPendingCount() : 0, s.getUpdatesRefused());
         PrequentialMetrics pm = s.getMetrics();
         OnlineLearner learner = new OnlineLearner(config, n, new Prequential(pm.getScored(), pm.getCorrect(), pm.getLogLossSum()));
+        restoreEvaluation(c, learner);
         learner.restoreCounters(s.getExamplesSeen(), sameMode ? c.getWindowStart() : OnlineLearner.NO_WINDOW,
                 c.getLateRecords(), s.getVersion(), c.getUpdatesSincePublish(), c.getLastPublishTime(), c.getAdoptedVersion());
         return learner;
+    }
+
+    /** The evaluation and drift detector as checkpointed; a checkpoint from before they existed leaves them fresh. */
+    private static void restoreEvaluation(ModelCheckpoint c, OnlineLearner learner) {
+        EvaluationState e = c.getEvaluation();
+        if (e != null) {
+            learner.evaluation().importState(longs(e.getCounters()), doubles(e.getSums()));
+        }
+        DriftState d = c.getDrift();
+        if (d != null) {
+            DriftDetector detector = learner.drift();
+            detector.importCounters(longs(d.getCounters()));
+            detector.warningWindow().importState(longs(d.getWarningCounters()), doubles(d.getWarningSums()));
+            detector.driftWindow().importState(longs(d.getDriftCounters()), doubles(d.getDriftSums()));
+        }
     }
 
     /** A model configuration reconstructed from a snapshot alone (retrain and tools that only see the topic). */

@@ -5,6 +5,7 @@ import io.streamlearn.codec.DeadLetterReason;
 import io.streamlearn.codec.InvalidRecordException;
 import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.config.ModelConfig;
+import io.streamlearn.config.ModelResolver;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.Topics;
 import io.streamlearn.model.RecordCheck;
@@ -48,6 +49,9 @@ final class ExampleValidator implements Processor<byte[], byte[], Object, Object
             }
             LabeledExample e = codec.decode(record.value());
             String model = resolver.resolve(e.model(), record.key());
+            if (model == null) {
+                throw RecordProblems.unknownModel(resolver, e.model());
+            }
             validate(e, config.model(model));
             // Training needs neither the id nor the headers. Through the repartition topic they would
             // be the one part of a valid example whose size nothing bounds: a 2 MB id would make it

@@ -2,6 +2,7 @@ package io.streamlearn.topology;
 
 import io.streamlearn.codec.DeadLetterReason;
 import io.streamlearn.codec.InvalidRecordException;
+import io.streamlearn.config.ModelResolver;
 import io.streamlearn.model.RecordCheck;
 
 /** A record the model cannot take, as the dead letter that carries it. */
@@ -16,5 +17,10 @@ final class RecordProblems {
             case LABEL_OUT_OF_RANGE -> DeadLetterReason.LABEL_OUT_OF_RANGE;
         };
         return new InvalidRecordException(reason, p.detail());
+    }
+
+    /** A record whose {@code model} field names a model the configuration does not declare. */
+    static InvalidRecordException unknownModel(ModelResolver resolver, String fieldModel) {
+        return new InvalidRecordException(DeadLetterReason.UNKNOWN_MODEL, resolver.notDeclared(fieldModel));
     }
 }

@@ -6,6 +6,7 @@ import io.streamlearn.codec.DeadLetterReason;
 import io.streamlearn.codec.Event;
 import io.streamlearn.codec.InvalidRecordException;
 import io.streamlearn.codec.ScoredEvent;
+import io.streamlearn.config.ModelResolver;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.Topics;
 import io.streamlearn.model.Network;
@@ -70,6 +71,9 @@ final class Scorer implements Processor<byte[], byte[], byte[], byte[]> {
             }
             Event e = events.decode(record.value());
             String model = resolver.resolve(e.model(), record.key());
+            if (model == null) {
+                throw RecordProblems.unknownModel(resolver, e.model());
+            }
             Scoring s = current(model);
             double[] x = e.features();
             RecordCheck.Problem problem = RecordCheck.features(model, s.network().spec(), x);

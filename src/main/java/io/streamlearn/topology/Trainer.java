@@ -8,6 +8,7 @@ import io.streamlearn.codec.Codecs;
 import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.eval.DriftDetector;
 import io.streamlearn.kafka.Topics;
 import io.streamlearn.learn.OnlineLearner;
 import io.streamlearn.snapshot.DecodedSnapshot;
@@ -122,7 +123,12 @@ final class Trainer implements Processor<String, Object, String, byte[]> {
         long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
         long refusedBefore = learner.updatesRefused();
         int applied = learner.learn(e.features(), e.label(), record.timestamp(), streamTime);
-        if (learner.snapshotDue(streamTime)) {
+        if (learner.lastSignal() == DriftDetector.Signal.DRIFT) {
+            // A drift is published at once, as a version that says why: readers of weights see when the model changed course.
+            String reason = driftReason(learner);
+            LOG.info("Model '{}': {}", model, reason);
+            publish(learner, streamTime, reason);
+        } else if (learner.snapshotDue(streamTime)) {
             publish(learner, streamTime);
         }
         persist(learner);
@@ -168,10 +174,24 @@ final class Trainer implements Processor<String, Object, String, byte[]> {
         }
     }
 
+    /** What a drift published as a version says: the error before and after the cut, and what the model did. */
+    static String driftReason(OnlineLearner learner) {
+        var window = learner.drift().driftWindow();
+        return String.format(java.util.Locale.ROOT, "drift: prequential error %.4f → %.4f at example %d%s",
+                window.meanBeforeCut(), window.meanAfterCut(), learner.examplesSeen(),
+                learner.config().drift().action() == io.streamlearn.config.DriftPolicy.Action.RESET
+                        ? "; optimizer state reset" : "");
+    }
+
     private void publish(OnlineLearner learner, long streamTime) {
+        publish(learner, streamTime, null);
+    }
+
+    private void publish(OnlineLearner learner, long streamTime, String reason) {
         long version = learner.markPublished(streamTime);
         WeightSnapshot s = SnapshotMapper.snapshot(learner, version, streamTime, SnapshotSource.LIVE,
                 version > 1 ? version - 1 : null);
+        s.setReason(reason);
         emit(new Record<>(learner.config().id(), snapshots.encode(s), streamTime));
         listener.published(learner.config().id(), version, streamTime);
     }

@@ -69,7 +69,7 @@ class ConfigChangeIT {
         int phase = 0;
         for (StreamlearnConfig c : List.of(sgd, slower, adam, batched)) {
             if (phase > 0) {
-                // The reference switches as the learner should: same weights, the new settings, a new
+                // The reference switches as the learner should: same weights and feature statistics, the new settings, a new
                 // optimizer's state from zero, no open batch.
                 reference = switched(reference, c.model("m"));
             }
@@ -122,6 +122,9 @@ class ConfigChangeIT {
             kept.restoreState(n.updatesApplied(), 0);
         } else {
             kept = Network.withWeights(to.spec(), w, b);
+            if (n.scaler() != null) {
+                kept.scaler().copyFrom(n.scaler()); // the feature statistics are the model's, whatever it learns with
+            }
         }
         OnlineLearner next = new OnlineLearner(to, kept, new Prequential());
         next.restoreCounters(from.examplesSeen(), OnlineLearner.NO_WINDOW, 0, from.version(), 0, OnlineLearner.NO_WINDOW, -1);

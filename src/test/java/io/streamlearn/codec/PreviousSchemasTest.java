@@ -1,5 +1,6 @@
 package io.streamlearn.codec;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,6 +54,9 @@ class PreviousSchemasTest {
     /** Before ROLLBACK was a snapshot source (2026-12-04). */
     private static final long SNAPSHOT_V2 = -6995375113837397615L;
     private static final long CHECKPOINT_V2 = 4073801592176548381L;
+    /** With ROLLBACK, before scaling, schedules, the evaluation and the drift detector (v3). */
+    private static final long SNAPSHOT_V3 = 5807060356584518397L;
+    private static final long CHECKPOINT_V3 = 6989548757213379808L;
 
     private static Schema resource(String name) throws IOException {
         try (InputStream in = PreviousSchemasTest.class.getResourceAsStream("/schemas/previous/" + name)) {
@@ -110,19 +114,46 @@ class PreviousSchemasTest {
         assertEquals(CHECKPOINT_V1, SchemaNormalization.parsingFingerprint64(resource("ModelCheckpoint.v1.avsc")));
         assertEquals(SNAPSHOT_V2, SchemaNormalization.parsingFingerprint64(resource("WeightSnapshot.v2.avsc")));
         assertEquals(CHECKPOINT_V2, SchemaNormalization.parsingFingerprint64(resource("ModelCheckpoint.v2.avsc")));
+        assertEquals(SNAPSHOT_V3, SchemaNormalization.parsingFingerprint64(resource("WeightSnapshot.v3.avsc")));
+        assertEquals(CHECKPOINT_V3, SchemaNormalization.parsingFingerprint64(resource("ModelCheckpoint.v3.avsc")));
         long now = SchemaNormalization.parsingFingerprint64(WeightSnapshot.getClassSchema());
-        assertTrue(SNAPSHOT_V1 != now && SNAPSHOT_V2 != now, "the current schema is another one");
+        assertTrue(SNAPSHOT_V1 != now && SNAPSHOT_V2 != now && SNAPSHOT_V3 != now, "the current schema is another one");
     }
 
     @Test
     void snapshotsAndCheckpointsOfTheSecondSchemaDecode() throws IOException {
         OnlineLearner l = trained();
-        WeightSnapshot snapshot = SnapshotMapper.snapshot(l, 4, 99, SnapshotSource.RETRAIN, 3L);
-        Schema old = resource("WeightSnapshot.v2.avsc");
-        assertEquals(snapshot, Codecs.snapshots(Format.AVRO).decode(singleObject(asOld(snapshot, old), old)));
-        ModelCheckpoint checkpoint = SnapshotMapper.checkpoint(l);
-        Schema oldCheckpoint = resource("ModelCheckpoint.v2.avsc");
-        assertEquals(checkpoint, Codecs.checkpoints().decode(singleObject(asOld(checkpoint, oldCheckpoint), oldCheckpoint)));
+        for (String v : List.of("v2", "v3")) {
+            WeightSnapshot snapshot = SnapshotMapper.snapshot(l, 4, 99, SnapshotSource.RETRAIN, 3L);
+            Schema old = resource("WeightSnapshot." + v + ".avsc");
+            WeightSnapshot decoded = Codecs.snapshots(Format.AVRO).decode(singleObject(asOld(snapshot, old), old));
+            snapshot.setFigures(null); // added in v4: its default
+            assertEquals(snapshot, decoded, v);
+            ModelCheckpoint checkpoint = SnapshotMapper.checkpoint(l);
+            Schema oldCheckpoint = resource("ModelCheckpoint." + v + ".avsc");
+            ModelCheckpoint decodedCheckpoint = Codecs.checkpoints().decode(singleObject(asOld(checkpoint, oldCheckpoint),
+                    oldCheckpoint));
+            checkpoint.getSnapshot().setFigures(null);
+            checkpoint.setEvaluation(null);
+            checkpoint.setDrift(null);
+            assertEquals(checkpoint, decodedCheckpoint, v);
+        }
+    }
+
+    @Test
+    void theV2SchemasAreKeptAndAV2CheckpointRestoresWithAFreshEvaluation() throws IOException {
+        assertEquals(SNAPSHOT_V2, SchemaNormalization.parsingFingerprint64(resource("WeightSnapshot.v2.avsc")));
+        assertEquals(CHECKPOINT_V2, SchemaNormalization.parsingFingerprint64(resource("ModelCheckpoint.v2.avsc")));
+        Schema old = resource("ModelCheckpoint.v2.avsc");
+        OnlineLearner l = trained();
+        ModelCheckpoint current = SnapshotMapper.checkpoint(l);
+        ModelCheckpoint decoded = Codecs.checkpoints().decode(singleObject(asOld(current, old), old));
+        assertEquals(null, decoded.getEvaluation());
+        assertEquals("none", decoded.getSnapshot().getSpec().getScaling());
+        assertEquals("constant", decoded.getSnapshot().getSpec().getOptimizer().getSchedule());
+        OnlineLearner restored = SnapshotMapper.learner(decoded, l.config());
+        assertEquals(0, restored.evaluation().examples(), "figures start afresh");
+        assertArrayEquals(l.network().weights(0), restored.network().weights(0), 0.0);
     }
 
     @Test
@@ -135,6 +166,7 @@ class PreviousSchemasTest {
 
         byte[] jsonBytes = json(written, old);
         assertTrue(!new String(jsonBytes, java.nio.charset.StandardCharsets.UTF_8).contains("updatesRefused"));
+        current.setFigures(null); // added later still (v2): its default
         for (var decoded : List.of(Codecs.snapshots(Format.AVRO).decode(singleObject(written, old)),
                 Codecs.snapshots(Format.JSON).decode(jsonBytes))) {
             assertEquals(0, decoded.getUpdatesRefused());
@@ -148,6 +180,10 @@ class PreviousSchemasTest {
         OnlineLearner l = trained();
         ModelCheckpoint current = SnapshotMapper.checkpoint(l);
         ModelCheckpoint decoded = Codecs.checkpoints().decode(singleObject(asOld(current, old), old));
+        // the fields added since (v2) take their defaults
+        current.getSnapshot().setFigures(null);
+        current.setEvaluation(null);
+        current.setDrift(null);
         assertEquals(current, decoded);
         OnlineLearner restored = SnapshotMapper.learner(decoded, l.config());
         assertEquals(0, restored.updatesRefused());

@@ -22,7 +22,9 @@ class ConfigLoaderTest {
         assertEquals(2, m.spec().inputSize());
         assertEquals(Activation.SIGMOID, m.spec().layers().get(0).activation());
         assertEquals(LossKind.BINARY_CROSS_ENTROPY, m.spec().loss());
-        assertEquals(OptimizerKind.ADAM, m.spec().optimizer().kind());
+        assertEquals(OptimizerKind.ADAGRAD, m.spec().optimizer().kind());
+        assertEquals(0.5, m.spec().optimizer().learningRate());
+        assertEquals(io.streamlearn.model.Scaling.STANDARD, m.spec().scaling());
         assertEquals(UpdateMode.Kind.STOCHASTIC, m.update().kind());
         assertEquals("examples", c.topics().examples());
         assertEquals("scored-events", c.topics().scoredEvents());

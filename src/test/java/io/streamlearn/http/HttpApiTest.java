@@ -46,7 +46,7 @@ class HttpApiTest {
     void start() throws Exception {
         metrics.bindTo(prometheus);
         history = new DashboardHistory(registry, metrics);
-        api = new HttpApi("127.0.0.1", 0, registry, state::get, prometheus, metrics, history);
+        api = new HttpApi("127.0.0.1", 0, registry, java.util.List.of("default", "blobs"), state::get, prometheus, metrics, history);
     }
 
     @AfterEach
@@ -90,13 +90,58 @@ class HttpApiTest {
         assertEquals("[]", get("/models").body());
         HttpResponse<String> none = get("/models/default");
         assertEquals(404, none.statusCode());
-        assertTrue(JSON.readTree(none.body()).path("error").asText().contains("no published weights"));
+        assertEquals("model 'default' has no published weights yet", JSON.readTree(none.body()).path("error").asText());
         JsonNode h = JSON.readTree(get("/api/history").body());
         assertEquals(0, h.path("models").size());
         assertEquals(0, h.path("scored").asInt());
         HttpResponse<String> metricsText = get("/metrics");
         assertEquals(200, metricsText.statusCode());
         assertFalse(metricsText.body().contains("streamlearn_examples"), "no model meters before any example");
+    }
+
+    /** A typo in the id is told apart from a declared model that has not published yet, for every route. */
+    @Test
+    void anUndeclaredModelIsUnknownADeclaredOneHasNoWeightsYet() throws Exception {
+        for (String path : new String[] {"/models/%s", "/models/%s/grid"}) {
+            HttpResponse<String> unknown = get(path.formatted("nosuch"));
+            assertEquals(404, unknown.statusCode(), unknown.body());
+            assertEquals("unknown model 'nosuch' (declared: default, blobs)", JSON.readTree(unknown.body()).path("error").asText());
+            HttpResponse<String> declared = get(path.formatted("blobs"));
+            assertEquals(404, declared.statusCode(), declared.body());
+            assertEquals("model 'blobs' has no published weights yet", JSON.readTree(declared.body()).path("error").asText());
+        }
+        HttpResponse<String> predict = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port()
+                        + "/models/nosuch/predict")).POST(HttpRequest.BodyPublishers.ofString("{\"features\": [1, 2]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, predict.statusCode(), predict.body());
+        assertTrue(predict.body().contains("unknown model 'nosuch' (declared: default, blobs)"), predict.body());
+    }
+
+    /** Weights nobody trained (explicit initial weights, a retrain without a holdout) have no accuracy: null, not 0. */
+    @Test
+    void figuresNothingWasScoredForAreNullAndMeasuredOnesAreNumbers() throws Exception {
+        OnlineLearner learner = OnlineLearner.fresh(ConfigLoader.defaults().model("default"));
+        offer(learner, 1);
+        JsonNode listed = JSON.readTree(get("/models").body()).get(0);
+        assertTrue(listed.path("accuracy").isNull() && listed.path("logLoss").isNull(), listed.toString());
+        JsonNode one = JSON.readTree(get("/models/default").body()).path("metrics");
+        assertTrue(one.path("accuracy").isNull() && one.path("logLoss").isNull(), one.toString());
+        assertEquals(0, one.path("scored").asLong(), one.toString());
+        history.sample();
+        JsonNode sample = JSON.readTree(get("/api/history").body()).path("models").path("default").path("samples").get(0);
+        assertTrue(sample.get(1).isNull() && sample.get(3).isNull(), "the dashboard shows '–', not 0: " + sample);
+
+        learner.learn(new double[] {1, 2}, io.streamlearn.model.Label.of(1), 0, 0);
+        offer(learner, 2);
+        JsonNode measured = JSON.readTree(get("/models/default").body()).path("metrics");
+        assertEquals(1, measured.path("scored").asLong(), measured.toString());
+        assertTrue(measured.path("accuracy").isNumber() && measured.path("logLoss").isNumber(), measured.toString());
+        assertTrue(JSON.readTree(get("/models").body()).get(0).path("accuracy").isNumber());
+    }
+
+    private void offer(OnlineLearner learner, long version) {
+        WeightSnapshot s = SnapshotMapper.snapshot(learner, version, 0, SnapshotSource.LIVE, null);
+        registry.offer(new DecodedSnapshot("default", version, SnapshotSource.LIVE, SnapshotMapper.network(s), s));
     }
 
     @Test

@@ -32,7 +32,8 @@ class LearnerMetricsTest {
             "streamlearn.updates.refused",
             "streamlearn.prequential.accuracy", "streamlearn.prequential.log.loss",
             "streamlearn.prequential.window.accuracy", "streamlearn.prequential.window.log.loss", "streamlearn.model.version", "streamlearn.snapshot.age",
-            "streamlearn.late.records");
+            "streamlearn.late.records", "streamlearn.prequential.fading.accuracy", "streamlearn.prequential.mse",
+            "streamlearn.prequential.mae", "streamlearn.drift.detected", "streamlearn.drift.warnings");
 
     private final StreamlearnConfig config = ConfigLoader.fromYaml("""
             models:
@@ -88,6 +89,9 @@ class LearnerMetricsTest {
         assertTrue(Double.isNaN(gauge("streamlearn.snapshot.age", "default")), "no snapshot yet");
         assertEquals(0, gauge("streamlearn.late.records", "default"));
         assertEquals("seconds", registry.get("streamlearn.snapshot.age").gauge().getId().getBaseUnit());
+        assertEquals(learner.evaluation().fadingAccuracy(), gauge("streamlearn.prequential.fading.accuracy", "default"));
+        assertTrue(Double.isNaN(gauge("streamlearn.prequential.mse", "default")), "a classifier has no MSE: NaN, not 0");
+        assertEquals(learner.drift().drifts(), gauge("streamlearn.drift.detected", "default"));
 
         Map<String, Object> live = metrics.snapshot("default");
         assertEquals(200L, live.get("examplesTrained"));
@@ -277,7 +281,7 @@ class LearnerMetricsTest {
         }
         train(learner, 1000, 9);
         assertEquals(meters, registry.getMeters().size(), "no tag takes values from the data");
-        // 10 per model, the timer and its 3 percentile gauges, 2 topics x the reasons
+        // 15 per model, the timer and its 3 percentile gauges, 2 topics x the reasons
         assertEquals(MODEL_METERS.size() + 1 + 3 + 2 * DeadLetterReason.values().length, meters);
         for (Meter m : registry.getMeters()) {
             for (var tag : m.getId().getTags()) {

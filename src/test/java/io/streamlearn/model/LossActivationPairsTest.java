@@ -47,13 +47,22 @@ class LossActivationPairsTest {
         assertEquals(message, e.getMessage());
     }
 
+    /**
+     * Step and sign pass no gradient back, and the perceptron rule trains only the output layer:
+     * under any loss a hidden step or sign layer keeps its random initial weights.
+     */
     @Test
-    void hiddenStepOrSignLayersOnlyWithThePerceptron() {
-        assertEquals(List.of("layer 0 is step, whose gradient is zero: step and sign layers train only with the perceptron loss"),
+    void hiddenStepOrSignLayersAreRefusedUnderEveryLoss() {
+        String tail = ", whose gradient is zero, so no loss trains it (the perceptron rule trains only the output layer)"
+                + " and it keeps its initial weights: use tanh or relu for hidden layers, or ";
+        assertEquals(List.of("layer 0 is step" + tail + "step in a single-layer perceptron"),
                 problems(LossKind.BINARY_CROSS_ENTROPY, Activation.STEP, Activation.SIGMOID));
-        assertEquals(List.of("layer 1 is sign, whose gradient is zero: step and sign layers train only with the perceptron loss"),
+        assertEquals(List.of("layer 1 is sign" + tail + "sign in a single-layer perceptron"),
                 problems(LossKind.SQUARED_ERROR, Activation.TANH, Activation.SIGN, Activation.LINEAR));
-        assertEquals(List.of(), problems(LossKind.PERCEPTRON, Activation.STEP, Activation.STEP));
+        assertEquals(List.of("layer 0 is step" + tail + "step in a single-layer perceptron"),
+                problems(LossKind.PERCEPTRON, Activation.STEP, Activation.STEP));
+        assertEquals(List.of(), problems(LossKind.PERCEPTRON, Activation.TANH, Activation.STEP));
+        assertEquals(List.of(), problems(LossKind.PERCEPTRON, Activation.STEP));
     }
 
     @Test

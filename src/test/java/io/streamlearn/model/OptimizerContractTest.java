@@ -21,7 +21,7 @@ class OptimizerContractTest {
 
     private static final Map<OptimizerKind, Integer> SLOTS = Map.of(
             OptimizerKind.SGD, 0, OptimizerKind.MOMENTUM, 1, OptimizerKind.ADAGRAD, 1,
-            OptimizerKind.RMSPROP, 1, OptimizerKind.ADAM, 2);
+            OptimizerKind.RMSPROP, 1, OptimizerKind.ADAM, 2, OptimizerKind.NORMALIZED_ADAGRAD, 2);
 
     private static Optimizer optimizer(OptimizerKind kind) {
         return OptimizerSpec.defaults(kind).optimizer();
@@ -114,8 +114,12 @@ class OptimizerContractTest {
         assertArrayEquals(w, stepped, 0.0);
     }
 
+    /**
+     * The normalized AdaGrad is left out: its accumulator starts at 0 (as Vowpal Wabbit's), so its
+     * first step is ±lr whatever the gradient's size, and L2 alone can carry a weight past zero.
+     */
     @ParameterizedTest
-    @EnumSource(OptimizerKind.class)
+    @EnumSource(value = OptimizerKind.class, names = "NORMALIZED_ADAGRAD", mode = EnumSource.Mode.EXCLUDE)
     void l2AloneShrinksEveryWeightTowardZero(OptimizerKind kind) {
         Optimizer o = optimizer(kind);
         double[] w = random(new SplittableRandom(9), N, 1);
@@ -179,7 +183,7 @@ class OptimizerContractTest {
      * operation.
      */
     @ParameterizedTest
-    @EnumSource(OptimizerKind.class)
+    @EnumSource(value = OptimizerKind.class, names = "NORMALIZED_ADAGRAD", mode = EnumSource.Mode.EXCLUDE)
     void sameBitsAsTheSwitchItReplaced(OptimizerKind kind) {
         OptimizerSpec spec = OptimizerSpec.defaults(kind);
         Optimizer o = spec.optimizer();

@@ -80,9 +80,9 @@ class RefusedUpdatesTest {
                 defaultModel: x
                 models:
                   - {id: x, inputSize: 2, layers: [{units: 1, activation: linear}], loss: squared_error,
-                     optimizer: {kind: sgd, learningRate: 1}}
+                     optimizer: {kind: sgd, learningRate: 1}, scaling: none}
                   - {id: y, inputSize: 2, layers: [{units: 1, activation: linear}], loss: squared_error,
-                     optimizer: {kind: adam, learningRate: 1}}
+                     optimizer: {kind: adam, learningRate: 1}, scaling: none}
                 """, Map.of());
         List<String> reported = new ArrayList<>();
         RefusedUpdates refused = new RefusedUpdates(new TopologyListener() {

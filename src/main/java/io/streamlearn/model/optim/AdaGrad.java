@@ -5,7 +5,8 @@ package io.streamlearn.model.optim;
  * accumulator a, which starts at {@code initialAccumulator} rather than 0 so the first steps are
  * not huge.
  */
-public record AdaGrad(double learningRate, double epsilon, double initialAccumulator) implements Optimizer {
+public record AdaGrad(double learningRate, double epsilon, double initialAccumulator, LearningRateSchedule schedule)
+        implements Optimizer {
 
     @Override
     public int slots() {

@@ -3,9 +3,11 @@ package io.streamlearn.model.optim;
 /**
  * Keras 3's Adam: m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², w ← w − lr_t·m / (√v + ε) with
  * lr_t = lr·√(1 − β₂ᵗ) / (1 − β₁ᵗ), the bias correction folded into the step size as Keras does
- * (so ε is added to √v, not to √v̂). Slot 0 is m, slot 1 is v.
+ * (so ε is added to √v, not to √v̂). Slot 0 is m, slot 1 is v. A schedule sets lr per update, as
+ * a Keras LearningRateSchedule does, before the correction.
  */
-public record Adam(double learningRate, double beta1, double beta2, double epsilon) implements Optimizer {
+public record Adam(double learningRate, double beta1, double beta2, double epsilon, LearningRateSchedule schedule)
+        implements Optimizer {
 
     @Override
     public int slots() {
@@ -14,7 +16,7 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
 
     @Override
     public double stepSize(long t) {
-        return learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
+        return schedule.rate(learningRate, t) * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.streamlearn.model.optim;
 
 /** Keras' SGD with momentum (not Nesterov): v ← μv − lr·g, w ← w + v. Slot 0 is the velocity v. */
-public record Momentum(double learningRate, double momentum) implements Optimizer {
+public record Momentum(double learningRate, double momentum, LearningRateSchedule schedule) implements Optimizer {
 
     @Override
     public int slots() {

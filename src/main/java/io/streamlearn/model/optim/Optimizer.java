@@ -13,7 +13,7 @@ package io.streamlearn.model.optim;
  * stores to one array and loads from another it cannot prove distinct: measured on 100
  * parameters, Adam's step took 81 ns in place and 360–430 ns into output arrays.
  */
-public sealed interface Optimizer permits Sgd, Momentum, AdaGrad, RmsProp, Adam {
+public sealed interface Optimizer permits Sgd, Momentum, AdaGrad, RmsProp, Adam, NormalizedAdaGrad {
 
     /** State arrays kept per parameter array: velocity, accumulator, mean square, or Adam's m and v. */
     int slots();
@@ -25,14 +25,25 @@ public sealed interface Optimizer permits Sgd, Momentum, AdaGrad, RmsProp, Adam 
 
     /**
      * The step size of update {@code t} (1 for the first), computed once per update and passed to
-     * every {@link #step} of it: the learning rate, or for Adam the learning rate with its bias
-     * correction folded in.
+     * every {@link #step} of it: the learning rate of the schedule at t, and for Adam with its bias
+     * correction folded in. A constant schedule returns the learning rate itself, so its bits are
+     * those of an optimizer without schedules.
      */
     default double stepSize(long t) {
-        return learningRate();
+        return schedule().rate(learningRate(), t);
     }
 
     double learningRate();
+
+    LearningRateSchedule schedule();
+
+    /**
+     * Whether the weights' step needs the largest |input| each weight has met
+     * ({@link NormalizedAdaGrad#stepNormalized}); the caller tracks it per input over the batch.
+     */
+    default boolean normalized() {
+        return false;
+    }
 
     /**
      * One step on one parameter array of length n, gradient g[i] = grad[i]·scale + l2·w[i] (the

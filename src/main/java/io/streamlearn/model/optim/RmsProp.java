@@ -4,7 +4,7 @@ package io.streamlearn.model.optim;
  * Keras 3's RMSprop without momentum, not centred: v ← ρv + (1 − ρ)g², w ← w − lr·g / √(v + ε),
  * ε inside the root. Slot 0 is the mean square v.
  */
-public record RmsProp(double learningRate, double rho, double epsilon) implements Optimizer {
+public record RmsProp(double learningRate, double rho, double epsilon, LearningRateSchedule schedule) implements Optimizer {
 
     @Override
     public int slots() {

@@ -1,7 +1,7 @@
 package io.streamlearn.model.optim;
 
 /** Plain gradient descent, w ← w − lr·g: no state. */
-public record Sgd(double learningRate) implements Optimizer {
+public record Sgd(double learningRate, LearningRateSchedule schedule) implements Optimizer {
 
     @Override
     public int slots() {

@@ -1,8 +1,5 @@
-package io.streamlearn.topology;
+package io.streamlearn.config;
 
-import io.streamlearn.codec.DeadLetterReason;
-import io.streamlearn.codec.InvalidRecordException;
-import io.streamlearn.config.StreamlearnConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -11,6 +8,7 @@ import java.util.Map;
  * Picks the model a record belongs to: the value's {@code model} field when present (it must be
  * declared), else the record key when it names a declared model, else the default model. Keys
  * that are not model ids (user ids, event ids) are common, so they fall back to the default.
+ * The one rule for the topology, {@code retrain}, {@code plot} and {@code produce}'s check.
  */
 public final class ModelResolver {
     private final StreamlearnConfig config;
@@ -29,13 +27,10 @@ public final class ModelResolver {
         }
     }
 
+    /** The record's model; null when its {@code model} field names no declared model ({@link #notDeclared} says so). */
     public String resolve(String fieldModel, byte[] key) {
         if (fieldModel != null) {
-            if (config.model(fieldModel) == null) {
-                throw new InvalidRecordException(DeadLetterReason.UNKNOWN_MODEL,
-                        "model '" + truncate(fieldModel) + "' is not declared (declared: " + config.models().keySet() + ")");
-            }
-            return fieldModel;
+            return config.model(fieldModel) != null ? fieldModel : null;
         }
         if (key != null && key.length > 0 && key.length <= MAX_KEY_BYTES && idLength[key.length]) {
             String k = new String(key, StandardCharsets.UTF_8);
@@ -44,6 +39,11 @@ public final class ModelResolver {
             }
         }
         return config.defaultModel();
+    }
+
+    /** Why a record whose {@code model} field is {@code fieldModel} has no model, in the words every caller uses. */
+    public String notDeclared(String fieldModel) {
+        return "model '" + truncate(fieldModel) + "' is not declared (declared: " + config.models().keySet() + ")";
     }
 
     private static String truncate(String s) {

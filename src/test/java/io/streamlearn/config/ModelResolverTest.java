@@ -1,11 +1,8 @@
-package io.streamlearn.topology;
+package io.streamlearn.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.streamlearn.codec.DeadLetterReason;
-import io.streamlearn.codec.InvalidRecordException;
-import io.streamlearn.config.ConfigLoader;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -45,8 +42,8 @@ class ModelResolverTest {
     }
 
     @Test
-    void anUndeclaredModelFieldIsADeadLetter() {
-        InvalidRecordException e = assertThrows(InvalidRecordException.class, () -> resolver.resolve("nope", null));
-        assertEquals(DeadLetterReason.UNKNOWN_MODEL, e.reason());
+    void anUndeclaredModelFieldHasNoModelAndIsSaidSo() {
+        assertNull(resolver.resolve("nope", key("blobs")), "the field wins, even over a key naming a model");
+        assertEquals("model 'nope' is not declared (declared: [blobs, fraud, é])", resolver.notDeclared("nope"));
     }
 }
