@@ -25,7 +25,7 @@ public final class RecordCheck {
         }
         for (int i = 0; i < x.length; i++) {
             if (!Double.isFinite(x[i])) {
-                return new Problem(Kind.NON_FINITE_VALUE, "features[" + i + "] is " + x[i]);
+                return new Problem(Kind.NON_FINITE_VALUE, "features[" + i + "] is " + x[i] + ", not a finite number");
             }
         }
         return null;
@@ -42,7 +42,7 @@ public final class RecordCheck {
             }
             for (int i = 0; i < y.length; i++) {
                 if (!Double.isFinite(y[i])) {
-                    return new Problem(Kind.NON_FINITE_VALUE, "label[" + i + "] is " + y[i]);
+                    return new Problem(Kind.NON_FINITE_VALUE, "label[" + i + "] is " + y[i] + ", not a finite number");
                 }
             }
             String wrong = targetProblem(spec.loss(), y);
@@ -50,7 +50,7 @@ public final class RecordCheck {
         }
         double y = ((Label.Scalar) label).value();
         if (!Double.isFinite(y)) {
-            return new Problem(Kind.NON_FINITE_VALUE, "label is " + y);
+            return new Problem(Kind.NON_FINITE_VALUE, "label is " + y + ", not a finite number");
         }
         if (!isValidScalar(spec, y)) {
             return new Problem(Kind.LABEL_OUT_OF_RANGE, "label " + y + " is not valid for model '" + id + "' ("
