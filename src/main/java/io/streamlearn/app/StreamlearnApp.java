@@ -117,7 +117,9 @@ public final class StreamlearnApp implements AutoCloseable {
         Partitioning partitioning;
         RecordLimits limits;
         CompletableFuture<Map<String, WeightSnapshot>> published;
-        try (TopicAdmin admin = new TopicAdmin(KafkaProperties.common(config), Duration.ofSeconds(5))) {
+        // 15 s, not 5: a learner restarted beside a restarting broker, on a loaded machine, found it
+        // answering only after the 5 s had passed (SoakIT at load 16), and exited.
+        try (TopicAdmin admin = new TopicAdmin(KafkaProperties.common(config), Duration.ofSeconds(15))) {
             partitioning = timeline.step("topics", () -> ensureTopics(config, admin));
             published = timeline.alongside("weights read", () -> WeightsReader.latest(client, config.topics().weights(),
                     Topics.of(config).weights().codec()));

@@ -77,6 +77,7 @@ class PartitionCountsIT {
         }
         try (Admin admin = Admin.create(KafkaProperties.common(config))) {
             admin.createPartitions(Map.of(config.topics().examples(), NewPartitions.increaseTo(3))).all().get(30, TimeUnit.SECONDS);
+            awaitLeaders(admin, config.topics().examples(), 3);
         }
         produce(config, 1, 2_000, 3);
         StreamlearnConfig again = config.withStateDir(Files.createDirectories(dir.resolve("after")).toString());
@@ -94,6 +95,19 @@ class PartitionCountsIT {
                 () -> StreamlearnApp.start(again, TopologyListener.NONE, Duration.ofSeconds(30)).close());
         assertTrue(e.getMessage().contains("has 2 partitions where the trainer reads 1")
                 && e.getMessage().contains("set topics.partitions to 2"), e.getMessage());
+    }
+
+    /** New partitions take writes once they have a leader; on a loaded machine that can take seconds. */
+    private static void awaitLeaders(Admin admin, String topic, int partitions) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            var d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+            if (d.partitions().size() == partitions && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("partitions of " + topic + " without a leader after 60 s");
     }
 
     private static StreamlearnConfig config(KafkaCluster kafka, Path dir, String name) throws Exception {
