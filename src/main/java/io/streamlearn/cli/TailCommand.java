@@ -12,7 +12,7 @@ import io.streamlearn.codec.InvalidRecordException;
 import io.streamlearn.codec.ScoredEvent;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.Topics;
-import io.streamlearn.snapshot.MeasuredMetrics;
+import io.streamlearn.snapshot.PublishedFigures;
 import io.streamlearn.topology.DeadLetters;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -206,8 +206,8 @@ final class TailCommand implements Callable<Integer> {
         }
         return String.format(Locale.ROOT, "%s model=%s v%d %s examples=%d updates=%d accuracy=%s logloss=%s %s",
                 Instant.ofEpochMilli(s.getCreatedAt()), s.getModel(), s.getVersion(), s.getSource(), s.getExamplesSeen(),
-                s.getUpdatesApplied(), Figures.of(MeasuredMetrics.accuracy(s.getMetrics()), 4),
-                Figures.of(MeasuredMetrics.logLoss(s.getMetrics()), 4), w);
+                s.getUpdatesApplied(), PublishedFigures.cell(PublishedFigures.accuracy(s)).trim(),
+                PublishedFigures.cell(PublishedFigures.logLoss(s)).trim(), w);
     }
 
     private String renderDeadLetter(ConsumerRecord<byte[], byte[]> r) {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamlearn.codec.DeadLetterReason;
 import io.streamlearn.metrics.LearnerMetrics;
 import io.streamlearn.snapshot.DecodedSnapshot;
-import io.streamlearn.snapshot.MeasuredMetrics;
+import io.streamlearn.snapshot.PublishedFigures;
 import io.streamlearn.snapshot.ModelRegistry;
 import io.streamlearn.topology.TopologyListener;
 import java.util.ArrayDeque;
@@ -90,9 +90,9 @@ public final class DashboardHistory implements TopologyListener, AutoCloseable {
             long scored = scoredCount == null ? 0 : scoredCount.get();
             long scoredBefore = lastScored.getOrDefault(p.model(), scored);
             lastScored.put(p.model(), scored);
-            double acc = ((Number) live.getOrDefault("accuracy", MeasuredMetrics.accuracy(p.snapshot().getMetrics()))).doubleValue();
+            double acc = ((Number) live.getOrDefault("accuracy", measured(PublishedFigures.accuracy(p.snapshot())))).doubleValue();
             double win = ((Number) live.getOrDefault("windowAccuracy", Double.NaN)).doubleValue();
-            double loss = ((Number) live.getOrDefault("logLoss", MeasuredMetrics.logLoss(p.snapshot().getMetrics()))).doubleValue();
+            double loss = ((Number) live.getOrDefault("logLoss", measured(PublishedFigures.logLoss(p.snapshot())))).doubleValue();
             double winLoss = ((Number) live.getOrDefault("windowLogLoss", Double.NaN)).doubleValue();
             Deque<double[]> d = samples.computeIfAbsent(p.model(), k -> new ArrayDeque<>());
             synchronized (d) {
@@ -102,6 +102,11 @@ public final class DashboardHistory implements TopologyListener, AutoCloseable {
                 d.addLast(new double[] {now, acc, win, loss, p.version(), trained - before, scored - scoredBefore, winLoss});
             }
         }
+    }
+
+    /** A published figure, NaN where not measured: the samples' JSON writes it as null, the dashboard as "–". */
+    private static double measured(Double figure) {
+        return figure == null ? Double.NaN : figure;
     }
 
     public ObjectNode toJson() {

@@ -59,7 +59,7 @@ public final class ConfigCheck {
         return switch (kind) {
             case WRONG_DIMENSION -> source.featuresFix(spec.inputSize(), e.features().length);
             case LABEL_OUT_OF_RANGE -> source.labelsOrigin() + "; choose a --model whose outputs fit them";
-            case NON_FINITE_VALUE -> "the learner takes finite numbers only; mend or drop the row";
+            case NON_FINITE_VALUE -> "mend or drop the row";
         };
     }
 }

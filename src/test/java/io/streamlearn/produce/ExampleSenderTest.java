@@ -114,6 +114,12 @@ class ExampleSenderTest {
     }
 
     @Test
+    void aValueThatIsNotAFiniteNumberIsRefused() {
+        ProduceRefused e = assertThrows(ProduceRefused.class, () -> send(csv("a,b,y\nNaN,2,1\n", null, null), "blobs", 0, true));
+        assertEquals("line 2: features[0] is NaN, not a finite number: mend or drop the row", e.getMessage());
+    }
+
+    @Test
     void theModelFieldOfAJsonLineIsCheckedWhereNoFlagOverridesIt() {
         ExampleSource lines = new JsonLinesExamples(new BufferedReader(new StringReader(
                 "{\"model\": \"xor-single\", \"features\": [1, 1], \"label\": 0}\n{\"model\": \"xr\", \"features\": [0, 1], \"label\": 1}\n")));
