@@ -25,7 +25,8 @@ function ago(ms) {
 }
 
 // A line chart of several series over the same x values (epoch ms). opts: min, max, floor
-// (round an automatic minimum down to a multiple of it), digits (axis labels).
+// (round an automatic minimum down to a multiple of it), digits (axis labels), marks (epoch ms of
+// drifts, drawn as dashed vertical lines).
 function lineChart(canvas, xs, series, opts) {
   const ctx = canvas.getContext("2d");
   const w = canvas.width, h = canvas.height;
@@ -82,7 +83,21 @@ function lineChart(canvas, xs, series, opts) {
     ctx.fillStyle = "#444";
     ctx.fillText(s.name, left + 14 + 110 * k, h - 6);
   });
+  let marked = 0;
+  ctx.strokeStyle = "#c0392b";
+  ctx.setLineDash([4, 3]);
+  (opts.marks || []).forEach(t => {
+    if (xs.length < 2 || t < x0 || t > x1) { return; }
+    const px = Math.round(left + pw * (t - x0) / (x1 - x0)) + 0.5;
+    ctx.beginPath();
+    ctx.moveTo(px, top);
+    ctx.lineTo(px, top + ph);
+    ctx.stroke();
+    marked++;
+  });
+  ctx.setLineDash([]);
   canvas.dataset.points = String(drawn);
+  canvas.dataset.marks = String(marked);
 }
 
 // Recent scored events over the model's decision regions. Newer points are drawn more opaque:
@@ -180,6 +195,8 @@ async function refresh() {
       const p = panel(name);
       const xs = m.samples.map(s => s[0]);
       const last = m.samples.length ? m.samples[m.samples.length - 1] : null;
+      const marks = (m.drifts || []).map(d => d.time);
+      const lastDrift = m.drifts && m.drifts.length ? m.drifts[m.drifts.length - 1] : null;
       p.stats.replaceChildren(
         stat("version", String(m.version), "version"),
         stat("accuracy", fmt(last && last[1], 4), "accuracy"),
@@ -188,12 +205,15 @@ async function refresh() {
         stat("last 1000", fmt(last && last[7], 4), "window-log-loss"),
         stat("trained", (last ? fmt(last[5], 0) : "–") + "/s", "trained-rate"),
         stat("scored", (last ? fmt(last[6], 0) : "–") + "/s", "scored-rate"),
-        stat("dead letters", String(h.deadLetters), "dead-letters"));
+        stat("dead letters", String(h.deadLetters), "dead-letters"),
+        stat("drifts", lastDrift ? `${lastDrift.drifts} (last: v${lastDrift.version}, ${ago(Date.now() - lastDrift.time)})` : "–",
+             "drifts"));
+      if (lastDrift) { p.stats.title = lastDrift.reason; }
       p.stats.dataset.version = String(m.version);
       lineChart(p.acc, xs, [{name: "since start", values: m.samples.map(s => s[1])},
-                            {name: "last 1000", values: m.samples.map(s => s[2])}], {max: 1, floor: 0.1});
+                            {name: "last 1000", values: m.samples.map(s => s[2])}], {max: 1, floor: 0.1, marks});
       lineChart(p.loss, xs, [{name: "since start", values: m.samples.map(s => s[3])},
-                             {name: "last 1000", values: m.samples.map(s => s[7])}], {min: 0, digits: 3});
+                             {name: "last 1000", values: m.samples.map(s => s[7])}], {min: 0, digits: 3, marks});
       lineChart(p.thr, xs, [{name: "trained/s", values: m.samples.map(s => s[5])},
                             {name: "scored/s", values: m.samples.map(s => s[6])}], {min: 0, digits: 0});
       lineChart(p.ver, xs, [{name: "version", values: m.samples.map(s => s[4])}], {digits: 0});

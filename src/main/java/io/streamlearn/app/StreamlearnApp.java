@@ -259,7 +259,8 @@ public final class StreamlearnApp implements AutoCloseable {
                 new TopicSpec(t.deadLetters(), 1, r, false),
                 // Every version, kept for a time (weights keeps the newest): what rollback reads.
                 new TopicSpec(t.weightsHistory(), 1, r, false,
-                        Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(TopicAdmin.HISTORY_RETENTION_MS)))));
+                        Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(TopicAdmin.HISTORY_RETENTION_MS))),
+                new TopicSpec(t.drift(), 1, r, false)));
         List<String> created = new ArrayList<>(admin.ensure(specs));
         String rekeyed = Names.repartitionTopic(config.applicationId());
         String changelog = Names.modelStoreChangelog(config.applicationId());

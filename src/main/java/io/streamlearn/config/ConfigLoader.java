@@ -196,7 +196,8 @@ public final class ConfigLoader {
                 prefix + topicsNode.string("weights", defaults.weights().substring(prefix.length())),
                 prefix + topicsNode.string("deadLetters", defaults.deadLetters().substring(prefix.length())),
                 prefix + topicsNode.string("requests", defaults.requests().substring(prefix.length())),
-                prefix + topicsNode.string("weightsHistory", defaults.weightsHistory().substring(prefix.length())));
+                prefix + topicsNode.string("weightsHistory", defaults.weightsHistory().substring(prefix.length())),
+                prefix + topicsNode.string("drift", defaults.drift().substring(prefix.length())));
         for (String t : topics.all()) {
             if (!t.matches("[A-Za-z0-9._-]{1,249}")) {
                 root.problems().add("topics: '" + t + "' is not a legal Kafka topic name");

@@ -26,11 +26,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A sample is {@code [time ms, running accuracy, window accuracy, log loss, version,
  * examples trained per second, events scored per second, window log loss]}; figures not known
- * yet are null.
+ * yet are null. A drift is marked when a model's published drift count rises between two
+ * samples (the count, not the reason of the newest version, so a drift followed within the
+ * second by another version is still marked): {@code {time, version, drifts, reason}}, the last
+ * {@value #MARKS} per model.
  */
 public final class DashboardHistory implements TopologyListener, AutoCloseable {
     static final int SAMPLES = 600;
     static final int POINTS = 400;
+    static final int MARKS = 50;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ModelRegistry registry;
@@ -38,6 +42,8 @@ public final class DashboardHistory implements TopologyListener, AutoCloseable {
     private final Map<String, Deque<double[]>> samples = new ConcurrentHashMap<>();
     private final Map<String, Deque<double[]>> points = new ConcurrentHashMap<>();
     private final Map<String, Long> lastTrained = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastDrifts = new ConcurrentHashMap<>();
+    private final Map<String, Deque<DriftMark>> driftMarks = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> scoredByModel = new ConcurrentHashMap<>();
     private final Map<String, Long> lastScored = new ConcurrentHashMap<>();
     private final Map<DeadLetterReason, AtomicLong> deadLettersByReason = new ConcurrentHashMap<>();
@@ -101,6 +107,32 @@ public final class DashboardHistory implements TopologyListener, AutoCloseable {
                 }
                 d.addLast(new double[] {now, acc, win, loss, p.version(), trained - before, scored - scoredBefore, winLoss});
             }
+            markDrift(p, now);
+        }
+    }
+
+    private record DriftMark(long time, long version, long drifts, String reason) {
+    }
+
+    private void markDrift(DecodedSnapshot p, long now) {
+        var figures = p.snapshot().getFigures();
+        if (figures == null) {
+            return;
+        }
+        long drifts = figures.getDrifts();
+        Long before = lastDrifts.put(p.model(), drifts);
+        // Drifts from before this instance's first sample happened at a time it does not know.
+        if (before == null || drifts <= before) {
+            return;
+        }
+        String reason = p.snapshot().getReason();
+        Deque<DriftMark> marks = driftMarks.computeIfAbsent(p.model(), k -> new ArrayDeque<>());
+        synchronized (marks) {
+            if (marks.size() == MARKS) {
+                marks.removeFirst();
+            }
+            marks.addLast(new DriftMark(now, p.version(), drifts,
+                    reason != null && reason.startsWith("drift:") ? reason : "drift"));
         }
     }
 
@@ -134,6 +166,16 @@ public final class DashboardHistory implements TopologyListener, AutoCloseable {
                                 a.addNull();
                             }
                         }
+                    }
+                }
+            }
+            ArrayNode drifts = m.putArray("drifts");
+            Deque<DriftMark> marks = driftMarks.get(p.model());
+            if (marks != null) {
+                synchronized (marks) {
+                    for (DriftMark mark : marks) {
+                        drifts.addObject().put("time", mark.time()).put("version", mark.version())
+                                .put("drifts", mark.drifts()).put("reason", mark.reason());
                     }
                 }
             }

@@ -2,6 +2,8 @@ package io.streamlearn.kafka;
 
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codecs;
+import io.streamlearn.codec.DriftRecord;
+import io.streamlearn.codec.JsonDriftCodec;
 import io.streamlearn.codec.Event;
 import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.codec.ScoredEvent;
@@ -13,7 +15,7 @@ import io.streamlearn.config.StreamlearnConfig;
  */
 public record Topics(Topic<LabeledExample> examples, Topic<Event> events, Topic<ScoredEvent> scoredEvents,
                      Topic<WeightSnapshot> weights, String deadLetters, Topic<WeightSnapshot> requests,
-                     Topic<WeightSnapshot> weightsHistory) {
+                     Topic<WeightSnapshot> weightsHistory, Topic<DriftRecord> drift) {
 
     public static Topics of(StreamlearnConfig config) {
         var names = config.topics();
@@ -27,6 +29,7 @@ public record Topics(Topic<LabeledExample> examples, Topic<Event> events, Topic<
                 names.deadLetters(),
                 // A request is the snapshot to publish, in the weights topic's format.
                 new Topic<>(names.requests(), () -> Codecs.snapshots(formats.weights())),
-                new Topic<>(names.weightsHistory(), () -> Codecs.snapshots(formats.weights())));
+                new Topic<>(names.weightsHistory(), () -> Codecs.snapshots(formats.weights())),
+                new Topic<>(names.drift(), JsonDriftCodec::new));
     }
 }

@@ -17,6 +17,7 @@ public final class Names {
     public static final String PRE_COMMIT_STORE = "model-pre-commit-store";
     public static final String WEIGHTS_SINK = "weights-sink";
     public static final String WEIGHTS_HISTORY_SINK = "weights-history-sink";
+    public static final String DRIFT_SINK = "drift-sink";
     public static final String REQUESTS_SOURCE = "model-requests-source";
     public static final String REQUESTS_VALIDATE = "model-requests-validate";
     public static final String REQUESTS_DEAD_LETTERS = "model-requests-dead-letters-sink";

@@ -84,6 +84,7 @@ public final class TopologyFactory {
         t.addSink(Names.WEIGHTS_SINK, topics.weights(), new StringSerializer(), new ByteArraySerializer(), Names.TRAIN);
         t.addSink(Names.WEIGHTS_HISTORY_SINK, topics.weightsHistory(), new StringSerializer(), new ByteArraySerializer(),
                 Names.TRAIN);
+        t.addSink(Names.DRIFT_SINK, topics.drift(), new StringSerializer(), new ByteArraySerializer(), Names.TRAIN);
 
         t.addSource(Names.EVENTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events());
         t.addProcessor(Names.SCORE, () -> new Scorer(config, limits, registry, listener), Names.EVENTS_SOURCE);

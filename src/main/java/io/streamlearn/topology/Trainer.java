@@ -5,6 +5,7 @@ import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
+import io.streamlearn.codec.DriftRecord;
 import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;
@@ -59,6 +60,7 @@ final class Trainer implements Processor<String, Object, String, byte[]> {
     private KeyValueStore<String, byte[]> preCommit;
     private Codec<ModelCheckpoint> checkpoints;
     private Codec<WeightSnapshot> snapshots;
+    private Codec<DriftRecord> drifts;
     private boolean allLoaded;
     /** Wall-clock time of this task's last example, or -1 before the first. */
     private long lastInputWallClock = -1;
@@ -79,6 +81,7 @@ final class Trainer implements Processor<String, Object, String, byte[]> {
         this.preCommit = context.getStateStore(Names.PRE_COMMIT_STORE);
         this.checkpoints = Codecs.checkpoints();
         this.snapshots = Topics.of(config).weights().codec();
+        this.drifts = Topics.of(config).drift().codec();
         // A task re-initialised after a failure must not keep learners that were never committed.
         learners.clear();
         dirty.clear();
@@ -127,7 +130,12 @@ final class Trainer implements Processor<String, Object, String, byte[]> {
             // A drift is published at once, as a version that says why: readers of weights see when the model changed course.
             String reason = driftReason(learner);
             LOG.info("Model '{}': {}", model, reason);
-            publish(learner, streamTime, reason);
+            long version = publish(learner, streamTime, reason);
+            var window = learner.drift().driftWindow();
+            DriftRecord drift = new DriftRecord(model, version, learner.examplesSeen(), window.meanBeforeCut(),
+                    window.meanAfterCut(), learner.config().drift().action().name().toLowerCase(java.util.Locale.ROOT),
+                    streamTime);
+            context.forward(new Record<>(model, drifts.encode(drift), streamTime), Names.DRIFT_SINK);
         } else if (learner.snapshotDue(streamTime)) {
             publish(learner, streamTime);
         }
@@ -187,13 +195,15 @@ final class Trainer implements Processor<String, Object, String, byte[]> {
         publish(learner, streamTime, null);
     }
 
-    private void publish(OnlineLearner learner, long streamTime, String reason) {
+    /** Returns the version published. */
+    private long publish(OnlineLearner learner, long streamTime, String reason) {
         long version = learner.markPublished(streamTime);
         WeightSnapshot s = SnapshotMapper.snapshot(learner, version, streamTime, SnapshotSource.LIVE,
                 version > 1 ? version - 1 : null);
         s.setReason(reason);
         emit(new Record<>(learner.config().id(), snapshots.encode(s), streamTime));
         listener.published(learner.config().id(), version, streamTime);
+        return version;
     }
 
     /** One published version: the newest on weights, and kept in the history for rollbacks. */

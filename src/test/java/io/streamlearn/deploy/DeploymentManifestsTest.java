@@ -86,7 +86,7 @@ class DeploymentManifestsTest {
     void everyManifestParsesIntoItsTypedModel() {
         Map<String, Integer> counts = new TreeMap<>();
         byKind().forEach((kind, list) -> counts.put(kind, list.size()));
-        assertEquals(Map.of("ConfigMap", 1, "KafkaTopic", 7, "PodDisruptionBudget", 1, "Secret", 1, "Service", 2,
+        assertEquals(Map.of("ConfigMap", 1, "KafkaTopic", 8, "PodDisruptionBudget", 1, "Secret", 1, "Service", 2,
                 "StatefulSet", 1), counts);
     }
 
@@ -277,7 +277,7 @@ class DeploymentManifestsTest {
         TopicNames t = config.topics();
         int p = config.partitions();
         Map<String, Integer> partitions = Map.of(t.examples(), p, t.events(), p, t.scoredEvents(), p,
-                t.weights(), 1, t.deadLetters(), 1, t.weightsHistory(), 1,
+                t.weights(), 1, t.deadLetters(), 1, t.weightsHistory(), 1, t.drift(), 1,
                 t.requests(), Partitioning.declared(config).training());
         Map<String, Map<String, String>> configs = Map.of(
                 t.weights(), Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,

@@ -61,7 +61,9 @@ class SaslScramIT {
     private static final String ENV_PROVIDER = "org.apache.kafka.common.config.provider.EnvVarConfigProvider";
     private static final String FILE_PROVIDER = "org.apache.kafka.common.config.provider.FileConfigProvider";
     /** The deadline of the requirement, for a whole child JVM; a refused login itself takes well under 1 s. */
-    private static final Duration FAIL_FAST = Duration.ofSeconds(5);
+    // Under the learner's 15 s wait for a broker's first answer at start: a failure that waited
+    // for it misses the bound every time, while a busy machine's slow JVM start does not.
+    private static final Duration FAIL_FAST = Duration.ofSeconds(10);
 
     private static EmbeddedKafkaBroker broker;
     private static String saslBootstrap;

@@ -4,14 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.codec.DriftRecord;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
 
 /**
  * A model whose prequential error rises abruptly (the concept flips) publishes a version at once,
- * saying why; its figures count the drift. A steady stream publishes nothing out of its cadence.
+ * saying why, and a record on the drift topic names that version; its figures count the drift. A
+ * steady stream publishes nothing out of its cadence, and nothing on the drift topic.
  */
 class DriftPublicationTest {
     private static final String CONFIG = """
@@ -40,6 +43,7 @@ class DriftPublicationTest {
             try (TopologyFixture f = new TopologyFixture(CONFIG.formatted(action))) {
                 feed(f, 0, 3000, false);
                 assertEquals(List.of(), f.readWeights(), "a steady stream: nothing out of the cadence");
+                assertEquals(List.of(), f.readDrift(), "a steady stream: no drift");
                 feed(f, 3000, 4000, true);
                 List<WeightSnapshot> published = f.readWeights();
                 assertTrue(!published.isEmpty(), action + ": the flip is published");
@@ -50,6 +54,18 @@ class DriftPublicationTest {
                         "found soon after the flip: " + first.getExamplesSeen());
                 assertEquals(action.equals("reset"), first.getReason().endsWith("; optimizer state reset"), first.getReason());
                 assertTrue(first.getFigures().getDrifts() >= 1);
+                List<KeyValue<String, DriftRecord>> drifts = f.readDrift();
+                assertEquals(published.stream().filter(w -> w.getReason() != null && w.getReason().startsWith("drift:")).count(),
+                        drifts.size(), "one record per version published for a drift");
+                assertEquals(published.get(published.size() - 1).getFigures().getDrifts(), drifts.size(),
+                        "one record per drift the figures count");
+                KeyValue<String, DriftRecord> d = drifts.get(0);
+                assertEquals("m", d.key);
+                assertEquals(new DriftRecord("m", 1, first.getExamplesSeen(), d.value.errorBefore(), d.value.errorAfter(), action,
+                        first.getExamplesSeen() - 1), d.value);
+                assertTrue(d.value.errorBefore() < 0.1 && d.value.errorAfter() > 0.5, d.value.toString());
+                assertTrue(first.getReason().contains(String.format(Locale.ROOT, "%.4f → %.4f", d.value.errorBefore(),
+                        d.value.errorAfter())), first.getReason() + " / " + d.value);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.streamlearn.topology;
 
 import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.codec.DriftRecord;
 import io.streamlearn.codec.ScoredEvent;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.Format;
@@ -18,6 +19,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -34,6 +36,7 @@ final class TopologyFixture implements AutoCloseable {
     final TestOutputTopic<String, byte[]> weights;
     final TestOutputTopic<byte[], byte[]> scored;
     final TestOutputTopic<byte[], byte[]> deadLetters;
+    final TestOutputTopic<String, byte[]> drift;
     private final Path stateDir;
 
     TopologyFixture(String yaml) {
@@ -69,6 +72,7 @@ final class TopologyFixture implements AutoCloseable {
         weights = driver.createOutputTopic(t.weights(), new StringDeserializer(), new ByteArrayDeserializer());
         scored = driver.createOutputTopic(t.scoredEvents(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         deadLetters = driver.createOutputTopic(t.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        drift = driver.createOutputTopic(t.drift(), new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     static byte[] utf8(String s) {
@@ -86,6 +90,12 @@ final class TopologyFixture implements AutoCloseable {
     List<WeightSnapshot> readWeights() {
         var codec = Topics.of(config).weights().codec();
         return weights.readValuesToList().stream().map(codec::decode).collect(Collectors.toList());
+    }
+
+    List<KeyValue<String, DriftRecord>> readDrift() {
+        var codec = Topics.of(config).drift().codec();
+        return drift.readKeyValuesToList().stream().map(kv -> KeyValue.pair(kv.key, codec.decode(kv.value)))
+                .collect(Collectors.toList());
     }
 
     List<ScoredEvent> readScored() {
