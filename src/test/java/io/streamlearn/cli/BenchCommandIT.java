@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamlearn.testing.RunsAlone;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** `streamlearn bench` on a tiny stream: every row is there (no timing is asserted). */
+@RunsAlone
 class BenchCommandIT {
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlearn.testing.KafkaCluster;
+import io.streamlearn.testing.RunsAlone;
 import io.streamlearn.testing.WithKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every epoch and shuffles within a bounded buffer, so it completes where holding the examples
  * would run out of memory. The retrain runs in a child JVM of the jar with a small {@code -Xmx}.
  */
+@RunsAlone
 @WithKafka
 class RetrainMemoryIT {
     private static final int HEAP_MB = 48;

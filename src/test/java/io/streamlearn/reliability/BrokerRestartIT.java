@@ -12,6 +12,7 @@ import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.kafka.Topics;
 import io.streamlearn.learn.OnlineLearner;
+import io.streamlearn.testing.RunsAlone;
 import io.streamlearn.topology.TopologyListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
  * same log directory: the learner (never restarted) carries on by itself, and ends with every
  * example learned exactly once and weights bit-identical to an uninterrupted run.
  */
+@RunsAlone
 class BrokerRestartIT {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerRestartIT.class);
     private static final int N = 200_000; // a multiple of batch size x snapshot interval (16 x 500)

@@ -16,6 +16,7 @@ import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.kafka.Topics;
 import io.streamlearn.learn.OnlineLearner;
 import io.streamlearn.testing.KafkaCluster;
+import io.streamlearn.testing.RunsAlone;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,7 @@ import org.slf4j.LoggerFactory;
  * bit-identical, and the versions on the weights topic (read_committed) strictly increasing.
  * Sizes: -Dstreamlearn.crash.examples (default 200000), -Dstreamlearn.crash.kills (default 5).
  */
+@RunsAlone
 class CrashEquivalenceIT {
     /**
      * One broker for the class: scenarios use topics and transactional ids of their own, and a

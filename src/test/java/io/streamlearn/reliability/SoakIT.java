@@ -11,6 +11,7 @@ import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.Topics;
 import io.streamlearn.learn.OnlineLearner;
+import io.streamlearn.testing.RunsAlone;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,6 +52,7 @@ import org.slf4j.LoggerFactory;
  * store could never start again. {@code -Pstress} runs 1,000,000 examples.
  * Sizes: -Dstreamlearn.soak.examples, -Dstreamlearn.soak.kills, -Dstreamlearn.soak.snapshotEvery.
  */
+@RunsAlone
 class SoakIT {
     private static final Logger LOG = LoggerFactory.getLogger(SoakIT.class);
     private static final int DEFAULT_KILLS = 10;

@@ -9,6 +9,7 @@ import io.streamlearn.broker.EmbeddedKafkaBroker;
 import io.streamlearn.cli.Cli;
 import io.streamlearn.cli.Main;
 import io.streamlearn.testing.ChildJvm;
+import io.streamlearn.testing.RunsAlone;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 5 s, measured on a child JVM from its start (the deadline a user sees). The password never
  * appears in anything printed, including Kafka's own logs at INFO and {@code --help}.
  */
+@RunsAlone
 class SaslScramIT {
     private static final String USER = "streamlearn";
     /** Distinctive, so that any occurrence in output is a leak and not a coincidence. */
