@@ -62,6 +62,8 @@ public final class StreamlearnApp implements AutoCloseable {
     private volatile boolean failed;
     private volatile boolean closeRequested;
     private volatile boolean started;
+    /** Deletes what the trainer committed from the re-keying topic; null when examples are not re-keyed. */
+    private volatile RekeyedTopic rekeyed;
 
     private StreamlearnApp(StreamlearnConfig config, ModelRegistry registry, KafkaStreams streams) {
         this.config = config;
@@ -209,6 +211,10 @@ public final class StreamlearnApp implements AutoCloseable {
                     + (f == null ? "" : ": " + LearnerFailure.summary(f)), f);
         }
         app.started = true;
+        if (partitioning.rekeys(config)) {
+            app.rekeyed = RekeyedTopic.purgeEvery(org.apache.kafka.clients.admin.Admin.create(KafkaProperties.common(config)),
+                    Names.repartitionTopic(config.applicationId()), config.applicationId(), purgeInterval(config));
+        }
         LOG.info("streamlearn running: application {} on {}, models {}, {}; {}, Kafka Streams to RUNNING {} s",
                 config.applicationId(), config.bootstrapServers(), config.models().keySet(), config.guarantee().streamsValue(),
                 timeline.summary(), String.format(java.util.Locale.ROOT, "%.2f", (System.nanoTime() - starting) / 1e9));
@@ -253,8 +259,8 @@ public final class StreamlearnApp implements AutoCloseable {
         short r = config.replicationFactor();
         List<TopicSpec> specs = new ArrayList<>(List.of(
                 new TopicSpec(t.examples(), p, r, false),
-                new TopicSpec(t.events(), p, r, false),
-                new TopicSpec(t.scoredEvents(), p, r, false),
+                new TopicSpec(t.events(), config.eventsPartitions(), r, false),
+                new TopicSpec(t.scoredEvents(), config.eventsPartitions(), r, false),
                 new TopicSpec(t.weights(), 1, r, true),
                 new TopicSpec(t.deadLetters(), 1, r, false),
                 // Every version, kept for a time (weights keeps the newest): what rollback reads.
@@ -286,9 +292,12 @@ public final class StreamlearnApp implements AutoCloseable {
         // Read by the trainer beside its examples: partitioned as the examples it trains on.
         List<TopicSpec> trainer = new ArrayList<>(List.of(new TopicSpec(t.requests(), partitioning.training(), r, false)));
         if (partitioning.rekeys(config)) {
-            trainer.add(new TopicSpec(rekeyed, partitioning.training(), r, false));
+            trainer.add(new TopicSpec(rekeyed, partitioning.training(), r, false, RekeyedTopic.topicConfig()));
         }
         created.addAll(admin.ensure(trainer));
+        if (partitioning.rekeys(config)) {
+            RekeyedTopic.prepare(admin.admin(), rekeyed, config.applicationId(), t.examples(), Duration.ofSeconds(15));
+        }
         if (!created.isEmpty()) {
             LOG.info("Created topics {}", created);
         }
@@ -351,7 +360,17 @@ public final class StreamlearnApp implements AutoCloseable {
         exit.run();
     }
 
+    /** Kafka Streams' own setting for its repartition topics, applied to ours: 30 s unless {@code kafka:} sets it. */
+    static Duration purgeInterval(StreamlearnConfig config) {
+        String ms = config.kafka().get(org.apache.kafka.streams.StreamsConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG);
+        return ms == null ? RekeyedTopic.PURGE_INTERVAL : Duration.ofMillis(Long.parseLong(ms.trim()));
+    }
+
     private void stop() {
+        RekeyedTopic purging = rekeyed;
+        if (purging != null) {
+            purging.close();
+        }
         try {
             if (!started) {
                 closeRequested = true;

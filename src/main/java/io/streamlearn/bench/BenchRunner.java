@@ -211,18 +211,14 @@ public final class BenchRunner {
 
     private static StreamlearnConfig withTopics(StreamlearnConfig c, String examples, String events) {
         TopicNames t = c.topics();
-        return new StreamlearnConfig(c.applicationId(), c.bootstrapServers(),
-                new TopicNames(examples, events, t.scoredEvents(), t.weights(), t.deadLetters(), t.requests(), t.weightsHistory(), t.drift()), c.partitions(),
-                c.replicationFactor(), c.formats(), c.guarantee(), c.commitIntervalMs(), c.stateDir(), c.maxFeatures(),
-                c.defaultModel(), c.models(), c.kafka(), c.httpPort());
+        return c.withTopics(new TopicNames(examples, events, t.scoredEvents(), t.weights(), t.deadLetters(), t.requests(),
+                t.weightsHistory(), t.drift()));
     }
 
     private static StreamlearnConfig withWeights(StreamlearnConfig c, String weights) {
         TopicNames t = c.topics();
-        return new StreamlearnConfig(c.applicationId(), c.bootstrapServers(),
-                new TopicNames(t.examples(), t.events(), t.scoredEvents(), weights, t.deadLetters(), t.requests(), t.weightsHistory(), t.drift()), c.partitions(),
-                c.replicationFactor(), c.formats(), c.guarantee(), c.commitIntervalMs(), c.stateDir(), c.maxFeatures(),
-                c.defaultModel(), c.models(), c.kafka(), c.httpPort());
+        return c.withTopics(new TopicNames(t.examples(), t.events(), t.scoredEvents(), weights, t.deadLetters(), t.requests(),
+                t.weightsHistory(), t.drift()));
     }
 
     private void produce(String examples, String events) {

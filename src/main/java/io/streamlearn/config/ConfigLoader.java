@@ -207,6 +207,7 @@ public final class ConfigLoader {
             root.problems().add("topics: the " + topics.all().size() + " topics must have different names");
         }
         int partitions = topicsNode.intValue("partitions", 1, 1, 10_000);
+        int eventsPartitions = topicsNode.intValue("eventsPartitions", partitions, 1, 10_000);
         short replication = (short) topicsNode.intValue("replicationFactor", 1, 1, Short.MAX_VALUE);
         topicsNode.rejectUnknown();
 
@@ -258,7 +259,7 @@ public final class ConfigLoader {
             }
         }
         root.rejectUnknown();
-        return new StreamlearnConfig(appId, bootstrap, topics, partitions, replication, formats, guarantee,
+        return new StreamlearnConfig(appId, bootstrap, topics, partitions, eventsPartitions, replication, formats, guarantee,
                 commitInterval, stateDir, maxFeatures, defaultModel, models, kafka, httpPort);
     }
 

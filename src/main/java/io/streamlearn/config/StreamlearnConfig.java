@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param applicationId    Kafka Streams application.id: the consumer group and the prefix of internal topics
  * @param bootstrapServers Kafka bootstrap servers
  * @param topics           names of the five topics, prefix applied
- * @param partitions       partitions of topics created at start
+ * @param partitions       partitions of topics created at start (examples, model requests, the re-keying topic)
+ * @param eventsPartitions partitions of events and scored-events when created at start: scoring's parallelism, apart from training's
  * @param replicationFactor replication factor of topics created at start
  * @param formats          value format of each topic
  * @param guarantee        exactly_once_v2 (default) or at_least_once
@@ -28,6 +29,7 @@ public record StreamlearnConfig(
         String bootstrapServers,
         TopicNames topics,
         int partitions,
+        int eventsPartitions,
         short replicationFactor,
         TopicFormats formats,
         ProcessingGuarantee guarantee,
@@ -51,12 +53,24 @@ public record StreamlearnConfig(
 
     /** A copy pointing at other bootstrap servers (the demo and tests start their own broker). */
     public StreamlearnConfig withBootstrapServers(String servers) {
-        return new StreamlearnConfig(applicationId, servers, topics, partitions, replicationFactor, formats,
+        return new StreamlearnConfig(applicationId, servers, topics, partitions, eventsPartitions, replicationFactor, formats,
                 guarantee, commitIntervalMs, stateDir, maxFeatures, defaultModel, models, kafka, httpPort);
     }
 
+    /** A copy with other topic names (bench measures on topics of its own). */
+    public StreamlearnConfig withTopics(TopicNames names) {
+        return new StreamlearnConfig(applicationId, bootstrapServers, names, partitions, eventsPartitions, replicationFactor, formats,
+                guarantee, commitIntervalMs, stateDir, maxFeatures, defaultModel, models, kafka, httpPort);
+    }
+
+    /** A copy with other models (the demo declares its own). */
+    public StreamlearnConfig withModels(Map<String, ModelConfig> declared) {
+        return new StreamlearnConfig(applicationId, bootstrapServers, topics, partitions, eventsPartitions, replicationFactor, formats,
+                guarantee, commitIntervalMs, stateDir, maxFeatures, defaultModel, declared, kafka, httpPort);
+    }
+
     public StreamlearnConfig withStateDir(String dir) {
-        return new StreamlearnConfig(applicationId, bootstrapServers, topics, partitions, replicationFactor, formats,
+        return new StreamlearnConfig(applicationId, bootstrapServers, topics, partitions, eventsPartitions, replicationFactor, formats,
                 guarantee, commitIntervalMs, dir, maxFeatures, defaultModel, models, kafka, httpPort);
     }
 }

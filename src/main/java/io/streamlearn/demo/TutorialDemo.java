@@ -69,9 +69,7 @@ public final class TutorialDemo {
                 m.initialWeights(), m.initialBiases());
         Map<String, ModelConfig> models = new java.util.LinkedHashMap<>(base.models());
         models.put(demo.id(), demo);
-        return new StreamlearnConfig(base.applicationId(), base.bootstrapServers(), base.topics(), base.partitions(),
-                base.replicationFactor(), base.formats(), base.guarantee(), base.commitIntervalMs(), base.stateDir(),
-                base.maxFeatures(), base.defaultModel(), models, base.kafka(), base.httpPort());
+        return base.withModels(models);
     }
 
     /** Starts the learner, runs the demo on it and stops it. */

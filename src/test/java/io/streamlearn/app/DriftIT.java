@@ -1,5 +1,6 @@
 package io.streamlearn.app;
 
+import static io.streamlearn.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,7 @@ import io.streamlearn.http.HttpApi;
 import io.streamlearn.kafka.Deliveries;
 import io.streamlearn.kafka.Topics;
 import io.streamlearn.snapshot.ModelRegistry;
+import io.streamlearn.testing.CommittedRecords;
 import io.streamlearn.testing.KafkaBroker;
 import io.streamlearn.testing.KafkaCluster;
 import java.net.URI;
@@ -25,23 +27,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,7 +81,7 @@ class DriftIT {
                 }
                 await(() -> history(base).path("models").path("default").path("drifts").size() > 0, "a drift mark on the dashboard");
 
-                List<WeightSnapshot> versions = readAll(config, config.topics().weights()).stream()
+                List<WeightSnapshot> versions = CommittedRecords.readAll(KafkaProperties.common(config), config.topics().weights(), 1).stream()
                         .map(r -> Topics.of(config).weights().codec().decode(r.value())).toList();
                 List<WeightSnapshot> driftVersions = versions.stream()
                         .filter(w -> w.getReason() != null && w.getReason().startsWith("drift: prequential error")).toList();
@@ -99,7 +91,7 @@ class DriftIT {
                         "found soon after the flip at " + STEADY + ": " + first.getExamplesSeen());
                 assertTrue(first.getReason().endsWith("; optimizer state reset"), first.getReason());
 
-                List<DriftRecord> drifts = readAll(config, config.topics().drift()).stream()
+                List<DriftRecord> drifts = CommittedRecords.readAll(KafkaProperties.common(config), config.topics().drift(), 1).stream()
                         .map(r -> Topics.of(config).drift().codec().decode(r.value())).toList();
                 assertEquals(driftVersions.size(), drifts.size(), "one drift record per drift version: " + drifts);
                 DriftRecord d = drifts.get(0);
@@ -133,25 +125,6 @@ class DriftIT {
         delivered.check();
     }
 
-    private static List<ConsumerRecord<String, byte[]>> readAll(StreamlearnConfig config, String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = new HashMap<>(c.endOffsets(parts));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
-    }
-
     private long lastSampledVersion(URI base) {
         JsonNode samples = history(base).path("models").path("default").path("samples");
         return samples.isEmpty() ? -1 : samples.get(samples.size() - 1).get(4).asLong();
@@ -170,15 +143,5 @@ class DriftIT {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), path + ": " + r.body());
         return r.body();
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 60 s: " + what);
-            }
-            Thread.sleep(100);
-        }
     }
 }

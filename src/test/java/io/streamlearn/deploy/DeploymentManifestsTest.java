@@ -276,7 +276,7 @@ class DeploymentManifestsTest {
         StreamlearnConfig config = config();
         TopicNames t = config.topics();
         int p = config.partitions();
-        Map<String, Integer> partitions = Map.of(t.examples(), p, t.events(), p, t.scoredEvents(), p,
+        Map<String, Integer> partitions = Map.of(t.examples(), p, t.events(), config.eventsPartitions(), t.scoredEvents(), config.eventsPartitions(),
                 t.weights(), 1, t.deadLetters(), 1, t.weightsHistory(), 1, t.drift(), 1,
                 t.requests(), Partitioning.declared(config).training());
         Map<String, Map<String, String>> configs = Map.of(

@@ -17,25 +17,26 @@ public final class CommittedRecords {
     }
 
     /**
-     * Every committed record of {@code topic} once it holds at least {@code atLeast}, then up to
-     * its end: more than expected is seen, not cut off.
+     * Every committed record of {@code topic}, all its partitions, once it holds at least
+     * {@code atLeast}, then up to its end: more than expected is seen, not cut off.
      */
     public static List<ConsumerRecord<byte[], byte[]>> readAll(Map<String, Object> client, String topic, int atLeast) {
         Properties props = new Properties();
         props.putAll(client);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        TopicPartition tp = new TopicPartition(topic, 0);
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
+            List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (out.size() < atLeast && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(100)).forEach(out::add);
             }
-            long end = consumer.endOffsets(List.of(tp)).get(tp);
-            while (consumer.position(tp) < end && System.nanoTime() < deadline) {
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(100)).forEach(out::add);
             }
         }
