@@ -200,7 +200,10 @@ class LearnerMetricsTest {
         OnlineLearner learner = OnlineLearner.fresh(config.model("windowed"));
         metrics.trained(learner, learner.learn(new double[] {1, 1}, 1, null, 10_000));
         metrics.trained(learner, learner.learn(new double[] {1, 1}, 1, null, 12_500));
-        metrics.trained(learner, learner.learn(new double[] {1, 1}, 1, null, 9_000));
+        // As the trainer refuses one: the window of 9000 closed before 12500, so it is counted, not learned.
+        assertTrue(learner.closedWindowOf(9_000) != null);
+        learner.countLate();
+        metrics.late(learner);
         assertEquals(1, gauge("streamlearn.late.records", "windowed"));
         assertNull(registry.find("streamlearn.late.records").tag("model", "default").gauge(),
                 "only models that trained here have meters");
