@@ -28,6 +28,8 @@ final class ExampleValidator implements Processor<byte[], byte[], Object, Object
     private final StreamlearnConfig config;
     private final RecordLimits limits;
     private final String next;
+    /** Whether the trainer is the next node, in this task: the original record then goes to it in memory. */
+    private final boolean trainerIsNext;
     private final TopologyListener listener;
     private ProcessorContext<Object, Object> context;
     private Codec<LabeledExample> codec;
@@ -37,6 +39,7 @@ final class ExampleValidator implements Processor<byte[], byte[], Object, Object
         this.config = config;
         this.limits = limits;
         this.next = next;
+        this.trainerIsNext = next.equals(Names.TRAIN);
         this.listener = listener;
     }
 
@@ -70,7 +73,7 @@ final class ExampleValidator implements Processor<byte[], byte[], Object, Object
             // a record Kafka refuses. What is left is bounded by the model's input size; the original
             // record goes beside it, bounded too.
             LabeledExample trainable = new LabeledExample(null, e.model(), e.features(), e.label());
-            if (next.equals(Names.TRAIN)) {
+            if (trainerIsNext) {
                 context.forward(new Record<Object, Object>(model, new Originals.Validated(trainable, record),
                         record.timestamp()), next);
             } else {

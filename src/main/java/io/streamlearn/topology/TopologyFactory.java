@@ -22,8 +22,7 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * examples ─► examples-validate ─┬─► [examples-by-model] ─► train ─┬─► weights
  *                                └─► dead-letters           ▲      └─► dead-letters (LATE)
- *                                                            │ (model-state-store)
- * model-requests ─► model-requests-validate ─┬──────────────┘
+ * model-requests ─► model-requests-validate ─┬──────────────┘ (model-state-store)
  *                                            └─► dead-letters
  * events ──► score ──┬─► scored-events
  *                    └─► dead-letters

@@ -70,8 +70,11 @@ final class Trainer implements Processor<String, Object, Object, Object> {
     private Codec<ModelCheckpoint> checkpoints;
     private Codec<WeightSnapshot> snapshots;
     private boolean allLoaded;
-    /** Wall-clock time of each loaded model's last example, or of its loading (not state: it only times publishing). */
-    private final Map<OnlineLearner, Long> lastInputWallClock = new HashMap<>();
+    /**
+     * Wall-clock time of each loaded model's last example, or of its loading (not state: it only
+     * times publishing). One cell per model, set in place: nothing is allocated per example.
+     */
+    private final Map<OnlineLearner, long[]> lastInputWallClock = new HashMap<>();
 
     Trainer(StreamlearnConfig config, RecordLimits limits, ModelRegistry registry, TopologyListener listener,
             PreCommitHooks hooks, RefusedUpdates refusedUpdates) {
@@ -125,7 +128,7 @@ final class Trainer implements Processor<String, Object, Object, Object> {
     private void train(Record<String, Object> record) {
         String model = record.key();
         OnlineLearner learner = learner(model);
-        lastInputWallClock.put(learner, context.currentSystemTimeMs());
+        lastInputWallClock.get(learner)[0] = context.currentSystemTimeMs();
         LabeledExample e = record.value() instanceof Originals.Validated v ? v.example() : (LabeledExample) record.value();
         OnlineLearner.Window closed = learner.closedWindowOf(record.timestamp());
         if (closed != null) {
@@ -178,8 +181,8 @@ final class Trainer implements Processor<String, Object, Object, Object> {
     private void onWallClock(long now) {
         loadAll();
         for (OnlineLearner learner : learners.values()) {
-            Long last = lastInputWallClock.get(learner);
-            if (learner.updatesSincePublish() > 0 && last != null && now - last >= learner.config().snapshot().everyMs()) {
+            long last = lastInputWallClock.get(learner)[0];
+            if (learner.updatesSincePublish() > 0 && now - last >= learner.config().snapshot().everyMs()) {
                 publish(learner, Math.max(learner.eventTime(), learner.lastPublishTime()));
                 persist(learner);
             }
@@ -270,7 +273,7 @@ final class Trainer implements Processor<String, Object, Object, Object> {
         if (l == null) {
             l = load(model);
             learners.put(model, l);
-            lastInputWallClock.put(l, context.currentSystemTimeMs());
+            lastInputWallClock.put(l, new long[] {context.currentSystemTimeMs()});
         }
         return l;
     }
@@ -340,7 +343,7 @@ final class Trainer implements Processor<String, Object, Object, Object> {
                     OnlineLearner l = restored(config.model(kv.key), kv.value);
                     learners.put(kv.key, l);
                     // What it learned before a restart and never published goes out once it has been quiet long enough.
-                    lastInputWallClock.put(l, context.currentSystemTimeMs());
+                    lastInputWallClock.put(l, new long[] {context.currentSystemTimeMs()});
                 }
             }
         }
