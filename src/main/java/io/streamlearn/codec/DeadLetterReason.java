@@ -25,6 +25,18 @@ public enum DeadLetterReason {
     UNKNOWN_MODEL,
     /** An event for a model that has not published any weights yet. */
     NO_WEIGHTS_YET,
+    /**
+     * A window-mode example whose event-time window had already closed (the model's own event time
+     * had passed the window's end plus its grace): not learned, counted in the model's late records.
+     * The detail names the window and when it closed.
+     */
+    LATE,
+    /**
+     * An example stamped further ahead of the learner's wall clock than its model tolerates
+     * ({@code maxFutureMs}): not learned, so it cannot move the model's event time. Its dead letter
+     * is stamped with the learner's clock; the original timestamp is in {@code streamlearn.dlq.timestamp}.
+     */
+    FUTURE_TIMESTAMP,
     /** Processing the record failed unexpectedly; the detail says how. */
     PROCESSING_ERROR,
     /**

@@ -320,6 +320,9 @@ public final class ConfigLoader {
         };
     }
 
+    /** A year: the longest window, and the longest grace after one. */
+    private static final long MAX_WINDOW_MS = 365L * 24 * 3600 * 1000;
+
     private static ModelConfig readModel(ConfigNode m) {
         int before = m.problems().size();
         String id = m.string("id", null);
@@ -357,7 +360,7 @@ public final class ConfigLoader {
         UpdateMode update = switch (kind) {
             case STOCHASTIC -> UpdateMode.stochastic();
             case COUNT -> UpdateMode.count(u.intValue("batchSize", 32, 1, 10_000_000));
-            case WINDOW -> UpdateMode.window(u.longValue("windowMs", 1000, 1, 365L * 24 * 3600 * 1000));
+            case WINDOW -> UpdateMode.window(u.longValue("windowMs", 1000, 1, MAX_WINDOW_MS));
             case FULL_BATCH -> {
                 m.problems().add(u.path("mode") + ": full_batch exists only in 'streamlearn retrain' (a stream never ends)");
                 yield UpdateMode.stochastic();
@@ -366,10 +369,15 @@ public final class ConfigLoader {
         if (kind != UpdateMode.Kind.COUNT) {
             u.raw("batchSize");
         }
-        if (kind != UpdateMode.Kind.WINDOW) {
+        long graceMs = EventTimePolicy.DEFAULT_GRACE_MS;
+        if (kind == UpdateMode.Kind.WINDOW) {
+            graceMs = u.longValue("graceMs", EventTimePolicy.DEFAULT_GRACE_MS, 0, MAX_WINDOW_MS);
+        } else {
             u.raw("windowMs");
+            u.raw("graceMs");
         }
         u.rejectUnknown();
+        long maxFutureMs = m.longValue("maxFutureMs", EventTimePolicy.DEFAULT_MAX_FUTURE_MS, 0, Long.MAX_VALUE);
 
         ConfigNode s = m.child("snapshot");
         SnapshotPolicy snapshot = new SnapshotPolicy(
@@ -401,7 +409,8 @@ public final class ConfigLoader {
         if (initialWeights != null || initialBiases != null) {
             checkInitialWeights(m, id, spec, initialWeights, initialBiases);
         }
-        return new ModelConfig(id, spec, update, snapshot, initialWeights, initialBiases, drift);
+        return new ModelConfig(id, spec, update, snapshot, initialWeights, initialBiases, drift,
+                new EventTimePolicy(graceMs, maxFutureMs));
     }
 
     private static void checkInitialWeights(ConfigNode m, String id, ModelSpec spec, double[][] w, double[][] b) {

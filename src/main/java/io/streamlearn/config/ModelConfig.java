@@ -3,24 +3,39 @@ package io.streamlearn.config;
 import io.streamlearn.model.ModelSpec;
 
 /**
- * One declared model: its id, the network, how it is trained and published, and what it does
- * when its error drifts.
+ * One declared model: its id, the network, how it is trained and published, what it does
+ * when its error drifts, and how it treats late and future-stamped records.
  * {@code initialWeights}/{@code initialBiases} are null for a seeded initialisation, else one
  * row-major array per layer (the tutorial's explicit OR weights, for instance).
  */
 public record ModelConfig(String id, ModelSpec spec, UpdateMode update, SnapshotPolicy snapshot,
-                          double[][] initialWeights, double[][] initialBiases, DriftPolicy drift) {
+                          double[][] initialWeights, double[][] initialBiases, DriftPolicy drift,
+                          EventTimePolicy eventTime) {
 
     public ModelConfig {
         if (drift == null) {
             drift = DriftPolicy.report();
         }
+        if (eventTime == null) {
+            eventTime = EventTimePolicy.defaults();
+        }
+    }
+
+    /** A model with the default event-time policy. */
+    public ModelConfig(String id, ModelSpec spec, UpdateMode update, SnapshotPolicy snapshot,
+                       double[][] initialWeights, double[][] initialBiases, DriftPolicy drift) {
+        this(id, spec, update, snapshot, initialWeights, initialBiases, drift, EventTimePolicy.defaults());
     }
 
     /** A model that reports drift and does nothing else about it. */
     public ModelConfig(String id, ModelSpec spec, UpdateMode update, SnapshotPolicy snapshot,
                        double[][] initialWeights, double[][] initialBiases) {
-        this(id, spec, update, snapshot, initialWeights, initialBiases, DriftPolicy.report());
+        this(id, spec, update, snapshot, initialWeights, initialBiases, DriftPolicy.report(), EventTimePolicy.defaults());
+    }
+
+    /** The same model with another event-time policy. */
+    public ModelConfig withEventTime(EventTimePolicy policy) {
+        return new ModelConfig(id, spec, update, snapshot, initialWeights, initialBiases, drift, policy);
     }
 
     public boolean hasInitialWeights() {

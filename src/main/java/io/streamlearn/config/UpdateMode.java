@@ -13,7 +13,10 @@ public record UpdateMode(Kind kind, int batchSize, long windowMs) {
         STOCHASTIC,
         /** Average the gradient of {@code batchSize} examples, then update. */
         COUNT,
-        /** Average over a tumbling event-time window of {@code windowMs}; update when stream time passes its end. */
+        /**
+         * Average over a tumbling event-time window of {@code windowMs}; update when the model's own
+         * event time passes its end (plus its grace, {@link EventTimePolicy#graceMs}).
+         */
         WINDOW,
         /** Retrain only: one update per epoch over every example. */
         FULL_BATCH;

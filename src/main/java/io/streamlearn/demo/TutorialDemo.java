@@ -66,7 +66,7 @@ public final class TutorialDemo {
         ModelSpec tutorial = m.spec().withOptimizer(OptimizerSpec.defaults(OptimizerKind.ADAM).withLearningRate(0.1))
                 .withScaling(Scaling.NONE);
         ModelConfig demo = new ModelConfig(m.id(), tutorial, m.update(), new SnapshotPolicy(50, Long.MAX_VALUE / 4),
-                m.initialWeights(), m.initialBiases());
+                m.initialWeights(), m.initialBiases(), io.streamlearn.config.DriftPolicy.report(), m.eventTime());
         Map<String, ModelConfig> models = new java.util.LinkedHashMap<>(base.models());
         models.put(demo.id(), demo);
         return base.withModels(models);

@@ -115,7 +115,7 @@ public final class PrequentialEvaluation {
                 nanos += System.nanoTime() - start;
                 return;
             }
-            learner.learn(x, label, time, time);
+            learner.learn(x, label, time);
             DriftDetector.Signal s = learner.lastSignal();
             if (s == DriftDetector.Signal.WARNING) {
                 warnings++;

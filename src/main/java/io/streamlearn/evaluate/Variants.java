@@ -61,12 +61,12 @@ public final class Variants {
             case "drift" -> {
                 DriftPolicy policy = new DriftPolicy(DriftPolicy.Action.parse(value));
                 yield c -> new ModelConfig(c.id(), c.spec(), c.update(), c.snapshot(), c.initialWeights(),
-                        c.initialBiases(), policy);
+                        c.initialBiases(), policy, c.eventTime());
             }
             case "update" -> {
                 UpdateMode mode = updateMode(value);
                 yield c -> new ModelConfig(c.id(), c.spec(), mode, c.snapshot(), c.initialWeights(), c.initialBiases(),
-                        c.drift());
+                        c.drift(), c.eventTime());
             }
             case "optimizer" -> {
                 OptimizerKind kind = OptimizerKind.parse(value);
@@ -114,7 +114,7 @@ public final class Variants {
         // explicit initial weights fit only the network they were given for
         boolean sameShape = spec.layers().equals(c.spec().layers());
         return new ModelConfig(c.id(), spec, c.update(), c.snapshot(), sameShape ? c.initialWeights() : null,
-                sameShape ? c.initialBiases() : null, c.drift());
+                sameShape ? c.initialBiases() : null, c.drift(), c.eventTime());
     }
 
     /** stochastic, count:N, window:MS or full. */

@@ -11,6 +11,10 @@ import io.streamlearn.model.Activation;
 import io.streamlearn.model.Label;
 import io.streamlearn.model.ModelSpec;
 import io.streamlearn.model.Network;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.TreeMap;
 
 /**
  * One model learning from a stream: the network plus what decides when it updates (the update
@@ -18,10 +22,21 @@ import io.streamlearn.model.Network;
  * log loss, and the {@link Evaluation} that fits the kind of model), whether its error has
  * drifted ({@link DriftDetector}), and when it is due to be published. Knows nothing of Kafka; the trainer processor feeds it examples in offset order
  * and persists its state, so the same stream always yields the same bits.
+ *
+ * <p>Time is the model's own: its event time is the newest timestamp among the records it
+ * accepted, and nothing else moves it — not another model's records, not the wall clock. Its
+ * windows close on it (plus the grace of its {@link io.streamlearn.config.EventTimePolicy}) and
+ * its publication cadence counts in it. A record for a window that has closed is late: it is
+ * counted and not learned ({@link #closedWindowOf} tells the caller beforehand, to dead-letter it).
+ * The one reading of a wall clock is the caller's {@code now} in {@link #isFuture}: records
+ * stamped too far ahead must never reach {@link #learn}, or they would move the clock past every
+ * record that follows.
  */
 public final class OnlineLearner {
     /** No window open yet. */
     public static final long NO_WINDOW = Long.MIN_VALUE;
+    /** No event time yet: the model has accepted no record. */
+    public static final long NO_TIME = Long.MIN_VALUE;
 
     private final ModelConfig config;
     private final Network network;
@@ -34,7 +49,11 @@ public final class OnlineLearner {
     private final boolean signedOutput;
 
     private long examplesSeen;
+    private long eventTime = NO_TIME;
+    /** Window mode: the window whose batch is in the network, or {@link #NO_WINDOW}. */
     private long windowStart = NO_WINDOW;
+    /** Window mode with grace: the other open windows' batches, by start. */
+    private final TreeMap<Long, WindowBatch> parked = new TreeMap<>();
     private long lateRecords;
     private long version;
     private long updatesSincePublish;
@@ -83,31 +102,40 @@ public final class OnlineLearner {
         return new Evaluation(spec.loss().classification(), output, spec.outputSize(), window, Evaluation.DEFAULT_FADING);
     }
 
-    /** Test, then train on one labeled example; see {@link #learn(double[], double, double[], long, long)}. */
-    public int learn(double[] x, Label label, long timestamp, long streamTime) {
+    /** Test, then train on one labeled example; see {@link #learn(double[], double, double[], long)}. */
+    public int learn(double[] x, Label label, long timestamp) {
         return label instanceof Label.Vector v
-                ? learn(x, Double.NaN, v.target(), timestamp, streamTime)
-                : learn(x, ((Label.Scalar) label).value(), null, timestamp, streamTime);
+                ? learn(x, Double.NaN, v.target(), timestamp)
+                : learn(x, ((Label.Scalar) label).value(), null, timestamp);
     }
 
     /**
-     * Test, then train on one example whose record timestamp is {@code timestamp}, the task's
-     * stream time being {@code streamTime}. The label is either a number ({@code labelVector}
-     * null) or a target vector. Returns how many updates were applied (up to 2: a window closed
-     * by this record's stream time, then this record's own update); an update the network refused
-     * as non-finite is not among them but in {@link #updatesRefused}.
+     * Test, then train on one example whose record timestamp is {@code timestamp}. The label is
+     * either a number ({@code labelVector} null) or a target vector. The timestamp moves the
+     * model's event time; in window mode every window that closes by it is applied first (more
+     * than one when several were open within the grace), then the example joins its own window.
+     * Returns how many updates were applied; an update the network refused as non-finite is not
+     * among them but in {@link #updatesRefused}. A window-mode example whose window has closed
+     * is late: counted in {@link #lateRecords}, not learned, 0 returned.
      */
-    public int learn(double[] x, double label, double[] labelVector, long timestamp, long streamTime) {
+    public int learn(double[] x, double label, double[] labelVector, long timestamp) {
         int applied = 0;
         UpdateMode mode = config.update();
-        if (mode.kind() == UpdateMode.Kind.WINDOW) {
-            applied += advanceWindow(Math.max(streamTime, timestamp));
-            if (timestamp < windowStart) {
-                lateRecords++;
-            }
+        if (mode.kind() == UpdateMode.Kind.WINDOW && closedWindowOf(timestamp) != null) {
+            lateRecords++;
+            return 0;
         }
-        if (lastPublishTime == NO_WINDOW) {
-            lastPublishTime = Math.max(streamTime, timestamp);
+        if (timestamp > eventTime) {
+            eventTime = timestamp;
+        }
+        if (mode.kind() == UpdateMode.Kind.WINDOW) {
+            applied += closeWindowsDueBy(eventTime);
+            enterWindow(windowOf(timestamp));
+        }
+        // A checkpoint from before models kept their own clocks may hold the task's stream time here, ahead of this
+        // model's: counted from it, publication by time would wait until the model's clock caught up.
+        if (lastPublishTime == NO_WINDOW || lastPublishTime > eventTime) {
+            lastPublishTime = eventTime;
         }
         if (labelVector == null) {
             network.target(label, target);
@@ -164,60 +192,115 @@ public final class OnlineLearner {
         return 1;
     }
 
-    /**
-     * Window mode: applies the open window's averaged gradient once stream time has passed its
-     * end, and opens the window holding {@code streamTime}. Safe to call at any stream time (the
-     * trainer's stream-time punctuation calls it for every model of its task); the same gradient
-     * is applied whether a window closes here or at the model's next example.
-     */
-    public int closeDueWindow(long streamTime) {
-        int applied = advanceWindow(streamTime);
-        updatesSincePublish += applied;
-        return applied;
+    /** A window of event time, [start, end), and the event time at which it closes (its end plus the grace). */
+    public record Window(long start, long end, long closesAt) {
     }
 
-    private int advanceWindow(long streamTime) {
-        if (config.update().kind() != UpdateMode.Kind.WINDOW) {
-            return 0;
+    /**
+     * Window mode: the window a record stamped {@code timestamp} belongs to, if it has closed (the
+     * model's event time has reached its end plus the grace), so the record is late; else null,
+     * and null in the other modes. Changes nothing.
+     */
+    public Window closedWindowOf(long timestamp) {
+        if (config.update().kind() != UpdateMode.Kind.WINDOW || eventTime == NO_TIME) {
+            return null;
         }
+        long start = windowOf(timestamp);
+        long closesAt = closesAt(start);
+        return closesAt <= eventTime ? new Window(start, start + config.update().windowMs(), closesAt) : null;
+    }
+
+    /** Counts a late record its caller refused after asking {@link #closedWindowOf}. */
+    public void countLate() {
+        lateRecords++;
+    }
+
+    /**
+     * Whether a record stamped {@code timestamp} is further ahead of {@code now} (the caller's
+     * wall clock) than this model tolerates: such a record must not be learned, since its
+     * timestamp would become the model's event time.
+     */
+    public boolean isFuture(long timestamp, long now) {
+        return config.eventTime().isFuture(timestamp, now);
+    }
+
+    private long windowOf(long timestamp) {
         long len = config.update().windowMs();
+        return Math.floorDiv(timestamp, len) * len;
+    }
+
+    private long closesAt(long start) {
+        return start + config.update().windowMs() + config.eventTime().graceMs();
+    }
+
+    /** Applies, oldest first, every open window that closes by {@code time}; returns the updates applied. */
+    private int closeWindowsDueBy(long time) {
         int applied = 0;
-        if (windowStart != NO_WINDOW && streamTime >= windowStart + len) {
+        while (true) {
+            long oldest = windowStart;
+            if (!parked.isEmpty() && (oldest == NO_WINDOW || parked.firstKey() < oldest)) {
+                oldest = parked.firstKey();
+            }
+            if (oldest == NO_WINDOW || closesAt(oldest) > time) {
+                return applied;
+            }
+            enterWindow(oldest);
             if (network.applyUpdate()) {
-                applied = 1;
+                applied++;
             }
             windowStart = NO_WINDOW;
         }
-        if (windowStart == NO_WINDOW) {
-            windowStart = Math.floorDiv(streamTime, len) * len;
-        }
-        return applied;
     }
 
-    /** Whether a snapshot should be published now, by count of updates or by stream time. */
-    public boolean snapshotDue(long streamTime) {
+    /** Makes {@code start}'s batch the network's open batch, parking the one there. */
+    private void enterWindow(long start) {
+        if (windowStart == start) {
+            return;
+        }
+        if (windowStart != NO_WINDOW && network.pendingCount() > 0) {
+            WindowBatch b = new WindowBatch(windowStart, network);
+            b.takeFrom(network);
+            parked.put(windowStart, b);
+        }
+        WindowBatch waiting = parked.remove(start);
+        if (waiting != null) {
+            waiting.giveTo(network);
+        }
+        windowStart = start;
+    }
+
+    /**
+     * Whether a snapshot should be published now, by count of updates or by event time: {@code time}
+     * is the model's (the trainer passes {@link #eventTime}), so a replay publishes the same versions.
+     */
+    public boolean snapshotDue(long time) {
         if (updatesSincePublish == 0) {
             return false;
         }
         SnapshotPolicy p = config.snapshot();
         return updatesSincePublish >= p.everyUpdates()
-                || (lastPublishTime != NO_WINDOW && streamTime - lastPublishTime >= p.everyMs());
+                || (lastPublishTime != NO_WINDOW && time - lastPublishTime >= p.everyMs());
     }
 
-    /** Records a publication and returns its version, one more than any seen before. */
-    public long markPublished(long streamTime) {
+    /**
+     * Records a publication at the model's event time {@code time} ({@link #NO_TIME} before its first
+     * record) and returns its version, one more than any seen before.
+     */
+    public long markPublished(long time) {
         version++;
         updatesSincePublish = 0;
-        lastPublishTime = streamTime;
+        lastPublishTime = time;
         return version;
     }
 
     /**
      * Adopts a model trained elsewhere (a retrain): its weights and optimizer state replace ours,
-     * the open batch is dropped, counters continue. Our next version follows theirs.
+     * the open batch (every open window's) is dropped, counters and event time continue. Our
+     * next version follows theirs.
      */
     public void adopt(Network trained, long trainedVersion) {
         NetworkState.copyParameters(trained, network);
+        parked.clear();
         version = Math.max(version, trainedVersion);
         adoptedVersion = trainedVersion;
     }
@@ -260,6 +343,16 @@ public final class OnlineLearner {
         return windowStart;
     }
 
+    /** The newest timestamp among the records this model accepted, or {@link #NO_TIME}. */
+    public long eventTime() {
+        return eventTime;
+    }
+
+    /** Window mode with grace: the open windows other than {@link #windowStart}'s, oldest first. */
+    public List<WindowBatch> parkedWindows() {
+        return Collections.unmodifiableList(new ArrayList<>(parked.values()));
+    }
+
     public long lateRecords() {
         return lateRecords;
     }
@@ -286,6 +379,15 @@ public final class OnlineLearner {
 
     public long adoptedVersion() {
         return adoptedVersion;
+    }
+
+    /** Restores the event time and the parked windows of a checkpoint. */
+    public void restoreEventTime(long eventTime, List<WindowBatch> parkedWindows) {
+        this.eventTime = eventTime;
+        parked.clear();
+        for (WindowBatch b : parkedWindows) {
+            parked.put(b.start(), b);
+        }
     }
 
     /** Restores the counters of a checkpoint (the network and metrics are restored by their owners). */

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code streamlearn.prequential.window.accuracy}, {@code streamlearn.prequential.window.log.loss}: over
  *       the last {@value #WINDOW} examples</li>
  *   <li>{@code streamlearn.model.version}, {@code streamlearn.snapshot.age}: newest published version and its age</li>
- *   <li>{@code streamlearn.late.records}: window mode, records older than the open window</li>
+ *   <li>{@code streamlearn.late.records}: window mode, records whose window had closed, dead-lettered LATE</li>
  *   <li>{@code streamlearn.dead.letters}: counter by source topic and the reason the dead letter carries (TOO_LARGE
  *       for one cut to fit, whatever it was refused for first)</li>
  *   <li>{@code streamlearn.scoring}: timer of scoring one event, with percentiles</li>
@@ -119,7 +119,8 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
                             m -> m.publishedAtMillis == 0 ? Double.NaN : (System.currentTimeMillis() - m.publishedAtMillis) / 1000.0)
                     .tag("model", model).baseUnit("seconds").description("Time since the last published snapshot").register(r);
             Gauge.builder("streamlearn.late.records", this, m -> m.lateRecords).tag("model", model)
-                    .description("Window mode: records older than the open window").register(r);
+                    .description("Window mode: records whose window had closed (its end plus the grace), dead-lettered LATE")
+                    .register(r);
         }
     }
 
@@ -159,6 +160,11 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
         if (learner.version() > m.version) {
             m.version = learner.version();
         }
+    }
+
+    @Override
+    public void late(OnlineLearner learner) {
+        meters(learner.config().id()).lateRecords = learner.lateRecords();
     }
 
     @Override

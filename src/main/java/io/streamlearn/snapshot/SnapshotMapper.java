@@ -9,6 +9,7 @@ import io.streamlearn.avro.ScalerState;
 import io.streamlearn.avro.LayerWeights;
 import io.streamlearn.avro.ModelCheckpoint;
 import io.streamlearn.avro.ModelSpecRecord;
+import io.streamlearn.avro.OpenWindow;
 import io.streamlearn.avro.OptimizerRecord;
 import io.streamlearn.avro.OptimizerState;
 import io.streamlearn.avro.PrequentialMetrics;
@@ -22,6 +23,7 @@ import io.streamlearn.eval.DriftDetector;
 import io.streamlearn.eval.Evaluation;
 import io.streamlearn.eval.Prequential;
 import io.streamlearn.learn.OnlineLearner;
+import io.streamlearn.learn.WindowBatch;
 import io.streamlearn.model.Activation;
 import io.streamlearn.model.LayerSpec;
 import io.streamlearn.model.LossKind;
@@ -212,7 +214,42 @@ public final class SnapshotMapper {
                 .setUpdatesSincePublish(learner.updatesSincePublish())
                 .setLastPublishTime(learner.lastPublishTime())
                 .setAdoptedVersion(learner.adoptedVersion())
+                .setEventTime(learner.eventTime())
+                .setOpenWindows(openWindows(learner))
                 .build();
+    }
+
+    private static List<OpenWindow> openWindows(OnlineLearner learner) {
+        List<OpenWindow> out = new ArrayList<>();
+        for (WindowBatch b : learner.parkedWindows()) {
+            List<List<Double>> gradient = new ArrayList<>();
+            for (double[] g : b.gradient()) {
+                gradient.add(copy(g));
+            }
+            List<List<Double>> inputMax = new ArrayList<>();
+            for (double[] m : b.inputMax()) {
+                inputMax.add(copy(m));
+            }
+            out.add(new OpenWindow(b.start(), b.count(), gradient, inputMax));
+        }
+        return out;
+    }
+
+    private static List<WindowBatch> windowBatches(ModelCheckpoint c, Network n) {
+        List<WindowBatch> out = new ArrayList<>();
+        for (OpenWindow w : c.getOpenWindows()) {
+            double[][] gradient = new double[w.getGradient().size()][];
+            for (int i = 0; i < gradient.length; i++) {
+                gradient[i] = doubles(w.getGradient().get(i));
+            }
+            // The optimizer may have changed since (no input maxima then, or new ones): the declared one decides.
+            double[][] inputMax = new double[n.pendingInputMax(0) == null ? 0 : n.layerCount()][];
+            for (int l = 0; l < inputMax.length; l++) {
+                inputMax[l] = l < w.getInputMax().size() ? doubles(w.getInputMax().get(l)) : new double[n.pendingInputMax(l).length];
+            }
+            out.add(new WindowBatch(w.getStart(), w.getCount(), gradient, inputMax));
+        }
+        return out;
     }
 
     /**
@@ -252,6 +289,10 @@ public final class SnapshotMapper {
         restoreEvaluation(c, learner);
         learner.restoreCounters(s.getExamplesSeen(), sameMode ? c.getWindowStart() : OnlineLearner.NO_WINDOW,
                 c.getLateRecords(), s.getVersion(), c.getUpdatesSincePublish(), c.getLastPublishTime(), c.getAdoptedVersion());
+        // Written before models kept their own clocks: the open window's start, which that clock had reached (none
+        // outside window mode), is the best lower bound of the model's event time there is.
+        learner.restoreEventTime(c.getEventTime() != null ? c.getEventTime() : c.getWindowStart(),
+                sameMode ? windowBatches(c, n) : List.of());
         return learner;
     }
 

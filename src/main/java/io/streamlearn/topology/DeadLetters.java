@@ -43,6 +43,12 @@ public final class DeadLetters {
     public static final String KEY_SHA256 = HEADER_PREFIX + "key.sha256";
     /** TOO_LARGE and the original headers were dropped: their size in bytes. */
     public static final String HEADERS_SIZE = HEADER_PREFIX + "headers.size";
+    /**
+     * FUTURE_TIMESTAMP only: the record's own timestamp. Its dead letter is stamped with the
+     * learner's clock instead: a topic refuses records too far ahead ({@code message.timestamp.after.max.ms}),
+     * and under exactly-once one refused write would stop the learner on this record for ever.
+     */
+    public static final String TIMESTAMP = HEADER_PREFIX + "timestamp";
 
     private static final int MAX_DETAIL = 500;
     /** Stands for a size not yet known while the room for key and value is worked out: as wide as any int. */
@@ -60,6 +66,21 @@ public final class DeadLetters {
     /** The same, with the source position given ({@code null}: unknown, as in a punctuation). */
     public static Record<byte[], byte[]> of(Record<byte[], byte[]> original, RecordMetadata source,
                                             DeadLetterReason reason, String detail, int maxBytes) {
+        return of(original, source, reason, detail, List.of(), maxBytes);
+    }
+
+    /**
+     * The dead letter of a record stamped too far ahead ({@link DeadLetterReason#FUTURE_TIMESTAMP}):
+     * stamped {@code now}, its own timestamp in {@link #TIMESTAMP}.
+     */
+    public static Record<byte[], byte[]> future(Record<byte[], byte[]> original, RecordMetadata source, long now,
+                                                String detail, int maxBytes) {
+        return of(original.withTimestamp(now), source, DeadLetterReason.FUTURE_TIMESTAMP, detail,
+                List.of(header(TIMESTAMP, Long.toString(original.timestamp()))), maxBytes);
+    }
+
+    private static Record<byte[], byte[]> of(Record<byte[], byte[]> original, RecordMetadata source,
+                                             DeadLetterReason reason, String detail, List<Header> extra, int maxBytes) {
         String d = detail == null ? "" : detail;
         d = d.length() > MAX_DETAIL ? d.substring(0, MAX_DETAIL) + "..." : d;
         Header[] originalHeaders = original.headers().toArray();
@@ -67,14 +88,56 @@ public final class DeadLetters {
         ours.add(header(REASON, reason.name()));
         ours.add(header(DETAIL, d));
         addSource(ours, source);
+        ours.addAll(extra);
         if (RecordLimits.sizeOf(original.key(), original.value(), concat(originalHeaders, ours)) <= maxBytes) {
             return record(original.key(), original.value(), original.timestamp(), concat(originalHeaders, ours));
         }
-        return cut(original, originalHeaders, source, reason, d, maxBytes);
+        return cut(original, originalHeaders, source, reason, d, extra, maxBytes);
+    }
+
+    /**
+     * The dead letter of a record whose bytes did not travel with it to where it was refused (over
+     * the {@link Originals#CARRIED} bytes the re-keying topic carries): what a cut dead letter says,
+     * with nothing of the key and value kept: reason {@link DeadLetterReason#TOO_LARGE}, the reason
+     * in {@link #ORIGINAL_REASON}, sizes and SHA-256 of key and value, where it was read.
+     *
+     * @param keySize     -1 when the record had no key
+     * @param headersSize -1 when it had no headers
+     */
+    static Record<byte[], byte[]> withoutBytes(RecordMetadata source, long timestamp, DeadLetterReason reason,
+                                               String detail, int valueSize, String valueSha256, int keySize,
+                                               String keySha256, long headersSize) {
+        String d = detail == null ? "" : detail;
+        d = d.length() > MAX_DETAIL ? d.substring(0, MAX_DETAIL) + "..." : d;
+        StringBuilder text = new StringBuilder(reason.name()).append(": ").append(d)
+                .append("; value of ").append(valueSize).append(" bytes cut to 0");
+        if (keySize >= 0) {
+            text.append("; key of ").append(keySize).append(" bytes cut to 0");
+        }
+        if (headersSize >= 0) {
+            text.append("; original headers of ").append(headersSize).append(" bytes dropped");
+        }
+        text.append(" (records over ").append(Originals.CARRIED).append(" bytes are not carried to the trainer)");
+        List<Header> h = new ArrayList<>();
+        h.add(header(REASON, DeadLetterReason.TOO_LARGE.name()));
+        h.add(header(ORIGINAL_REASON, reason.name()));
+        h.add(header(DETAIL, text.toString()));
+        addSource(h, source);
+        h.add(header(VALUE_SIZE, Integer.toString(valueSize)));
+        h.add(header(VALUE_SHA256, valueSha256));
+        if (keySize >= 0) {
+            h.add(header(KEY_SIZE, Integer.toString(keySize)));
+            h.add(header(KEY_SHA256, keySha256));
+        }
+        if (headersSize >= 0) {
+            h.add(header(HEADERS_SIZE, Long.toString(headersSize)));
+        }
+        return record(keySize >= 0 ? new byte[0] : null, new byte[0], timestamp, h.toArray(new Header[0]));
     }
 
     private static Record<byte[], byte[]> cut(Record<byte[], byte[]> original, Header[] originalHeaders,
-                                              RecordMetadata source, DeadLetterReason reason, String detail, int maxBytes) {
+                                              RecordMetadata source, DeadLetterReason reason, String detail,
+                                              List<Header> extra, int maxBytes) {
         byte[] key = original.key();
         byte[] value = original.value();
         int keyLength = key == null ? 0 : key.length;
@@ -86,12 +149,14 @@ public final class DeadLetters {
         // everything were cut to a size of the widest width: the real ones can only be shorter.
         List<Header> widest = tooLargeHeaders(source, reason, detail, key, keyLength, WIDEST, value, valueLength, WIDEST,
                 dropped ? headersSize : -1, true);
+        widest.addAll(extra);
         long room = Math.max(0, maxBytes - RecordLimits.sizeOf(null, null, concat(kept, widest)));
         // The value gets three quarters when both are large; a small one leaves the rest to the other.
         int keyKept = (int) Math.min(keyLength, Math.max(room / 4, room - valueLength));
         int valueKept = (int) Math.min(valueLength, room - keyKept);
         List<Header> ours = tooLargeHeaders(source, reason, detail, key, keyLength, keyKept, value, valueLength, valueKept,
                 dropped ? headersSize : -1, false);
+        ours.addAll(extra);
         return record(key == null ? null : Arrays.copyOf(key, keyKept),
                 value == null ? null : Arrays.copyOf(value, valueKept), original.timestamp(), concat(kept, ours));
     }

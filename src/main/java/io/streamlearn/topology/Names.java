@@ -18,6 +18,8 @@ public final class Names {
     public static final String WEIGHTS_SINK = "weights-sink";
     public static final String WEIGHTS_HISTORY_SINK = "weights-history-sink";
     public static final String DRIFT_SINK = "drift-sink";
+    /** Examples the trainer refuses: late for their model's window. */
+    public static final String TRAIN_DEAD_LETTERS = "train-dead-letters-sink";
     public static final String REQUESTS_SOURCE = "model-requests-source";
     public static final String REQUESTS_VALIDATE = "model-requests-validate";
     public static final String REQUESTS_DEAD_LETTERS = "model-requests-dead-letters-sink";

@@ -20,9 +20,9 @@ import org.apache.kafka.streams.state.Stores;
  * config always gives the same topology (and the same internal topic names).
  *
  * <pre>
- * examples ─► examples-validate ─┬─► [examples-by-model] ─► train ─► weights
- *                                └─► dead-letters           ▲ (model-state-store)
- * model-requests ─► model-requests-validate ─┬──────────────┘
+ * examples ─► examples-validate ─┬─► [examples-by-model] ─► train ─┬─► weights
+ *                                └─► dead-letters           ▲      └─► dead-letters (LATE)
+ * model-requests ─► model-requests-validate ─┬──────────────┘ (model-state-store)
  *                                            └─► dead-letters
  * events ──► score ──┬─► scored-events
  *                    └─► dead-letters
@@ -73,10 +73,10 @@ public final class TopologyFactory {
             String internal = Names.repartitionTopic(config.applicationId());
             t.addSink(Names.REPARTITION_SINK, internal, new StringSerializer(), serde.serializer(), Names.EXAMPLES_VALIDATE);
             t.addSource(Names.REPARTITION_SOURCE, new StringDeserializer(), serde.deserializer(), internal);
-            t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener, hooks, refused), Names.REPARTITION_SOURCE,
+            t.addProcessor(Names.TRAIN, () -> new Trainer(config, limits, registry, listener, hooks, refused), Names.REPARTITION_SOURCE,
                     Names.REQUESTS_VALIDATE);
         } else {
-            t.addProcessor(Names.TRAIN, () -> new Trainer(config, registry, listener, hooks, refused), Names.EXAMPLES_VALIDATE,
+            t.addProcessor(Names.TRAIN, () -> new Trainer(config, limits, registry, listener, hooks, refused), Names.EXAMPLES_VALIDATE,
                     Names.REQUESTS_VALIDATE);
         }
         t.addStateStore(modelStore(ModelRecordSizes.recordLimit(config)), Names.TRAIN);
@@ -85,6 +85,8 @@ public final class TopologyFactory {
         t.addSink(Names.WEIGHTS_HISTORY_SINK, topics.weightsHistory(), new StringSerializer(), new ByteArraySerializer(),
                 Names.TRAIN);
         t.addSink(Names.DRIFT_SINK, topics.drift(), new StringSerializer(), new ByteArraySerializer(), Names.TRAIN);
+        t.addSink(Names.TRAIN_DEAD_LETTERS, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
+                Names.TRAIN);
 
         t.addSource(Names.EVENTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events());
         t.addProcessor(Names.SCORE, () -> new Scorer(config, limits, registry, listener), Names.EVENTS_SOURCE);

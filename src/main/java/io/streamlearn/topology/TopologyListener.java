@@ -18,6 +18,10 @@ public interface TopologyListener {
     default void trained(OnlineLearner learner, int updatesApplied) {
     }
 
+    /** A learner refused a late example (its window had closed); {@link OnlineLearner#lateRecords} counts it. */
+    default void late(OnlineLearner learner) {
+    }
+
     /**
      * {@code model} refused {@code refused} updates (1 or 2, from one example or one stream-time
      * tick) because they would have made a weight, bias or optimizer state NaN or infinite; its
@@ -75,6 +79,13 @@ public interface TopologyListener {
             public void trained(OnlineLearner learner, int updatesApplied) {
                 for (TopologyListener l : listeners) {
                     l.trained(learner, updatesApplied);
+                }
+            }
+
+            @Override
+            public void late(OnlineLearner learner) {
+                for (TopologyListener l : listeners) {
+                    l.late(learner);
                 }
             }
 

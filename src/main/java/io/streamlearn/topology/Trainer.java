@@ -5,6 +5,7 @@ import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.Codecs;
+import io.streamlearn.codec.DeadLetterReason;
 import io.streamlearn.codec.DriftRecord;
 import io.streamlearn.codec.LabeledExample;
 import io.streamlearn.config.ModelConfig;
@@ -40,14 +41,23 @@ import org.slf4j.LoggerFactory;
  * written to the changelog-backed store just before Kafka Streams commits (see
  * {@link PreCommitStore}), so under exactly-once a crash anywhere resumes from exactly the
  * state of the last committed offsets. The store is read only when a task (re)starts.
+ *
+ * <p>Time is each model's own event time ({@link OnlineLearner#eventTime}), never the task's
+ * stream time: that is the newest timestamp of any record of the task — another model's, a
+ * request's, one dead-lettered upstream — so through it one model's records would close another's
+ * windows and one record stamped far ahead would stop every model's windows and timed
+ * publications. A window-mode example whose window has closed is dead-lettered {@code LATE} here,
+ * the one refusal only a model's state can make. The wall clock only publishes what a model that
+ * has had no example for {@code snapshot.everyMs} learned since its last version.
  */
-final class Trainer implements Processor<String, Object, String, byte[]> {
+final class Trainer implements Processor<String, Object, Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
     /** Headers of a request copied onto the version it becomes: its lineage. */
     static final String LINEAGE_HEADER_PREFIX = "streamlearn.";
     private static final String PRE_COMMIT_MARK = "dirty";
     private static final byte[] MARK = new byte[0];
     private final StreamlearnConfig config;
+    private final RecordLimits limits;
     private final ModelRegistry registry;
     private final TopologyListener listener;
     private final Map<String, OnlineLearner> learners = new HashMap<>();
@@ -55,27 +65,31 @@ final class Trainer implements Processor<String, Object, String, byte[]> {
     private final Set<OnlineLearner> dirty = new LinkedHashSet<>();
     private final PreCommitHooks hooks;
     private final RefusedUpdates refusedUpdates;
-    private ProcessorContext<String, byte[]> context;
+    private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, byte[]> store;
     private KeyValueStore<String, byte[]> preCommit;
     private Codec<ModelCheckpoint> checkpoints;
     private Codec<WeightSnapshot> snapshots;
     private Codec<DriftRecord> drifts;
     private boolean allLoaded;
-    /** Wall-clock time of this task's last example, or -1 before the first. */
-    private long lastInputWallClock = -1;
+    /**
+     * Wall-clock time of each loaded model's last example, or of its loading (not state: it only
+     * times publishing). One cell per model, set in place: nothing is allocated per example.
+     */
+    private final Map<OnlineLearner, long[]> lastInputWallClock = new HashMap<>();
 
-    Trainer(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener, PreCommitHooks hooks,
-            RefusedUpdates refusedUpdates) {
+    Trainer(StreamlearnConfig config, RecordLimits limits, ModelRegistry registry, TopologyListener listener,
+            PreCommitHooks hooks, RefusedUpdates refusedUpdates) {
         this.hooks = hooks;
         this.refusedUpdates = refusedUpdates;
         this.config = config;
+        this.limits = limits;
         this.registry = registry;
         this.listener = listener;
     }
 
     @Override
-    public void init(ProcessorContext<String, byte[]> context) {
+    public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.store = context.getStateStore(Names.MODEL_STORE);
         this.preCommit = context.getStateStore(Names.PRE_COMMIT_STORE);
@@ -85,17 +99,12 @@ final class Trainer implements Processor<String, Object, String, byte[]> {
         // A task re-initialised after a failure must not keep learners that were never committed.
         learners.clear();
         dirty.clear();
+        lastInputWallClock.clear();
         allLoaded = false;
         hooks.register(context.taskId(), this::writeDirty);
-        long every = config.models().values().stream()
-                .mapToLong(m -> Math.min(m.snapshot().everyMs(),
-                        m.update().windowMs() > 0 ? m.update().windowMs() : Long.MAX_VALUE))
-                .min().orElse(1000);
-        context.schedule(Duration.ofMillis(Math.max(1, every)), PunctuationType.STREAM_TIME, this::onStreamTime);
         long idle = config.models().values().stream().mapToLong(m -> m.snapshot().everyMs()).min().orElse(1000);
         context.schedule(Duration.ofMillis(Math.max(100, Math.min(idle / 2, 1000))), PunctuationType.WALL_CLOCK_TIME,
                 this::onWallClock);
-        lastInputWallClock = -1;
     }
 
     @Override
@@ -105,7 +114,7 @@ final class Trainer implements Processor<String, Object, String, byte[]> {
                 fulfil(record.key(), request, record.timestamp());
                 return;
             }
-            train(record.withValue((LabeledExample) record.value()));
+            train(record);
         } catch (RuntimeException bug) {
             // Validation let the example through, so this is a defect, not bad input. The learner in
             // memory may be half-updated and the store is one commit behind it: failing the task is
@@ -113,70 +122,76 @@ final class Trainer implements Processor<String, Object, String, byte[]> {
             // examples since the last commit are learned again from the committed state).
             learners.clear();
             dirty.clear();
+            lastInputWallClock.clear();
             allLoaded = false;
             throw new StreamsException("training model '" + record.key() + "' failed on a validated example", bug);
         }
     }
 
-    private void train(Record<String, LabeledExample> record) {
-        lastInputWallClock = context.currentSystemTimeMs();
+    private void train(Record<String, Object> record) {
         String model = record.key();
         OnlineLearner learner = learner(model);
-        LabeledExample e = record.value();
-        long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
+        lastInputWallClock.get(learner)[0] = context.currentSystemTimeMs();
+        LabeledExample e = record.value() instanceof Originals.Validated v ? v.example() : (LabeledExample) record.value();
+        OnlineLearner.Window closed = learner.closedWindowOf(record.timestamp());
+        if (closed != null) {
+            learner.countLate();
+            persist(learner);
+            listener.late(learner);
+            deadLetter(record, DeadLetterReason.LATE, lateDetail(learner, record.timestamp(), closed));
+            return;
+        }
         long refusedBefore = learner.updatesRefused();
-        int applied = learner.learn(e.features(), e.label(), record.timestamp(), streamTime);
+        int applied = learner.learn(e.features(), e.label(), record.timestamp());
+        long time = learner.eventTime();
         if (learner.lastSignal() == DriftDetector.Signal.DRIFT) {
             // A drift is published at once, as a version that says why: readers of weights see when the model changed course.
             String reason = driftReason(learner);
             LOG.info("Model '{}': {}", model, reason);
-            long version = publish(learner, streamTime, reason);
+            long version = publish(learner, time, reason);
             var window = learner.drift().driftWindow();
             DriftRecord drift = new DriftRecord(model, version, learner.examplesSeen(), window.meanBeforeCut(),
                     window.meanAfterCut(), learner.config().drift().action().name().toLowerCase(java.util.Locale.ROOT),
-                    streamTime);
-            context.forward(new Record<>(model, drifts.encode(drift), streamTime), Names.DRIFT_SINK);
-        } else if (learner.snapshotDue(streamTime)) {
-            publish(learner, streamTime);
+                    time);
+            context.forward(new Record<>(model, drifts.encode(drift), time), Names.DRIFT_SINK);
+        } else if (learner.snapshotDue(time)) {
+            publish(learner, time);
         }
         persist(learner);
         listener.trained(learner, applied);
         refusedUpdates.report(learner, refusedBefore);
     }
 
-    /** Stream time moved on: close due windows and publish due snapshots of every model of this task. */
-    private void onStreamTime(long streamTime) {
-        loadAll();
-        for (OnlineLearner learner : learners.values()) {
-            long refusedBefore = learner.updatesRefused();
-            int applied = learner.closeDueWindow(streamTime);
-            boolean refused = learner.updatesRefused() != refusedBefore;
-            boolean due = learner.snapshotDue(streamTime);
-            if (due) {
-                publish(learner, streamTime);
-            }
-            // A refused window is state too: its batch is gone and the refusal is counted.
-            if (applied > 0 || refused || due) {
-                persist(learner);
-            }
-            refusedUpdates.report(learner, refusedBefore);
-        }
+    /** What a LATE dead letter says: its window, when that closed, and the model's event time now. */
+    static String lateDetail(OnlineLearner learner, long timestamp, OnlineLearner.Window w) {
+        return "timestamp " + timestamp + " is in window [" + w.start() + ", " + w.end() + ") of model '"
+                + learner.config().id() + "', which closed at event time " + w.closesAt() + " (its end + graceMs "
+                + learner.config().eventTime().graceMs() + "); the model's event time is " + learner.eventTime();
+    }
+
+    private void deadLetter(Record<String, Object> record, DeadLetterReason reason, String detail) {
+        Record<byte[], byte[]> dl = record.value() instanceof Originals.Validated v
+                ? DeadLetters.of(v.original(), context, reason, detail, limits.deadLetters())
+                : Originals.deadLetter(record.headers(), record.timestamp(), reason, detail, limits.deadLetters());
+        listener.deadLetter(config.topics().examples(), DeadLetters.reason(dl));
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Record<Object, Object> out = (Record) dl;
+        context.forward(out, Names.TRAIN_DEAD_LETTERS);
     }
 
     /**
-     * No example for {@code snapshot.everyMs} of wall-clock time: what was learned but not yet
-     * published goes out, so an idle stream does not leave the weights stale. Only publishing
-     * is timed by the wall clock; no update is applied or window closed here, so the weights
-     * a stream yields stay the same whenever it pauses.
+     * A model has had no example for {@code snapshot.everyMs} of wall-clock time: what it learned
+     * but did not publish yet goes out, so a quiet model does not leave its weights stale however
+     * busy the other models of its task are. Only publishing is timed by the wall clock; no update
+     * is applied or window closed here, so the weights a stream yields stay the same whenever it
+     * pauses.
      */
     private void onWallClock(long now) {
-        if (lastInputWallClock < 0) {
-            return;
-        }
-        long streamTime = context.currentStreamTimeMs();
+        loadAll();
         for (OnlineLearner learner : learners.values()) {
-            if (learner.updatesSincePublish() > 0 && now - lastInputWallClock >= learner.config().snapshot().everyMs()) {
-                publish(learner, Math.max(streamTime, learner.lastPublishTime()));
+            long last = lastInputWallClock.get(learner)[0];
+            if (learner.updatesSincePublish() > 0 && now - last >= learner.config().snapshot().everyMs()) {
+                publish(learner, Math.max(learner.eventTime(), learner.lastPublishTime()));
                 persist(learner);
             }
         }
@@ -191,25 +206,27 @@ final class Trainer implements Processor<String, Object, String, byte[]> {
                         ? "; optimizer state reset" : "");
     }
 
-    private void publish(OnlineLearner learner, long streamTime) {
-        publish(learner, streamTime, null);
+    private void publish(OnlineLearner learner, long time) {
+        publish(learner, time, null);
     }
 
     /** Returns the version published. */
-    private long publish(OnlineLearner learner, long streamTime, String reason) {
-        long version = learner.markPublished(streamTime);
-        WeightSnapshot s = SnapshotMapper.snapshot(learner, version, streamTime, SnapshotSource.LIVE,
+    private long publish(OnlineLearner learner, long time, String reason) {
+        long version = learner.markPublished(time);
+        WeightSnapshot s = SnapshotMapper.snapshot(learner, version, time, SnapshotSource.LIVE,
                 version > 1 ? version - 1 : null);
         s.setReason(reason);
-        emit(new Record<>(learner.config().id(), snapshots.encode(s), streamTime));
-        listener.published(learner.config().id(), version, streamTime);
+        emit(new Record<>(learner.config().id(), snapshots.encode(s), time));
+        listener.published(learner.config().id(), version, time);
         return version;
     }
 
     /** One published version: the newest on weights, and kept in the history for rollbacks. */
     private void emit(Record<String, byte[]> version) {
-        context.forward(version, Names.WEIGHTS_SINK);
-        context.forward(version, Names.WEIGHTS_HISTORY_SINK);
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Record<Object, Object> out = (Record) version;
+        context.forward(out, Names.WEIGHTS_SINK);
+        context.forward(out, Names.WEIGHTS_HISTORY_SINK);
     }
 
     /**
@@ -223,18 +240,20 @@ final class Trainer implements Processor<String, Object, String, byte[]> {
         OnlineLearner learner = learner(model);
         long parent = learner.version();
         learner.adopt(request.snapshot().network(), parent);
-        long streamTime = Math.max(context.currentStreamTimeMs(), timestamp);
-        long version = learner.markPublished(streamTime);
-        WeightSnapshot s = SnapshotMapper.snapshot(learner, version, streamTime, request.snapshot().source(),
+        // Published at the model's event time, which a request (stamped when it was sent) must not move; a model that
+        // has learned nothing yet has none, and the record takes the request's timestamp.
+        long version = learner.markPublished(learner.eventTime());
+        long time = learner.eventTime() != OnlineLearner.NO_TIME ? learner.eventTime() : timestamp;
+        WeightSnapshot s = SnapshotMapper.snapshot(learner, version, time, request.snapshot().source(),
                 parent > 0 ? parent : null);
-        Record<String, byte[]> out = new Record<>(model, snapshots.encode(s), streamTime);
+        Record<String, byte[]> out = new Record<>(model, snapshots.encode(s), time);
         for (Header h : request.headers()) {
             if (h.key().startsWith(LINEAGE_HEADER_PREFIX)) {
                 out.headers().add(h.key(), h.value());
             }
         }
         emit(out);
-        listener.published(model, version, streamTime);
+        listener.published(model, version, time);
         persist(learner);
         LOG.info("Model '{}' version {} published from a {} request (parent {})", model, version,
                 request.snapshot().source(), parent);
@@ -264,6 +283,7 @@ final class Trainer implements Processor<String, Object, String, byte[]> {
         if (l == null) {
             l = load(model);
             learners.put(model, l);
+            lastInputWallClock.put(l, new long[] {context.currentSystemTimeMs()});
         }
         return l;
     }
@@ -330,7 +350,10 @@ final class Trainer implements Processor<String, Object, String, byte[]> {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
                 if (!learners.containsKey(kv.key) && config.model(kv.key) != null) {
-                    learners.put(kv.key, restored(config.model(kv.key), kv.value));
+                    OnlineLearner l = restored(config.model(kv.key), kv.value);
+                    learners.put(kv.key, l);
+                    // What it learned before a restart and never published goes out once it has been quiet long enough.
+                    lastInputWallClock.put(l, new long[] {context.currentSystemTimeMs()});
                 }
             }
         }
@@ -342,5 +365,6 @@ final class Trainer implements Processor<String, Object, String, byte[]> {
         hooks.unregister(context.taskId());
         learners.clear();
         dirty.clear();
+        lastInputWallClock.clear();
     }
 }

@@ -76,7 +76,7 @@ class ConfigChangeIT {
             List<LabeledExample> batch = produce(c, phase++);
             all.addAll(batch);
             for (LabeledExample e : batch) {
-                reference.learn(e.features(), e.label(), 1_000_000L, 1_000_000L);
+                reference.learn(e.features(), e.label(), 1_000_000L);
             }
             try (StreamlearnApp app = StreamlearnApp.start(c, TopologyListener.NONE, Duration.ofSeconds(30))) {
                 DecodedSnapshot got = awaitSeen(app, all.size(), c == batched);

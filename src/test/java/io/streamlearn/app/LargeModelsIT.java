@@ -81,7 +81,7 @@ class LargeModelsIT {
         OnlineLearner reference = OnlineLearner.fresh(config.model("default"));
         for (int i = 0; i < 2 * n; i++) {
             LabeledExample e = examples.get(i);
-            reference.learn(e.features(), e.label(), T0 + i, T0 + i);
+            reference.learn(e.features(), e.label(), T0 + i);
         }
         for (int l = 0; l < reference.network().layerCount(); l++) {
             double[] expected = reference.network().weights(l);

@@ -83,7 +83,7 @@ class RestartIT {
         OnlineLearner reference = OnlineLearner.fresh(config.model("default"));
         for (int i = 0; i < N; i++) {
             LabeledExample e = examples.get(i);
-            reference.learn(e.features(), e.label(), 1_000_000L + i, 1_000_000L + i);
+            reference.learn(e.features(), e.label(), 1_000_000L + i);
         }
         assertEquals(reference.network().updatesApplied(), last.snapshot().getUpdatesApplied());
         for (int l = 0; l < reference.network().layerCount(); l++) {

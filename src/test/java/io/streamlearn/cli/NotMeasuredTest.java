@@ -31,8 +31,8 @@ class NotMeasuredTest {
 
     @Test
     void aMeasuredModelShowsItsFigures() {
-        learner.learn(new double[] {1, 2}, Label.of(1), 0, 0);
-        learner.learn(new double[] {-1, -2}, Label.of(0), 0, 0);
+        learner.learn(new double[] {1, 2}, Label.of(1), 0);
+        learner.learn(new double[] {-1, -2}, Label.of(0), 0);
         WeightSnapshot s = snapshot();
         List<String> columns = List.of(ModelsCommand.row(s).trim().split("\\s+"));
         assertEquals(String.format(java.util.Locale.ROOT, "%.4f", s.getMetrics().getAccuracy()), columns.get(5));

@@ -93,7 +93,7 @@ class RollbackIT {
             Network n = SnapshotMapper.network(v11);
             OnlineLearner reference = new OnlineLearner(config.model("m"), n, new Prequential());
             for (LabeledExample e : later) {
-                reference.learn(e.features(), e.label(), 0, 0);
+                reference.learn(e.features(), e.label(), 0);
             }
             List<Double> w = v12.getLayers().get(0).getWeights();
             for (int k = 0; k < w.size(); k++) {

@@ -57,6 +57,8 @@ class PreviousSchemasTest {
     /** With ROLLBACK, before scaling, schedules, the evaluation and the drift detector (v3). */
     private static final long SNAPSHOT_V3 = 5807060356584518397L;
     private static final long CHECKPOINT_V3 = 6989548757213379808L;
+    /** Before models kept their own event time and windows stayed open for a grace period (checkpoint only). */
+    private static final long CHECKPOINT_V4 = 1439981830661138127L;
 
     private static Schema resource(String name) throws IOException {
         try (InputStream in = PreviousSchemasTest.class.getResourceAsStream("/schemas/previous/" + name)) {
@@ -70,7 +72,7 @@ class PreviousSchemasTest {
         OnlineLearner l = OnlineLearner.fresh(new ModelConfig("m", spec, UpdateMode.count(5), SnapshotPolicy.defaults(), null, null));
         Random r = new Random(3);
         for (int i = 0; i < 23; i++) {
-            l.learn(new double[] {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()}, r.nextInt(2), null, i, i);
+            l.learn(new double[] {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()}, r.nextInt(2), null, i);
         }
         return l;
     }
@@ -116,6 +118,9 @@ class PreviousSchemasTest {
         assertEquals(CHECKPOINT_V2, SchemaNormalization.parsingFingerprint64(resource("ModelCheckpoint.v2.avsc")));
         assertEquals(SNAPSHOT_V3, SchemaNormalization.parsingFingerprint64(resource("WeightSnapshot.v3.avsc")));
         assertEquals(CHECKPOINT_V3, SchemaNormalization.parsingFingerprint64(resource("ModelCheckpoint.v3.avsc")));
+        assertEquals(CHECKPOINT_V4, SchemaNormalization.parsingFingerprint64(resource("ModelCheckpoint.v4.avsc")));
+        long checkpointNow = SchemaNormalization.parsingFingerprint64(ModelCheckpoint.getClassSchema());
+        assertTrue(CHECKPOINT_V3 != checkpointNow && CHECKPOINT_V4 != checkpointNow, "the current checkpoint schema is another one");
         long now = SchemaNormalization.parsingFingerprint64(WeightSnapshot.getClassSchema());
         assertTrue(SNAPSHOT_V1 != now && SNAPSHOT_V2 != now && SNAPSHOT_V3 != now, "the current schema is another one");
     }
@@ -136,6 +141,8 @@ class PreviousSchemasTest {
             checkpoint.getSnapshot().setFigures(null);
             checkpoint.setEvaluation(null);
             checkpoint.setDrift(null);
+            checkpoint.setEventTime(null);
+            checkpoint.setOpenWindows(List.of());
             assertEquals(checkpoint, decodedCheckpoint, v);
         }
     }
@@ -184,10 +191,43 @@ class PreviousSchemasTest {
         current.getSnapshot().setFigures(null);
         current.setEvaluation(null);
         current.setDrift(null);
+        current.setEventTime(null);
+        current.setOpenWindows(List.of());
         assertEquals(current, decoded);
         OnlineLearner restored = SnapshotMapper.learner(decoded, l.config());
         assertEquals(0, restored.updatesRefused());
         assertEquals(l.network().pendingCount(), restored.network().pendingCount());
+        assertEquals(l.network().updatesApplied(), restored.network().updatesApplied());
+    }
+
+    /**
+     * A window-mode checkpoint written before models kept their own event time (v4) restores with
+     * the open window's start as the model's clock, its open window intact, and goes on as the
+     * learner it was written from.
+     */
+    @Test
+    void aV4WindowCheckpointRestoresWithTheOpenWindowAsItsClock() throws IOException {
+        Schema old = resource("ModelCheckpoint.v4.avsc");
+        ModelSpec spec = new ModelSpec(3, List.of(new LayerSpec(1, Activation.SIGMOID)), LossKind.BINARY_CROSS_ENTROPY,
+                OptimizerSpec.defaults(OptimizerKind.ADAM), 0, 9L);
+        OnlineLearner l = OnlineLearner.fresh(new ModelConfig("m", spec, UpdateMode.window(100), SnapshotPolicy.defaults(), null, null));
+        Random r = new Random(5);
+        for (int i = 0; i < 250; i++) {
+            l.learn(new double[] {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()}, r.nextInt(2), null, 1_000 + 3 * i);
+        }
+        ModelCheckpoint decoded = Codecs.checkpoints().decode(singleObject(asOld(SnapshotMapper.checkpoint(l), old), old));
+        assertEquals(null, decoded.getEventTime());
+        assertEquals(List.of(), decoded.getOpenWindows());
+        OnlineLearner restored = SnapshotMapper.learner(decoded, l.config());
+        assertEquals(l.windowStart(), restored.eventTime(), "the open window's start");
+        assertEquals(l.network().pendingCount(), restored.network().pendingCount());
+        for (int i = 250; i < 400; i++) {
+            double[] x = {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()};
+            int y = r.nextInt(2);
+            l.learn(x, y, null, 1_000 + 3 * i);
+            restored.learn(x, y, null, 1_000 + 3 * i);
+        }
+        assertArrayEquals(l.network().weights(0), restored.network().weights(0), 0.0);
         assertEquals(l.network().updatesApplied(), restored.network().updatesApplied());
     }
 }

@@ -121,6 +121,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void eachModelHasItsOwnGraceAndFutureTolerance() {
+        StreamlearnConfig c = ConfigLoader.fromYaml("""
+                models:
+                  - {id: a, inputSize: 2, update: {mode: window, windowMs: 1000, graceMs: 250}, maxFutureMs: 5000}
+                  - {id: b, inputSize: 2, update: {mode: window, windowMs: 1000}}
+                  - {id: c, inputSize: 2}
+                defaultModel: a
+                """, Map.of("models.2.maxFutureMs", "0"));
+        assertEquals(new EventTimePolicy(250, 5000), c.model("a").eventTime());
+        assertEquals(new EventTimePolicy(0, 60_000), c.model("b").eventTime(), "no grace, a minute ahead at most");
+        assertEquals(EventTimePolicy.defaults(), ConfigLoader.defaults().model("default").eventTime());
+        assertEquals(0, c.model("c").eventTime().maxFutureMs(), "not a millisecond ahead of the learner's clock");
+        assertEquals(new UpdateMode(UpdateMode.Kind.WINDOW, 0, 1000), c.model("a").update(), "grace is no part of the mode");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.fromYaml("""
+                models:
+                  - {id: a, inputSize: 2, update: {mode: window, graceMs: -1}, maxFutureMs: -5}
+                """, Map.of()));
+        assertTrue(e.getMessage().contains("models[0].update.graceMs: must be between 0 and"), e.getMessage());
+        assertTrue(e.getMessage().contains("models[0].maxFutureMs: must be between 0 and"), e.getMessage());
+    }
+
+    @Test
     void aMissingFileIsNamed() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(java.nio.file.Path.of("/nonexistent/streamlearn.yaml"), Map.of()));

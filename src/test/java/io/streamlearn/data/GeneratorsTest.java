@@ -82,7 +82,7 @@ class GeneratorsTest {
         Iterator<LabeledRow> xor = Generators.stream("xor", 42, 2, 2);
         for (int i = 0; i < 8000; i++) {
             LabeledRow r = xor.next();
-            learner.learn(r.features(), Label.of(r.label()), 0, 0);
+            learner.learn(r.features(), Label.of(r.label()), 0);
         }
         return learner.metrics().accuracy();
     }

@@ -28,7 +28,7 @@ class PrequentialEvaluationTest {
         OnlineLearner live = OnlineLearner.fresh(c);
         long t = 0;
         for (Example e : data.rows()) {
-            live.learn(e.features(), Label.of(e.label()), t, t);
+            live.learn(e.features(), Label.of(e.label()), t);
             t++;
         }
         assertEquals(live.evaluation().accuracy(), r.evaluation().accuracy(), 0.0);

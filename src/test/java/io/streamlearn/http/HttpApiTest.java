@@ -131,7 +131,7 @@ class HttpApiTest {
         JsonNode sample = JSON.readTree(get("/api/history").body()).path("models").path("default").path("samples").get(0);
         assertTrue(sample.get(1).isNull() && sample.get(3).isNull(), "the dashboard shows '–', not 0: " + sample);
 
-        learner.learn(new double[] {1, 2}, io.streamlearn.model.Label.of(1), 0, 0);
+        learner.learn(new double[] {1, 2}, io.streamlearn.model.Label.of(1), 0);
         offer(learner, 2);
         JsonNode measured = JSON.readTree(get("/models/default").body()).path("metrics");
         assertEquals(1, measured.path("scored").asLong(), measured.toString());

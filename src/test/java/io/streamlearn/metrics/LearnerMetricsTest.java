@@ -55,7 +55,7 @@ class LearnerMetricsTest {
         Random r = new Random(seed);
         for (int i = 0; i < n; i++) {
             double[] x = {r.nextGaussian(), r.nextGaussian()};
-            int applied = learner.learn(x, x[0] + x[1] > 0 ? 1 : 0, null, 1000L + i, 1000L + i);
+            int applied = learner.learn(x, x[0] + x[1] > 0 ? 1 : 0, null, 1000L + i);
             metrics.trained(learner, applied);
         }
     }
@@ -152,7 +152,7 @@ class LearnerMetricsTest {
             learner.network().predict(xs[i], out);
             double p = out[0];
             expected += -Math.log(labels[i] == 1 ? p : 1 - p);
-            metrics.trained(learner, learner.learn(xs[i], labels[i], null, i, i));
+            metrics.trained(learner, learner.learn(xs[i], labels[i], null, i));
         }
         assertEquals(expected / xs.length, gauge("streamlearn.prequential.window.log.loss", "default"), 1e-12,
                 "each example scored before it is learned, by the model as it was");
@@ -182,7 +182,7 @@ class LearnerMetricsTest {
         Random r = new Random(4);
         for (int i = 0; i < 50; i++) {
             double[] x = {r.nextGaussian(), r.nextGaussian()};
-            before.learn(x, x[0] > 0 ? 1 : 0, null, i, i);
+            before.learn(x, x[0] > 0 ? 1 : 0, null, i);
         }
         train(before, 1, 5);
         assertEquals(3, gauge("streamlearn.model.version", "default"));
@@ -198,9 +198,12 @@ class LearnerMetricsTest {
     @Test
     void lateRecordsAreCountedInWindowMode() {
         OnlineLearner learner = OnlineLearner.fresh(config.model("windowed"));
-        metrics.trained(learner, learner.learn(new double[] {1, 1}, 1, null, 10_000, 10_000));
-        metrics.trained(learner, learner.learn(new double[] {1, 1}, 1, null, 12_500, 12_500));
-        metrics.trained(learner, learner.learn(new double[] {1, 1}, 1, null, 9_000, 12_500));
+        metrics.trained(learner, learner.learn(new double[] {1, 1}, 1, null, 10_000));
+        metrics.trained(learner, learner.learn(new double[] {1, 1}, 1, null, 12_500));
+        // As the trainer refuses one: the window of 9000 closed before 12500, so it is counted, not learned.
+        assertTrue(learner.closedWindowOf(9_000) != null);
+        learner.countLate();
+        metrics.late(learner);
         assertEquals(1, gauge("streamlearn.late.records", "windowed"));
         assertNull(registry.find("streamlearn.late.records").tag("model", "default").gauge(),
                 "only models that trained here have meters");
@@ -309,7 +312,7 @@ class LearnerMetricsTest {
         Random r = new Random(10);
         for (int i = 0; i < 20; i++) {
             double[] x = {r.nextGaussian(), r.nextGaussian()};
-            m.trained(learner, learner.learn(x, x[0] > 0 ? 1 : 0, null, i, i));
+            m.trained(learner, learner.learn(x, x[0] > 0 ? 1 : 0, null, i));
         }
         m.published("default", 1, 20);
         m.scored("default", 1, new double[] {1, 2}, 1, 50_000);

@@ -287,7 +287,7 @@ class BadInputIT {
             for (Sent s : sentExamples) {
                 LabeledExample e = s.input().example();
                 if (e != null) {
-                    reference.learn(e.features(), e.label(), s.timestamp(), s.timestamp());
+                    reference.learn(e.features(), e.label(), s.timestamp());
                 }
             }
             assertEquals(reference.examplesSeen(), snap.getExamplesSeen());

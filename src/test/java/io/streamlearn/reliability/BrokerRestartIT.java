@@ -69,7 +69,7 @@ class BrokerRestartIT {
             produce(config, examples);
             OnlineLearner reference = OnlineLearner.fresh(config.model("default"));
             for (int i = 0; i < N; i++) {
-                reference.learn(examples.get(i).features(), examples.get(i).label(), T0 + i, T0 + i);
+                reference.learn(examples.get(i).features(), examples.get(i).label(), T0 + i);
             }
 
             long killedAt;

@@ -128,7 +128,7 @@ class CrashEquivalenceIT {
         OnlineLearner reference = OnlineLearner.fresh(config.model("default"));
         for (int i = 0; i < examples.size(); i++) {
             LabeledExample e = examples.get(i);
-            reference.learn(e.features(), e.label(), timestamp(mode, i), timestamp(mode, i));
+            reference.learn(e.features(), e.label(), timestamp(mode, i));
         }
 
         Random chaos = new Random(mode.hashCode());

@@ -115,9 +115,9 @@ class NonFiniteUpdateIT {
         OnlineLearner ordinaryOnly = OnlineLearner.fresh(config.model("default"));
         for (int i = 0; i < EXAMPLES; i++) {
             LabeledExample e = examples.get(i);
-            reference.learn(e.features(), e.label(), T0 + i, T0 + i);
+            reference.learn(e.features(), e.label(), T0 + i);
             if (i < BEFORE || i >= BEFORE + HUGE) {
-                ordinaryOnly.learn(e.features(), e.label(), T0 + i, T0 + i);
+                ordinaryOnly.learn(e.features(), e.label(), T0 + i);
             }
         }
         assertEquals(HUGE, reference.updatesRefused(), "every huge example overflows");

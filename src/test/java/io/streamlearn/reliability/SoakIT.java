@@ -152,7 +152,7 @@ class SoakIT {
 
         OnlineLearner reference = OnlineLearner.fresh(config.model(MODEL));
         for (int i = 0; i < N; i++) {
-            reference.learn(stream.features(i), stream.label(i), null, 0, 0);
+            reference.learn(stream.features(i), stream.label(i), null, 0);
         }
 
         List<WeightSnapshot> snapshots = readWeights(config);

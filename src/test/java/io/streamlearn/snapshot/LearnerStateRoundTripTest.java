@@ -9,6 +9,7 @@ import io.streamlearn.avro.ModelCheckpoint;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codecs;
+import io.streamlearn.config.EventTimePolicy;
 import io.streamlearn.config.Format;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.SnapshotPolicy;
@@ -59,7 +60,7 @@ class LearnerStateRoundTripTest {
 
     private static void learn(OnlineLearner l, double[][] rows, int from, int to) {
         for (int i = from; i < to; i++) {
-            l.learn(new double[] {rows[i][0], rows[i][1], rows[i][2]}, rows[i][3], null, i, i);
+            l.learn(new double[] {rows[i][0], rows[i][1], rows[i][2]}, rows[i][3], null, i);
         }
     }
 
@@ -80,6 +81,48 @@ class LearnerStateRoundTripTest {
             assertTrue(whole.drift().drifts() > 0, "the flip was detected");
             assertSame(whole, restored);
         }
+    }
+
+    /**
+     * Window mode with grace on a stream out of order by up to 1.5 windows: several windows are
+     * open at once and some records are late. A learner checkpointed and restored again and again,
+     * mostly while more than one window is open, ends as one that never stopped: weights,
+     * optimizer state, biases, updates, event time, late count.
+     */
+    @ParameterizedTest
+    @EnumSource(value = OptimizerKind.class, names = {"ADAGRAD", "NORMALIZED_ADAGRAD"})
+    void openWindowsWithGraceCrossACheckpointBitForBit(OptimizerKind kind) {
+        ModelConfig c = config(kind, Scaling.STANDARD, UpdateMode.window(100))
+                .withEventTime(new EventTimePolicy(80, EventTimePolicy.DEFAULT_MAX_FUTURE_MS));
+        double[][] rows = stream(3000);
+        Random jitter = new Random(11);
+        long[] ts = new long[rows.length];
+        for (int i = 0; i < ts.length; i++) {
+            ts[i] = 1_000 + 7L * i - jitter.nextInt(150);
+        }
+        OnlineLearner whole = OnlineLearner.fresh(c);
+        OnlineLearner hopping = OnlineLearner.fresh(c);
+        int withParked = 0;
+        for (int i = 0; i < rows.length; i++) {
+            learnAt(whole, rows, ts, i);
+            learnAt(hopping, rows, ts, i);
+            if (i % 7 == 0) {
+                withParked += hopping.parkedWindows().isEmpty() ? 0 : 1;
+                hopping = SnapshotMapper.learner(
+                        Codecs.checkpoints().decode(Codecs.checkpoints().encode(SnapshotMapper.checkpoint(hopping))), c);
+            }
+        }
+        assertTrue(withParked > 20, "restored with other windows open beside the network's " + withParked + " times");
+        assertTrue(whole.lateRecords() > 0, "some records were late");
+        assertSame(whole, hopping);
+        assertEquals(whole.eventTime(), hopping.eventTime());
+        assertEquals(whole.lateRecords(), hopping.lateRecords());
+        assertEquals(whole.network().updatesApplied(), hopping.network().updatesApplied());
+        assertArrayEquals(bits(whole.network().biases(0)), bits(hopping.network().biases(0)));
+    }
+
+    private static void learnAt(OnlineLearner l, double[][] rows, long[] ts, int i) {
+        l.learn(new double[] {rows[i][0], rows[i][1], rows[i][2]}, rows[i][3], null, ts[i]);
     }
 
     private static void assertSame(OnlineLearner a, OnlineLearner b) {

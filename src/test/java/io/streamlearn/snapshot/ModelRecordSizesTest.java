@@ -48,7 +48,7 @@ class ModelRecordSizesTest {
             for (int j = 0; j < 10; j++) {
                 x[j] = r.nextGaussian() * 1e-300;
             }
-            l.learn(x, i % 2, null, i, i);
+            l.learn(x, i % 2, null, i);
         }
         int checkpoint = Codecs.checkpoints().encode(SnapshotMapper.checkpoint(l)).length;
         int snapshot = Topics.of(c).weights().codec().encode(

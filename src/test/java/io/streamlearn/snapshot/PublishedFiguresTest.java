@@ -27,7 +27,7 @@ class PublishedFiguresTest {
     @Test
     void aSnapshotWithoutFiguresFallsBackToItsAccuracy() {
         OnlineLearner l = OnlineLearner.fresh(ConfigLoader.defaults().model("default"));
-        l.learn(new double[] {1, 2}, 1, null, 0, 0);
+        l.learn(new double[] {1, 2}, 1, null, 0);
         WeightSnapshot s = SnapshotMapper.snapshot(l, 1, 0, SnapshotSource.LIVE, null);
         assertEquals(l.evaluation().accuracy(), PublishedFigures.accuracy(s));
         s.setFigures(null); // as written before the figures existed

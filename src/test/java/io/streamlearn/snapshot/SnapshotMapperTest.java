@@ -38,7 +38,7 @@ class SnapshotMapperTest {
         OnlineLearner l = OnlineLearner.fresh(c);
         Random r = new Random(3);
         for (int i = 0; i < 23; i++) { // 4 updates and 3 examples in the open batch
-            l.learn(new double[] {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()}, r.nextInt(2), null, i, i);
+            l.learn(new double[] {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()}, r.nextInt(2), null, i);
         }
         return l;
     }
@@ -87,8 +87,8 @@ class SnapshotMapperTest {
         assertEquals(a.metrics().correct(), b.metrics().correct());
         for (int i = 0; i < 10; i++) {
             double[] x = {i * 0.1, -i * 0.2, 0.3};
-            a.learn(x, i % 2, null, 100 + i, 100 + i);
-            b.learn(x, i % 2, null, 100 + i, 100 + i);
+            a.learn(x, i % 2, null, 100 + i);
+            b.learn(x, i % 2, null, 100 + i);
         }
         assertSameBits(a.network(), b.network(), true);
     }
@@ -102,7 +102,7 @@ class SnapshotMapperTest {
         ModelConfig c = new ModelConfig("m", spec, UpdateMode.count(5), SnapshotPolicy.defaults(), null, null);
         OnlineLearner a = trained(c);
         for (int i = 0; i < 5; i++) { // one count-mode batch that overflows
-            a.learn(new double[] {1e200, -1e200, 1e200}, i % 2, null, 50 + i, 50 + i);
+            a.learn(new double[] {1e200, -1e200, 1e200}, i % 2, null, 50 + i);
         }
         assertEquals(1, a.updatesRefused());
         WeightSnapshot s = SnapshotMapper.snapshot(a, 8, 1234, SnapshotSource.LIVE, 7L);

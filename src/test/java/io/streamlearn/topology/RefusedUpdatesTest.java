@@ -70,7 +70,7 @@ class RefusedUpdatesTest {
     /** Feeds one example whose gradient overflows and reports it as the trainer does. */
     private static void refuseOne(OnlineLearner learner, RefusedUpdates refused) {
         long before = learner.updatesRefused();
-        learner.learn(new double[] {1e200, 1e200}, 1, null, 0, 0);
+        learner.learn(new double[] {1e200, 1e200}, 1, null, 0);
         refused.report(learner, before);
     }
 
@@ -100,7 +100,7 @@ class RefusedUpdatesTest {
         refuseOne(x, refused);
         refuseOne(y, refused);
         long learnedBefore = x.network().updatesApplied();
-        x.learn(new double[] {0.1, 0.2}, 1, null, 0, 0);
+        x.learn(new double[] {0.1, 0.2}, 1, null, 0);
         refused.report(x, x.updatesRefused()); // a finite update: nothing to report
         assertEquals(learnedBefore + 1, x.network().updatesApplied());
         now += 30 * SECOND;

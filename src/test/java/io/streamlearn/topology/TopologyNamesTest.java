@@ -23,7 +23,8 @@ class TopologyNamesTest {
     private static final Set<String> ALWAYS = Set.of(Names.EXAMPLES_SOURCE, Names.EXAMPLES_VALIDATE,
             Names.EXAMPLES_DEAD_LETTERS, Names.TRAIN, Names.WEIGHTS_SINK, Names.EVENTS_SOURCE, Names.SCORE,
             Names.SCORED_EVENTS_SINK, Names.EVENTS_DEAD_LETTERS, Names.WEIGHTS_GLOBAL_SOURCE, Names.WEIGHTS_GLOBAL_UPDATE,
-            Names.REQUESTS_SOURCE, Names.REQUESTS_VALIDATE, Names.REQUESTS_DEAD_LETTERS, Names.WEIGHTS_HISTORY_SINK, Names.DRIFT_SINK);
+            Names.REQUESTS_SOURCE, Names.REQUESTS_VALIDATE, Names.REQUESTS_DEAD_LETTERS, Names.WEIGHTS_HISTORY_SINK,
+            Names.TRAIN_DEAD_LETTERS, Names.DRIFT_SINK);
 
     /** Node names, store names and internal topic names found in a description. */
     private record Described(Set<String> nodes, Set<String> stores, Set<String> topics) {

@@ -7,6 +7,7 @@ import io.streamlearn.avro.ModelCheckpoint;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codecs;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
@@ -79,33 +80,36 @@ class TrainingTopologyTest {
     }
 
     @Test
-    void windowedMiniBatchUpdatesWhenStreamTimePassesTheWindowEnd() {
+    void windowedMiniBatchUpdatesWhenTheModelsEventTimePassesTheWindowEnd() {
         try (TopologyFixture f = new TopologyFixture(linearModel("{mode: window, windowMs: 1000}", 1))) {
             f.example("{\"features\": [1, 2], \"label\": 1}", 100);
             f.example("{\"features\": [2, 0], \"label\": 0}", 500);
             assertTrue(f.readWeights().isEmpty(), "window [0, 1000) still open");
-            // Stream time reaches 1200: window [0, 1000) closes with the average of both gradients.
+            // The model's event time reaches 1200: window [0, 1000) closes with the average of both gradients.
             f.example("{\"features\": [0, 1], \"label\": 2}", 1200);
             List<WeightSnapshot> snaps = f.readWeights();
             assertEquals(1, snaps.size());
             assertWeights(snaps.get(0), 0.05, 0.1, 0.05);
-            // A late record (t = 900 < 1000) joins the open window [1000, 2000).
+            // A late record (t = 900, its window [0, 1000) closed at 1000, no grace) is dead-lettered, not learned.
             f.example("{\"features\": [1, 0], \"label\": 1}", 900);
+            var late = f.readDeadLetters();
+            assertEquals(1, late.size());
+            assertEquals("LATE", TopologyFixture.header(late.get(0), DeadLetters.REASON));
+            assertEquals("{\"features\": [1, 0], \"label\": 1}", new String(late.get(0).value(), StandardCharsets.UTF_8));
             f.example("{\"features\": [0, 0], \"label\": 0}", 2100);
             snaps = f.readWeights();
             assertEquals(1, snaps.size());
-            // Window [1000, 2000) at w = (0.05, 0.1), b = 0.05:
-            //   (0,1) y=2: a = 0.15, dz = -1.85 -> g = (0, -1.85, -1.85)
-            //   (1,0) y=1: a = 0.10, dz = -0.90 -> g = (-0.9, 0, -0.9)
-            // average (-0.45, -0.925, -1.375): w = (0.095, 0.1925), b = 0.1875.
-            assertWeights(snaps.get(0), 0.05 + 0.045, 0.1 + 0.0925, 0.05 + 0.1375);
+            // Window [1000, 2000) at w = (0.05, 0.1), b = 0.05, (0,1) y=2 alone: a = 0.15, dz = -1.85
+            // -> g = (0, -1.85, -1.85): w = (0.05, 0.285), b = 0.235.
+            assertWeights(snaps.get(0), 0.05, 0.1 + 0.185, 0.05 + 0.185);
             assertEquals(2, snaps.get(0).getUpdatesApplied());
-            assertEquals(5, snaps.get(0).getExamplesSeen());
-            // Two more late records (t < 2000 once stream time is 2100): three in all.
+            assertEquals(4, snaps.get(0).getExamplesSeen());
+            // Two more late records (t < 2000 once the model's event time is 2100): three in all.
             f.example("{\"features\": [1, 1], \"label\": 1}", 1500);
             f.example("{\"features\": [1, 1], \"label\": 1}", 50);
             assertEquals(3, checkpoint(f).getLateRecords(), "late records counted in the model's state");
-            assertEquals(7, checkpoint(f).getSnapshot().getExamplesSeen());
+            assertEquals(4, checkpoint(f).getSnapshot().getExamplesSeen(), "and not learned");
+            assertEquals(2, f.readDeadLetters().size());
         }
     }
 
