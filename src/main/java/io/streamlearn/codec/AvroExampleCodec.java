@@ -6,6 +6,7 @@ import java.util.List;
 /** Labeled examples as Avro single-object encoded {@link io.streamlearn.avro.LabeledExample}. */
 public final class AvroExampleCodec implements Codec<LabeledExample> {
     private final AvroSingleObject<io.streamlearn.avro.LabeledExample> avro = AvroSingleObject.of(io.streamlearn.avro.LabeledExample.getClassSchema());
+    private final AvroFastPath fast = new AvroFastPath(avro.header());
     private final int maxFeatures;
     private io.streamlearn.avro.LabeledExample reuse;
 
@@ -15,6 +16,12 @@ public final class AvroExampleCodec implements Codec<LabeledExample> {
 
     @Override
     public LabeledExample decode(byte[] bytes) {
+        LabeledExample common = fast.example(bytes, maxFeatures);
+        return common != null ? common : decodeWithAvro(bytes);
+    }
+
+    /** Every record the fast path leaves: other schema versions, corrupt ones, non-ASCII strings, too many features. */
+    LabeledExample decodeWithAvro(byte[] bytes) {
         reuse = avro.decode(bytes, reuse);
         double[] x = AvroLists.features(reuse.getFeatures(), maxFeatures);
         Object label = reuse.getLabel();

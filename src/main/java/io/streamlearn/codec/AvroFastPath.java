@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Scoring's two Avro records, read and written straight between bytes and arrays: an event's body
- * ({@code id}, {@code model}: null or string; {@code features}: array of double) and a scored
- * event's. Avro's reader boxes every double into a {@code List<Double>} that is then copied out,
+ * The hot Avro records, read and written straight between bytes and arrays: an event's body
+ * ({@code id}, {@code model}: null or string; {@code features}: array of double), a labeled
+ * example's (the same, then {@code label}: a double or an array of double) and a scored event's. Avro's reader boxes every double into a {@code List<Double>} that is then copied out,
  * and its writer walks the schema per field; here the binary encoding is read and written as the
  * Avro specification lays it out. Only the current schema's records, with ASCII strings, varints
  * in their short forms and counts within the limit, are handled: for anything else (another schema
@@ -44,6 +44,38 @@ final class AvroFastPath {
             String model = nullableString();
             double[] features = doubles(maxFeatures);
             return features == null ? null : new Event(id, model, features);
+        } catch (IndexOutOfBoundsException | NotFast e) {
+            return null;
+        } finally {
+            b = null;
+        }
+    }
+
+    /** The labeled example, or null when Avro should read it. */
+    LabeledExample example(byte[] bytes, int maxFeatures) {
+        if (bytes == null || bytes.length < HEADER || !Arrays.equals(bytes, 0, HEADER, header, 0, HEADER)) {
+            return null;
+        }
+        b = bytes;
+        p = HEADER;
+        try {
+            String id = nullableString();
+            String model = nullableString();
+            double[] features = doubles(maxFeatures);
+            long branch = varint();
+            if (branch == 0) {
+                if (8 > b.length - p) {
+                    throw NOT_FAST;
+                }
+                double label = Double.longBitsToDouble(littleEndianLong(p));
+                p += 8;
+                return LabeledExample.of(id, model, features, label);
+            }
+            if (branch != 1) {
+                throw NOT_FAST;
+            }
+            // Avro reads a label vector of any length; the check on its length is the model's.
+            return LabeledExample.of(id, model, features, doubles(Integer.MAX_VALUE));
         } catch (IndexOutOfBoundsException | NotFast e) {
             return null;
         } finally {

@@ -98,6 +98,58 @@ class AvroFastPathTest {
         assertTrue(fast > 20_000, "records read by the fast path: " + fast + " of 80000");
     }
 
+    private static String exampleOutcome(AvroExampleCodec codec, byte[] b, boolean avroOnly) {
+        try {
+            LabeledExample e = avroOnly ? codec.decodeWithAvro(b) : codec.decode(b);
+            double[] label = e.label() instanceof io.streamlearn.model.Label.Vector v ? v.target()
+                    : new double[] {((io.streamlearn.model.Label.Scalar) e.label()).value()};
+            return e.id() + " " + e.model() + " " + Arrays.toString(Arrays.stream(e.features()).mapToLong(Double::doubleToRawLongBits).toArray())
+                    + " " + e.label().getClass().getSimpleName() + Arrays.toString(Arrays.stream(label).mapToLong(Double::doubleToRawLongBits).toArray());
+        } catch (InvalidRecordException bad) {
+            return "refused " + bad.reason() + ": " + bad.detail();
+        }
+    }
+
+    @Test
+    void examplesReadAsAvroReadsThemWhateverTheBytes() {
+        AvroExampleCodec codec = new AvroExampleCodec(MAX_FEATURES);
+        AvroFastPath fastPath = new AvroFastPath(AvroSingleObject.of(io.streamlearn.avro.LabeledExample.getClassSchema()).header());
+        int fast = 0;
+        for (int seed = 1; seed <= 10; seed++) {
+            SplittableRandom r = new SplittableRandom(seed);
+            for (int i = 0; i < 2_000; i++) {
+                double[] x = new double[r.nextInt(0, MAX_FEATURES + 3)];
+                for (int k = 0; k < x.length; k++) {
+                    x[k] = value(r);
+                }
+                LabeledExample e;
+                if (r.nextBoolean()) {
+                    e = LabeledExample.of(string(r), r.nextInt(4) == 0 ? string(r) : null, x, value(r));
+                } else {
+                    double[] target = new double[r.nextInt(0, 5)];
+                    for (int k = 0; k < target.length; k++) {
+                        target[k] = value(r);
+                    }
+                    e = LabeledExample.of(string(r), null, x, target);
+                }
+                byte[] whole = new AvroExampleCodec(1000).encode(e);
+                byte[] broken = whole.clone();
+                if (broken.length > 10) {
+                    int at = 10 + r.nextInt(broken.length - 10);
+                    broken = r.nextBoolean() ? Arrays.copyOf(broken, at) : broken;
+                    if (broken.length == whole.length) {
+                        broken[at] = (byte) r.nextInt(256);
+                    }
+                }
+                for (byte[] b : List.of(whole, broken)) {
+                    assertEquals(exampleOutcome(codec, b, true), exampleOutcome(codec, b, false));
+                    fast += fastPath.example(b, MAX_FEATURES) != null ? 1 : 0;
+                }
+            }
+        }
+        assertTrue(fast > 10_000, "records read by the fast path: " + fast + " of 40000");
+    }
+
     @Test
     void scoredEventsAreAvrosBytes() {
         AvroPredictionCodec codec = new AvroPredictionCodec();
