@@ -41,6 +41,7 @@ class ArchitectureTest {
         allow("snapshot", "avro", "codec", "config", "eval", "kafka", "learn", "model");
         allow("topology", "avro", "codec", "config", "eval", "kafka", "learn", "model", "snapshot");
         allow("metrics", "codec", "config", "eval", "learn", "model", "topology");
+        allow("inspect", "avro", "codec", "config", "snapshot", "topology");
         allow("http", "avro", "codec", "config", "eval", "metrics", "model", "snapshot", "topology");
         allow("plot", "data", "model");
         allow("produce", "codec", "config", "data", "kafka", "model");
