@@ -214,7 +214,7 @@ public final class BenchRunner {
         return new StreamlearnConfig(c.applicationId(), c.bootstrapServers(),
                 new TopicNames(examples, events, t.scoredEvents(), t.weights(), t.deadLetters(), t.requests(), t.weightsHistory()), c.partitions(),
                 c.replicationFactor(), c.formats(), c.guarantee(), c.commitIntervalMs(), c.stateDir(), c.maxFeatures(),
-                c.defaultModel(), c.models(), c.kafka(), c.httpPort());
+                c.defaultModel(), c.models(), c.kafka(), c.httpPort(), c.failover());
     }
 
     private static StreamlearnConfig withWeights(StreamlearnConfig c, String weights) {
@@ -222,7 +222,7 @@ public final class BenchRunner {
         return new StreamlearnConfig(c.applicationId(), c.bootstrapServers(),
                 new TopicNames(t.examples(), t.events(), t.scoredEvents(), weights, t.deadLetters(), t.requests(), t.weightsHistory()), c.partitions(),
                 c.replicationFactor(), c.formats(), c.guarantee(), c.commitIntervalMs(), c.stateDir(), c.maxFeatures(),
-                c.defaultModel(), c.models(), c.kafka(), c.httpPort());
+                c.defaultModel(), c.models(), c.kafka(), c.httpPort(), c.failover());
     }
 
     private void produce(String examples, String events) {

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param models           declared models by id, in declaration order
  * @param kafka            any Kafka client property, passed through (security settings, tuning)
  * @param httpPort         port of the HTTP API and dashboard, -1 for none
+ * @param failover         how instances of the application take over from each other
  */
 public record StreamlearnConfig(
         String applicationId,
@@ -37,10 +38,12 @@ public record StreamlearnConfig(
         String defaultModel,
         Map<String, ModelConfig> models,
         Map<String, String> kafka,
-        int httpPort) {
+        int httpPort,
+        FailoverConfig failover) {
 
     public StreamlearnConfig {
         Objects.requireNonNull(topics);
+        Objects.requireNonNull(failover);
         models = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(models));
         kafka = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(kafka));
     }
@@ -52,11 +55,11 @@ public record StreamlearnConfig(
     /** A copy pointing at other bootstrap servers (the demo and tests start their own broker). */
     public StreamlearnConfig withBootstrapServers(String servers) {
         return new StreamlearnConfig(applicationId, servers, topics, partitions, replicationFactor, formats,
-                guarantee, commitIntervalMs, stateDir, maxFeatures, defaultModel, models, kafka, httpPort);
+                guarantee, commitIntervalMs, stateDir, maxFeatures, defaultModel, models, kafka, httpPort, failover);
     }
 
     public StreamlearnConfig withStateDir(String dir) {
         return new StreamlearnConfig(applicationId, bootstrapServers, topics, partitions, replicationFactor, formats,
-                guarantee, commitIntervalMs, dir, maxFeatures, defaultModel, models, kafka, httpPort);
+                guarantee, commitIntervalMs, dir, maxFeatures, defaultModel, models, kafka, httpPort, failover);
     }
 }

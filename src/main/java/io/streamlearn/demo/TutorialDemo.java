@@ -71,7 +71,7 @@ public final class TutorialDemo {
         models.put(demo.id(), demo);
         return new StreamlearnConfig(base.applicationId(), base.bootstrapServers(), base.topics(), base.partitions(),
                 base.replicationFactor(), base.formats(), base.guarantee(), base.commitIntervalMs(), base.stateDir(),
-                base.maxFeatures(), base.defaultModel(), models, base.kafka(), base.httpPort());
+                base.maxFeatures(), base.defaultModel(), models, base.kafka(), base.httpPort(), base.failover());
     }
 
     /** Starts the learner, runs the demo on it and stops it. */
