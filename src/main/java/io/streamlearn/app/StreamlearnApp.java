@@ -2,6 +2,7 @@ package io.streamlearn.app;
 
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.config.ConfigException;
+import io.streamlearn.config.ProcessingGuarantee;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.TopicAdmin.TopicSpec;
 import io.streamlearn.kafka.TopicAdmin;
@@ -27,9 +28,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +53,8 @@ public final class StreamlearnApp implements AutoCloseable {
     private final ModelRegistry registry;
     private final KafkaStreams streams;
     private final ShutdownSequence.Registration exit;
+    /** Null under at-least-once, which writes no transactions. */
+    private final AbandonedTransactions abandoned;
     /** Kafka Streams has stopped or is failing. */
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** {@link #close} has finished. */
@@ -68,6 +73,11 @@ public final class StreamlearnApp implements AutoCloseable {
         this.registry = registry;
         this.streams = streams;
         this.exit = ShutdownSequence.onExit("the learner " + config.applicationId(), this::stop);
+        this.abandoned = config.guarantee() == ProcessingGuarantee.EXACTLY_ONCE_V2
+                ? new AbandonedTransactions(config.applicationId(), KafkaProperties.common(config),
+                        () -> streams.metadataForLocalThreads().stream().map(ThreadMetadata::consumerClientId)
+                                .collect(Collectors.toSet()))
+                : null;
     }
 
     /** Starts the learner and returns once it is RUNNING; fails clearly if the broker is not there. */
@@ -157,6 +167,10 @@ public final class StreamlearnApp implements AutoCloseable {
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
                 running.countDown();
+                // At start and after every rebalance, the way the group lets a killed instance go.
+                if (app.abandoned != null) {
+                    app.abandoned.check();
+                }
             }
             if (now == KafkaStreams.State.PENDING_ERROR || now == KafkaStreams.State.ERROR) {
                 if (!app.closeRequested) {
@@ -375,6 +389,9 @@ public final class StreamlearnApp implements AutoCloseable {
                 }
             }
         } finally {
+            if (abandoned != null) {
+                abandoned.close();
+            }
             LIVE.remove(this);
             stopped.countDown();
             closed.countDown();
