@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * published after it, so scoring uses older weights, and a model whose first version came after
  * it had its events dead-lettered {@code NO_WEIGHTS_YET} although its weights were on the topic.
  *
- * <p>So, each time this instance's Kafka Streams reaches RUNNING (its start, and after every
- * rebalance, which is how the group lets a dead member go), the open transactions of the
+ * <p>So, at start and whenever a rebalance begins or ends (a rebalance is how the group lets a dead
+ * member go; the check waits for the group to settle, not for moved tasks to restore), the open transactions of the
  * application's transactional ids ({@code <applicationId>-<processId>-<thread>}) whose process is
  * no longer a member of the group are fenced, which aborts them at once. A member's process id is
  * read from its consumer's client id ({@code <applicationId>-<processId>-StreamThread-<n>-consumer});

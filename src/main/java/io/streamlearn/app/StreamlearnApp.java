@@ -167,10 +167,12 @@ public final class StreamlearnApp implements AutoCloseable {
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
                 running.countDown();
-                // At start and after every rebalance, the way the group lets a killed instance go.
-                if (app.abandoned != null) {
-                    app.abandoned.check();
-                }
+            }
+            // A rebalance is how the group lets a killed instance go: looked for as it begins (the
+            // check waits for the group to settle, not for the moved tasks to restore) and again once
+            // it is done, and at start.
+            if ((now == KafkaStreams.State.REBALANCING || now == KafkaStreams.State.RUNNING) && app.abandoned != null) {
+                app.abandoned.check();
             }
             if (now == KafkaStreams.State.PENDING_ERROR || now == KafkaStreams.State.ERROR) {
                 if (!app.closeRequested) {
