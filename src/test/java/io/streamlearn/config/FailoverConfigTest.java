@@ -15,7 +15,7 @@ class FailoverConfigTest {
         FailoverConfig f = ConfigLoader.defaults().failover();
         assertNull(f.instanceId());
         assertEquals(6_000, f.sessionTimeoutMs());
-        assertEquals(2_000, f.heartbeatIntervalMs());
+        assertEquals(1_000, f.heartbeatIntervalMs());
         assertEquals(0, f.standbyReplicas());
     }
 
@@ -25,7 +25,8 @@ class FailoverConfigTest {
                 failover: {instanceId: learner-0, sessionTimeoutMs: 9000, standbyReplicas: 1}
                 """, Map.of("failover.instanceId", "learner-1"));
         assertEquals(new FailoverConfig("learner-1", 9_000, 1), c.failover());
-        assertEquals(3_000, c.failover().heartbeatIntervalMs());
+        assertEquals(1_500, c.failover().heartbeatIntervalMs());
+        assertEquals(3_000, new FailoverConfig(null, 60_000, 0).heartbeatIntervalMs());
     }
 
     @Test
