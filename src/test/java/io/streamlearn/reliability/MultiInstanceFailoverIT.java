@@ -171,12 +171,18 @@ class MultiInstanceFailoverIT {
                 data.feedExamples(config, warm, fedBefore);
                 long target = warm + (long) ((fedBefore - warm) * (0.2 + 0.5 * draw.nextDouble()));
                 awaitKillPoint(admin, watch, target);
+                if (STATIC) {
+                    var members = admin.describeConsumerGroups(List.of(id)).all().get(10, TimeUnit.SECONDS).get(id).members();
+                    assertEquals(INSTANCES, members.stream().filter(mb -> mb.groupInstanceId().isPresent()).count(),
+                            "every instance is a static member: " + members);
+                }
                 int victim = draw.nextInt(INSTANCES);
                 long committedAtKill = committed(admin);
                 Map<String, Long> seenAtKill = watch.examplesSeen();
                 long killedAt = System.nanoTime();
                 learners.get(victim).kill();
                 watch.killedAt(killedAt, seenAtKill);
+                String leftOpen = openTransactions(admin, processOf(learners.get(victim)));
                 Map<String, Integer> eventPartitions = data.feedEvents(config);
                 data.feedExamples(config, fedBefore, data.total());
                 awaitEnd(watch, eventPartitions.size());
@@ -192,9 +198,9 @@ class MultiInstanceFailoverIT {
                 TRAINING_FAILOVERS.add(training);
                 String report = String.format(Locale.ROOT, "run %d (%s): instance %d killed at committed offset %d of %d fed"
                                 + " (target %d); every events partition scored again %.2f s after the kill (per partition %s),"
-                                + " every model learning again after %.2f s (per model %s); load %.1f", number, id, victim,
-                        committedAtKill, fedBefore, target, scoring, watch.scoringPerPartition(eventPartitions), training,
-                        watch.trainingPerModel(), load());
+                                + " every model learning again after %.2f s (per model %s); the killed instance's transaction left open on"
+                                + " %s; load %.1f", number, id, victim, committedAtKill, fedBefore, target, scoring,
+                        watch.scoringPerPartition(eventPartitions), training, watch.trainingPerModel(), leftOpen, load());
                 REPORTS.add(report);
                 LOG.info(report);
             } finally {
@@ -242,6 +248,35 @@ class MultiInstanceFailoverIT {
                 }
                 Thread.sleep(50);
             }
+        }
+
+        /**
+         * The application's open transactions and the partitions each holds back: the killed
+         * instance's stays open until it is aborted, and read_committed readers of those partitions
+         * wait for that.
+         */
+        private String openTransactions(Admin admin, String process) {
+            try {
+                List<String> ids = admin.listTransactions().all().get(10, TimeUnit.SECONDS).stream()
+                        .map(t -> t.transactionalId()).filter(t -> t.startsWith(id + "-" + process + "-")).toList();
+                StringBuilder sb = new StringBuilder();
+                admin.describeTransactions(ids).all().get(10, TimeUnit.SECONDS).forEach((txn, d) -> {
+                    if (d.state() == org.apache.kafka.clients.admin.TransactionState.ONGOING) {
+                        sb.append(sb.length() == 0 ? "" : "; ").append(d.topicPartitions().stream()
+                                        .map(tp -> tp.topic().substring(id.length() + 1) + "-" + tp.partition()).sorted().toList());
+                    }
+                });
+                return sb.length() == 0 ? "none" : sb.toString();
+            } catch (Exception e) {
+                return "unknown (" + e + ")";
+            }
+        }
+
+        /** The Kafka Streams process id of a learner, from its threads' names in its log. */
+        private String processOf(ChildLearner learner) throws java.io.IOException {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(id)
+                    + "-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-").matcher(learner.log());
+            return m.find() ? m.group(1) : "?";
         }
 
         private long committed(Admin admin) throws Exception {
