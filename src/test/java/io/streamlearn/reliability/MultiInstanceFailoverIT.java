@@ -263,7 +263,8 @@ class MultiInstanceFailoverIT {
                 admin.describeTransactions(ids).all().get(10, TimeUnit.SECONDS).forEach((txn, d) -> {
                     if (d.state() == org.apache.kafka.clients.admin.TransactionState.ONGOING) {
                         sb.append(sb.length() == 0 ? "" : "; ").append(d.topicPartitions().stream()
-                                        .map(tp -> tp.topic().substring(id.length() + 1) + "-" + tp.partition()).sorted().toList());
+                                        .map(tp -> (tp.topic().startsWith(id + "-") ? tp.topic().substring(id.length() + 1) : tp.topic())
+                                        + "-" + tp.partition()).sorted().toList());
                     }
                 });
                 return sb.length() == 0 ? "none" : sb.toString();
