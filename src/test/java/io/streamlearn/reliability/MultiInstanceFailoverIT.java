@@ -95,6 +95,7 @@ class MultiInstanceFailoverIT {
     private static final List<String> REPORTS = Collections.synchronizedList(new ArrayList<>());
     private static final List<Double> SCORING_FAILOVERS = Collections.synchronizedList(new ArrayList<>());
     private static final List<Double> TRAINING_FAILOVERS = Collections.synchronizedList(new ArrayList<>());
+    private static final List<Double> TRANSACTIONS_OPEN = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
     static void startBroker() {
@@ -107,9 +108,10 @@ class MultiInstanceFailoverIT {
             broker.close();
         }
         if (!REPORTS.isEmpty()) {
-            LOG.info("failover summary over {} runs: scoring failover median {} s, max {} s; training failover median {} s, max {} s",
+            LOG.info("failover summary over {} runs: scoring failover median {} s, max {} s; training failover median {} s, max {} s;"
+                            + " the killed instance's transaction open for median {} s, max {} s ({} runs left one open)",
                     REPORTS.size(), median(SCORING_FAILOVERS), max(SCORING_FAILOVERS), median(TRAINING_FAILOVERS),
-                    max(TRAINING_FAILOVERS));
+                    max(TRAINING_FAILOVERS), median(TRANSACTIONS_OPEN), max(TRANSACTIONS_OPEN), TRANSACTIONS_OPEN.size());
             REPORTS.forEach(r -> LOG.info("  {}", r));
         }
     }
@@ -182,10 +184,16 @@ class MultiInstanceFailoverIT {
                 long killedAt = System.nanoTime();
                 learners.get(victim).kill();
                 watch.killedAt(killedAt, seenAtKill);
-                String leftOpen = openTransactions(admin, processOf(learners.get(victim)));
+                Map<String, String> leftOpen = openTransactions(admin, processOf(learners.get(victim)));
+                java.util.concurrent.CompletableFuture<Double> ended = java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> secondsUntilEnded(leftOpen.keySet(), killedAt));
                 Map<String, Integer> eventPartitions = data.feedEvents(config);
                 data.feedExamples(config, fedBefore, data.total());
                 awaitEnd(watch, eventPartitions.size());
+                double openFor = ended.get(90, TimeUnit.SECONDS);
+                if (!Double.isNaN(openFor)) {
+                    TRANSACTIONS_OPEN.add(openFor);
+                }
                 for (int i = 0; i < learners.size(); i++) {
                     if (i != victim) {
                         learners.get(i).stop();
@@ -198,9 +206,11 @@ class MultiInstanceFailoverIT {
                 TRAINING_FAILOVERS.add(training);
                 String report = String.format(Locale.ROOT, "run %d (%s): instance %d killed at committed offset %d of %d fed"
                                 + " (target %d); every events partition scored again %.2f s after the kill (per partition %s),"
-                                + " every model learning again after %.2f s (per model %s); the killed instance's transaction left open on"
-                                + " %s; load %.1f", number, id, victim, committedAtKill, fedBefore, target, scoring,
-                        watch.scoringPerPartition(eventPartitions), training, watch.trainingPerModel(), leftOpen, load());
+                                + " every model learning again after %.2f s (per model %s); the killed instance's transaction,"
+                                + " open on %s, ended %s; load %.1f", number, id, victim, committedAtKill, fedBefore, target, scoring,
+                        watch.scoringPerPartition(eventPartitions), training, watch.trainingPerModel(),
+                        leftOpen.isEmpty() ? "nothing" : String.join("; ", leftOpen.values()),
+                        Double.isNaN(openFor) ? "-" : String.format(Locale.ROOT, "%.2f s after the kill", openFor), load());
                 REPORTS.add(report);
                 LOG.info(report);
             } finally {
@@ -251,26 +261,46 @@ class MultiInstanceFailoverIT {
         }
 
         /**
-         * The application's open transactions and the partitions each holds back: the killed
-         * instance's stays open until it is aborted, and read_committed readers of those partitions
-         * wait for that.
+         * The killed instance's open transactions and the partitions each holds back, by
+         * transactional id: it stays open until it is aborted, and read_committed readers of those
+         * partitions wait for that.
          */
-        private String openTransactions(Admin admin, String process) {
+        private Map<String, String> openTransactions(Admin admin, String process) {
+            Map<String, String> out = new TreeMap<>();
             try {
                 List<String> ids = admin.listTransactions().all().get(10, TimeUnit.SECONDS).stream()
                         .map(t -> t.transactionalId()).filter(t -> t.startsWith(id + "-" + process + "-")).toList();
-                StringBuilder sb = new StringBuilder();
                 admin.describeTransactions(ids).all().get(10, TimeUnit.SECONDS).forEach((txn, d) -> {
                     if (d.state() == org.apache.kafka.clients.admin.TransactionState.ONGOING) {
-                        sb.append(sb.length() == 0 ? "" : "; ").append(d.topicPartitions().stream()
-                                        .map(tp -> (tp.topic().startsWith(id + "-") ? tp.topic().substring(id.length() + 1) : tp.topic())
-                                        + "-" + tp.partition()).sorted().toList());
+                        out.put(txn, d.topicPartitions().stream()
+                                .map(tp -> (tp.topic().startsWith(id + "-") ? tp.topic().substring(id.length() + 1) : tp.topic())
+                                        + "-" + tp.partition()).sorted().toList().toString());
                     }
                 });
-                return sb.length() == 0 ? "none" : sb.toString();
             } catch (Exception e) {
-                return "unknown (" + e + ")";
+                LOG.warn("could not read the open transactions: {}", e.toString());
             }
+            return out;
+        }
+
+        /** Seconds from the kill until none of {@code ids} is open any more (NaN if none was, or after 60 s). */
+        private double secondsUntilEnded(java.util.Set<String> ids, long killedAt) {
+            if (ids.isEmpty()) {
+                return Double.NaN;
+            }
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", config.bootstrapServers()))) {
+                while (System.nanoTime() - killedAt < TimeUnit.SECONDS.toNanos(60)) {
+                    boolean open = admin.describeTransactions(ids).all().get(10, TimeUnit.SECONDS).values().stream()
+                            .anyMatch(d -> d.state() == org.apache.kafka.clients.admin.TransactionState.ONGOING);
+                    if (!open) {
+                        return (System.nanoTime() - killedAt) / 1e9;
+                    }
+                    Thread.sleep(50);
+                }
+            } catch (Exception e) {
+                LOG.warn("could not follow the open transactions: {}", e.toString());
+            }
+            return Double.NaN;
         }
 
         /** The Kafka Streams process id of a learner, from its threads' names in its log. */
