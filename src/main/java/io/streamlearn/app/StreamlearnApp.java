@@ -2,6 +2,7 @@ package io.streamlearn.app;
 
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.config.ConfigException;
+import io.streamlearn.config.ProcessingGuarantee;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.TopicAdmin.TopicSpec;
 import io.streamlearn.kafka.TopicAdmin;
@@ -27,9 +28,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +53,8 @@ public final class StreamlearnApp implements AutoCloseable {
     private final ModelRegistry registry;
     private final KafkaStreams streams;
     private final ShutdownSequence.Registration exit;
+    /** Null under at-least-once, which writes no transactions. */
+    private final AbandonedTransactions abandoned;
     /** Kafka Streams has stopped or is failing. */
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** {@link #close} has finished. */
@@ -70,6 +75,11 @@ public final class StreamlearnApp implements AutoCloseable {
         this.registry = registry;
         this.streams = streams;
         this.exit = ShutdownSequence.onExit("the learner " + config.applicationId(), this::stop);
+        this.abandoned = config.guarantee() == ProcessingGuarantee.EXACTLY_ONCE_V2
+                ? new AbandonedTransactions(config.applicationId(), KafkaProperties.common(config),
+                        () -> streams.metadataForLocalThreads().stream().map(ThreadMetadata::consumerClientId)
+                                .collect(Collectors.toSet()))
+                : null;
     }
 
     /** Starts the learner and returns once it is RUNNING; fails clearly if the broker is not there. */
@@ -159,6 +169,12 @@ public final class StreamlearnApp implements AutoCloseable {
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
                 running.countDown();
+            }
+            // A rebalance is how the group lets a killed instance go: looked for as it begins (the
+            // check waits for the group to settle, not for the moved tasks to restore) and again once
+            // it is done, and at start.
+            if ((now == KafkaStreams.State.REBALANCING || now == KafkaStreams.State.RUNNING) && app.abandoned != null) {
+                app.abandoned.check();
             }
             if (now == KafkaStreams.State.PENDING_ERROR || now == KafkaStreams.State.ERROR) {
                 if (!app.closeRequested) {
@@ -395,6 +411,9 @@ public final class StreamlearnApp implements AutoCloseable {
                 }
             }
         } finally {
+            if (abandoned != null) {
+                abandoned.close();
+            }
             LIVE.remove(this);
             stopped.countDown();
             closed.countDown();

@@ -1,5 +1,6 @@
 package io.streamlearn.app;
 
+import io.streamlearn.config.FailoverConfig;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.topology.TopologyListener;
 import java.util.Map;
@@ -32,9 +33,15 @@ public final class StreamsSettings {
         // BENCHMARKS.md). The backoff still grows exponentially to retry.backoff.max.ms.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), "10");
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
-        // A crashed instance's tasks move after the session timeout: 10 s instead of Kafka's 45 s.
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "2000");
+        // A killed instance's tasks move after the session timeout (Kafka's default is 45 s).
+        FailoverConfig failover = config.failover();
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), Long.toString(failover.sessionTimeoutMs()));
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), Long.toString(failover.heartbeatIntervalMs()));
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(failover.standbyReplicas()));
+        if (failover.instanceId() != null) {
+            // Kafka Streams adds each stream thread's index to it.
+            p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), failover.instanceId());
+        }
         // Scoring reads weights on the global thread: a bad snapshot must not kill it either.
         p.put("processing.exception.handler.global.enabled", "true");
         // Setting the new name while a user set the deprecated one would silently replace theirs.

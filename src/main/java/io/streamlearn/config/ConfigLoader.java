@@ -258,9 +258,29 @@ public final class ConfigLoader {
                 kafkaNode.fields().forEachRemaining(e -> kafka.put(e.getKey(), e.getValue().asText()));
             }
         }
+        FailoverConfig failover = readFailover(root.child("failover"), kafka);
         root.rejectUnknown();
         return new StreamlearnConfig(appId, bootstrap, topics, partitions, eventsPartitions, replication, formats, guarantee,
-                commitInterval, stateDir, maxFeatures, defaultModel, models, kafka, httpPort);
+                commitInterval, stateDir, maxFeatures, defaultModel, models, kafka, httpPort, failover);
+    }
+
+    private static FailoverConfig readFailover(ConfigNode f, Map<String, String> kafka) {
+        FailoverConfig d = FailoverConfig.defaults();
+        String instanceId = f.string("instanceId", d.instanceId());
+        if (instanceId != null && !instanceId.matches("[A-Za-z0-9._-]{1,200}")) {
+            f.problems().add(f.path("instanceId") + ": '" + instanceId
+                    + "' may only contain letters, digits, '.', '_' and '-' (at most 200)");
+        }
+        long session = f.longValue("sessionTimeoutMs", d.sessionTimeoutMs(), 1_000, 1_800_000);
+        int standbys = f.intValue("standbyReplicas", d.standbyReplicas(), 0, 100);
+        f.rejectUnknown();
+        for (String key : kafka.keySet()) {
+            String owner = FailoverConfig.ownerOf(key);
+            if (owner != null) {
+                f.problems().add("kafka." + key + ": set failover." + owner + " instead (streamlearn derives " + key + " from it)");
+            }
+        }
+        return new FailoverConfig(instanceId, session, standbys);
     }
 
     /**

@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param models           declared models by id, in declaration order
  * @param kafka            any Kafka client property, passed through (security settings, tuning)
  * @param httpPort         port of the HTTP API and dashboard, -1 for none
+ * @param failover         how instances of the application take over from each other
  */
 public record StreamlearnConfig(
         String applicationId,
@@ -39,10 +40,12 @@ public record StreamlearnConfig(
         String defaultModel,
         Map<String, ModelConfig> models,
         Map<String, String> kafka,
-        int httpPort) {
+        int httpPort,
+        FailoverConfig failover) {
 
     public StreamlearnConfig {
         Objects.requireNonNull(topics);
+        Objects.requireNonNull(failover);
         models = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(models));
         kafka = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(kafka));
     }
@@ -54,23 +57,23 @@ public record StreamlearnConfig(
     /** A copy pointing at other bootstrap servers (the demo and tests start their own broker). */
     public StreamlearnConfig withBootstrapServers(String servers) {
         return new StreamlearnConfig(applicationId, servers, topics, partitions, eventsPartitions, replicationFactor, formats,
-                guarantee, commitIntervalMs, stateDir, maxFeatures, defaultModel, models, kafka, httpPort);
+                guarantee, commitIntervalMs, stateDir, maxFeatures, defaultModel, models, kafka, httpPort, failover);
     }
 
     /** A copy with other topic names (bench measures on topics of its own). */
     public StreamlearnConfig withTopics(TopicNames names) {
         return new StreamlearnConfig(applicationId, bootstrapServers, names, partitions, eventsPartitions, replicationFactor, formats,
-                guarantee, commitIntervalMs, stateDir, maxFeatures, defaultModel, models, kafka, httpPort);
+                guarantee, commitIntervalMs, stateDir, maxFeatures, defaultModel, models, kafka, httpPort, failover);
     }
 
     /** A copy with other models (the demo declares its own). */
     public StreamlearnConfig withModels(Map<String, ModelConfig> declared) {
         return new StreamlearnConfig(applicationId, bootstrapServers, topics, partitions, eventsPartitions, replicationFactor, formats,
-                guarantee, commitIntervalMs, stateDir, maxFeatures, defaultModel, declared, kafka, httpPort);
+                guarantee, commitIntervalMs, stateDir, maxFeatures, defaultModel, declared, kafka, httpPort, failover);
     }
 
     public StreamlearnConfig withStateDir(String dir) {
         return new StreamlearnConfig(applicationId, bootstrapServers, topics, partitions, eventsPartitions, replicationFactor, formats,
-                guarantee, commitIntervalMs, dir, maxFeatures, defaultModel, models, kafka, httpPort);
+                guarantee, commitIntervalMs, dir, maxFeatures, defaultModel, models, kafka, httpPort, failover);
     }
 }

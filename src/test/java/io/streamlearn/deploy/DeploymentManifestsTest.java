@@ -197,6 +197,22 @@ class DeploymentManifestsTest {
     }
 
     @Test
+    void eachPodIsAStaticGroupMemberNamedAfterItself() {
+        StatefulSet s = sts();
+        List<String> args = s.container().getArgs();
+        int set = args.indexOf("failover.instanceId=$(POD_NAME)");
+        assertTrue(set > 0 && args.get(set - 1).equals("--set"), "the instance id is the pod's name: " + args);
+        V1EnvVar pod = s.container().getEnv().stream().filter(e -> e.getName().equals("POD_NAME")).findFirst()
+                .orElseThrow(() -> new AssertionError("POD_NAME is not set"));
+        assertEquals("metadata.name", pod.getValueFrom().getFieldRef().getFieldPath());
+        // What the kubelet passes for the first pod: its name, a legal group.instance.id.
+        V1ConfigMap cm = only("ConfigMap", V1ConfigMap.class);
+        StreamlearnConfig first = ConfigLoader.fromYaml(cm.getData().values().iterator().next(),
+                Map.of("failover.instanceId", s.set.getMetadata().getName() + "-0"));
+        assertEquals("streamlearn-0", StreamsSettings.from(first).get("main.consumer.group.instance.id"));
+    }
+
+    @Test
     void statefulSetProbesTheHealthEndpoints() {
         StatefulSet s = sts();
         assertProbe(s, s.container().getReadinessProbe(), "/health/ready");

@@ -46,7 +46,7 @@ final class ChildLearner {
         List<String> cmd = new ArrayList<>(ChildJvm.java("-Xmx512m", "-jar", jar.toString(), "run", "--config", config.toString(),
                 "-b", bootstrap, "--set", "stateDir=" + stateDir,
                 // Static membership: a restarted learner takes its predecessor's place without waiting for its session to end.
-                "--set", "kafka.group.instance.id=" + stateDir.getFileName()));
+                "--set", "failover.instanceId=" + stateDir.getFileName()));
         Path out = logDir.resolve("child-" + n + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         return new ChildLearner(p, out);

@@ -309,7 +309,7 @@ class CrashEquivalenceIT {
     private static List<String> extraArgs(String run) {
         // -Dstreamlearn.crash.static=false: dynamic membership, each restart waits for the session timeout.
         return Boolean.parseBoolean(System.getProperty("streamlearn.crash.static", "true"))
-                ? List.of("--set", "kafka.group.instance.id=" + run) : List.of();
+                ? List.of("--set", "failover.instanceId=" + run) : List.of();
     }
 
     /** How far the application has committed on the examples topic, summed over its partitions. */
