@@ -34,11 +34,9 @@ final class AvroFastPath {
 
     /** The event, or null when Avro should read it. */
     Event event(byte[] bytes, int maxFeatures) {
-        if (bytes == null || bytes.length < HEADER || !Arrays.equals(bytes, 0, HEADER, header, 0, HEADER)) {
+        if (!startBody(bytes)) {
             return null;
         }
-        b = bytes;
-        p = HEADER;
         try {
             String id = nullableString();
             String model = nullableString();
@@ -53,11 +51,9 @@ final class AvroFastPath {
 
     /** The labeled example, or null when Avro should read it. */
     LabeledExample example(byte[] bytes, int maxFeatures) {
-        if (bytes == null || bytes.length < HEADER || !Arrays.equals(bytes, 0, HEADER, header, 0, HEADER)) {
+        if (!startBody(bytes)) {
             return null;
         }
-        b = bytes;
-        p = HEADER;
         try {
             String id = nullableString();
             String model = nullableString();
@@ -81,6 +77,16 @@ final class AvroFastPath {
         } finally {
             b = null;
         }
+    }
+
+    /** Positions the reader after the single-object header; false when the record is not of the current schema. */
+    private boolean startBody(byte[] bytes) {
+        if (bytes == null || bytes.length < HEADER || !Arrays.equals(bytes, 0, HEADER, header, 0, HEADER)) {
+            return false;
+        }
+        b = bytes;
+        p = HEADER;
+        return true;
     }
 
     /** Stackless: where a record leaves the fast path. */

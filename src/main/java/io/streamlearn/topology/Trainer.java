@@ -94,8 +94,9 @@ final class Trainer implements Processor<String, Object, Object, Object> {
         this.store = context.getStateStore(Names.MODEL_STORE);
         this.preCommit = context.getStateStore(Names.PRE_COMMIT_STORE);
         this.checkpoints = Codecs.checkpoints();
-        this.snapshots = Topics.of(config).weights().codec();
-        this.drifts = Topics.of(config).drift().codec();
+        Topics topics = Topics.of(config);
+        this.snapshots = topics.weights().codec();
+        this.drifts = topics.drift().codec();
         // A task re-initialised after a failure must not keep learners that were never committed.
         learners.clear();
         dirty.clear();
