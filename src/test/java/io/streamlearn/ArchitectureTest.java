@@ -39,14 +39,15 @@ class ArchitectureTest {
         allow("kafka", "avro", "codec", "config");
         allow("broker", "lifecycle");
         allow("snapshot", "avro", "codec", "config", "eval", "kafka", "learn", "model");
+        allow("catalogue", "avro", "codec", "config", "kafka", "snapshot");
         allow("topology", "avro", "codec", "config", "eval", "kafka", "learn", "model", "snapshot");
         allow("metrics", "codec", "config", "eval", "learn", "model", "topology");
         allow("inspect", "avro", "codec", "config", "snapshot", "topology");
-        allow("http", "avro", "codec", "config", "eval", "metrics", "model", "snapshot", "topology");
+        allow("http", "avro", "catalogue", "codec", "config", "eval", "metrics", "model", "snapshot", "topology");
         allow("plot", "data", "model");
         allow("produce", "codec", "config", "data", "kafka", "model");
         allow("evaluate", "config", "data", "eval", "learn", "model");
-        allow("app", "avro", "codec", "config", "http", "kafka", "learn", "lifecycle", "metrics", "snapshot", "topology");
+        allow("app", "avro", "catalogue", "codec", "config", "http", "kafka", "learn", "lifecycle", "metrics", "snapshot", "topology");
         allow("retrain", "app", "avro", "codec", "config", "eval", "kafka", "learn", "model", "snapshot", "topology");
         allow("demo", "app", "avro", "codec", "config", "data", "http", "kafka", "lifecycle", "metrics", "model",
                 "snapshot", "topology");

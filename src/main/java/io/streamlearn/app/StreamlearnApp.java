@@ -1,7 +1,11 @@
 package io.streamlearn.app;
 
 import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.catalogue.CatalogueSeeding;
+import io.streamlearn.catalogue.CatalogueTopic;
+import io.streamlearn.codec.CatalogueRecord;
 import io.streamlearn.config.ConfigException;
+import io.streamlearn.config.ModelCatalog;
 import io.streamlearn.config.ProcessingGuarantee;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.TopicAdmin.TopicSpec;
@@ -50,6 +54,8 @@ public final class StreamlearnApp implements AutoCloseable {
     private static final AtomicBoolean WATCHING_UNCAUGHT = new AtomicBoolean();
 
     private final StreamlearnConfig config;
+    /** The models trained and scored now: the file's, then the catalogue topic's. */
+    private final ModelCatalog catalog;
     private final ModelRegistry registry;
     private final KafkaStreams streams;
     private final ShutdownSequence.Registration exit;
@@ -70,8 +76,9 @@ public final class StreamlearnApp implements AutoCloseable {
     /** Deletes what the trainer committed from the re-keying topic; null when examples are not re-keyed. */
     private volatile RekeyedTopic rekeyed;
 
-    private StreamlearnApp(StreamlearnConfig config, ModelRegistry registry, KafkaStreams streams) {
+    private StreamlearnApp(StreamlearnConfig config, ModelCatalog catalog, ModelRegistry registry, KafkaStreams streams) {
         this.config = config;
+        this.catalog = catalog;
         this.registry = registry;
         this.streams = streams;
         this.exit = ShutdownSequence.onExit("the learner " + config.applicationId(), this::stop);
@@ -131,7 +138,7 @@ public final class StreamlearnApp implements AutoCloseable {
                 () -> WeightsReader.open(client));
         Partitioning partitioning;
         RecordLimits limits;
-        CompletableFuture<Map<String, WeightSnapshot>> published;
+        CompletableFuture<Published> published;
         // 15 s, not 5: a learner restarted beside a restarting broker, on a loaded machine, found it
         // answering only after the 5 s had passed (SoakIT at load 16), and exited.
         try (TopicAdmin admin = new TopicAdmin(KafkaProperties.common(config), Duration.ofSeconds(15))) {
@@ -144,26 +151,35 @@ public final class StreamlearnApp implements AutoCloseable {
             // Once the topics exist: the weights topic may just have been created.
             published = timeline.alongside("weights read", () -> {
                 try (WeightsReader.Opened reader = StartupTimeline.await(weightsConsumer)) {
-                    return reader.latest(config.topics().weights(), Topics.of(config).weights().codec());
+                    // The catalogue first, on the same consumer: small, and a model added by command has weights too.
+                    return new Published(CatalogueTopic.read(reader, config.topics().catalogue()),
+                            reader.latest(config.topics().weights(), Topics.of(config).weights().codec()));
                 }
             });
             limits = timeline.step("record limits", () -> recordLimits(config, admin, StartupTimeline.await(recordLimit)));
         }
         GlobalStateDirectory.clear(config);
         RecordLimits finalLimits = limits;
+        // Filled from the catalogue topic below, before Kafka Streams starts; followed by the topology after.
+        ModelCatalog catalog = ModelCatalog.of(config);
         KafkaStreams streams = timeline.step("Kafka Streams built", () -> new KafkaStreams(
-                TopologyFactory.build(config, finalLimits, partitioning, registry, listener), StreamsSettings.from(config, listener)));
+                TopologyFactory.build(config, finalLimits, partitioning, catalog, registry, listener),
+                StreamsSettings.from(config, listener)));
         try {
-            Map<String, WeightSnapshot> weights = StartupTimeline.await(published);
-            ConfigChanges.check(config, weights);
-            timeline.step("initial weights", () -> InitialWeights.publishMissing(config, weights));
+            Published read = StartupTimeline.await(published);
+            Map<String, WeightSnapshot> weights = read.weights();
+            CatalogueSeeding seeding = CatalogueSeeding.of(config, read.catalogue(), catalog, System.currentTimeMillis());
+            StreamlearnConfig effective = config.withModels(catalog.models());
+            ConfigChanges.check(effective, weights);
+            timeline.step("catalogue seeded", () -> CatalogueTopic.write(client, config.topics().catalogue(), seeding.writes()));
+            timeline.step("initial weights", () -> InitialWeights.publishMissing(effective, weights));
             StartupTimeline.await(rocksDb);
         } catch (RuntimeException | Error e) {
             // Never started: closing releases its clients and its claim on the state directory.
             streams.close(CLOSE_TIMEOUT);
             throw e;
         }
-        StreamlearnApp app = new StreamlearnApp(config, registry, streams);
+        StreamlearnApp app = new StreamlearnApp(config, catalog, registry, streams);
         streams.setGlobalStateRestoreListener(new RestoreLog());
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
@@ -232,7 +248,7 @@ public final class StreamlearnApp implements AutoCloseable {
                     Names.repartitionTopic(config.applicationId()), config.applicationId(), purgeInterval(config));
         }
         LOG.info("streamlearn running: application {} on {}, models {}, {}; {}, Kafka Streams to RUNNING {} s",
-                config.applicationId(), config.bootstrapServers(), config.models().keySet(), config.guarantee().streamsValue(),
+                config.applicationId(), config.bootstrapServers(), catalog.models().keySet(), config.guarantee().streamsValue(),
                 timeline.summary(), String.format(java.util.Locale.ROOT, "%.2f", (System.nanoTime() - starting) / 1e9));
         return app;
     }
@@ -282,7 +298,8 @@ public final class StreamlearnApp implements AutoCloseable {
                 // Every version, kept for a time (weights keeps the newest): what rollback reads.
                 new TopicSpec(t.weightsHistory(), 1, r, false,
                         Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(TopicAdmin.HISTORY_RETENTION_MS))),
-                new TopicSpec(t.drift(), 1, r, false)));
+                new TopicSpec(t.drift(), 1, r, false),
+                new TopicSpec(t.catalogue(), 1, r, true)));
         List<String> created = new ArrayList<>(admin.ensure(specs));
         String rekeyed = Names.repartitionTopic(config.applicationId());
         String changelog = Names.modelStoreChangelog(config.applicationId());
@@ -326,6 +343,15 @@ public final class StreamlearnApp implements AutoCloseable {
 
     public ModelRegistry registry() {
         return registry;
+    }
+
+    /** The models this learner trains and scores now (the catalogue, as this instance follows it). */
+    public ModelCatalog catalogue() {
+        return catalog;
+    }
+
+    /** What a start reads before it runs: the model catalogue and the newest weights of each model. */
+    private record Published(Map<String, CatalogueRecord> catalogue, Map<String, WeightSnapshot> weights) {
     }
 
     public KafkaStreams streams() {

@@ -212,13 +212,13 @@ public final class BenchRunner {
     private static StreamlearnConfig withTopics(StreamlearnConfig c, String examples, String events) {
         TopicNames t = c.topics();
         return c.withTopics(new TopicNames(examples, events, t.scoredEvents(), t.weights(), t.deadLetters(), t.requests(),
-                t.weightsHistory(), t.drift()));
+                t.weightsHistory(), t.drift(), t.catalogue()));
     }
 
     private static StreamlearnConfig withWeights(StreamlearnConfig c, String weights) {
         TopicNames t = c.topics();
         return c.withTopics(new TopicNames(t.examples(), t.events(), t.scoredEvents(), weights, t.deadLetters(), t.requests(),
-                t.weightsHistory(), t.drift()));
+                t.weightsHistory(), t.drift(), t.catalogue()));
     }
 
     private void produce(String examples, String events) {

@@ -23,6 +23,12 @@ public enum DeadLetterReason {
     LABEL_OUT_OF_RANGE,
     /** The record names a model that is not configured. */
     UNKNOWN_MODEL,
+    /**
+     * The record names a model retired from the catalogue ({@code streamlearn model retire}): it is
+     * neither trained nor scored; its newest weights stay on the weights topic. {@code model add}
+     * brings it back.
+     */
+    MODEL_RETIRED,
     /** An event for a model that has not published any weights yet. */
     NO_WEIGHTS_YET,
     /**

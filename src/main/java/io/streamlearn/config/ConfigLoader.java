@@ -112,7 +112,7 @@ public final class ConfigLoader {
      * past the end, to declare one more entry (another model), but no further: that would leave a gap.
      * Returns what is wrong with the path, or null.
      */
-    private static String set(ObjectNode root, String[] parts, String value) {
+    static String set(ObjectNode root, String[] parts, String value) {
         JsonNode node = root;
         for (int i = 0; i < parts.length; i++) {
             String part = parts[i];
@@ -197,7 +197,8 @@ public final class ConfigLoader {
                 prefix + topicsNode.string("deadLetters", defaults.deadLetters().substring(prefix.length())),
                 prefix + topicsNode.string("requests", defaults.requests().substring(prefix.length())),
                 prefix + topicsNode.string("weightsHistory", defaults.weightsHistory().substring(prefix.length())),
-                prefix + topicsNode.string("drift", defaults.drift().substring(prefix.length())));
+                prefix + topicsNode.string("drift", defaults.drift().substring(prefix.length())),
+                prefix + topicsNode.string("catalogue", defaults.catalogue().substring(prefix.length())));
         for (String t : topics.all()) {
             if (!t.matches("[A-Za-z0-9._-]{1,249}")) {
                 root.problems().add("topics: '" + t + "' is not a legal Kafka topic name");
@@ -343,7 +344,7 @@ public final class ConfigLoader {
     /** A year: the longest window, and the longest grace after one. */
     private static final long MAX_WINDOW_MS = 365L * 24 * 3600 * 1000;
 
-    private static ModelConfig readModel(ConfigNode m) {
+    static ModelConfig readModel(ConfigNode m) {
         int before = m.problems().size();
         String id = m.string("id", null);
         if (id == null || id.isBlank()) {

@@ -26,7 +26,16 @@ public final class SnapshotFit {
      * @throws IllegalArgumentException naming the first mismatch, when it does not fit or does not decode
      */
     public static DecodedSnapshot admit(String key, WeightSnapshot snap, StreamlearnConfig config) {
-        ModelConfig configured = config.model(key);
+        return admit(key, snap, config.model(key));
+    }
+
+    /**
+     * The snapshot decoded for {@code key}, after checking it against {@code configured}, that key's
+     * model as the catalogue has it now (null when it has none).
+     *
+     * @throws IllegalArgumentException naming the first mismatch, when it does not fit or does not decode
+     */
+    public static DecodedSnapshot admit(String key, WeightSnapshot snap, ModelConfig configured) {
         if (configured == null) {
             throw new IllegalArgumentException("model '" + key + "' is not configured here");
         }

@@ -5,7 +5,9 @@ import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.InvalidRecordException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -58,6 +60,41 @@ public final class WeightsReader {
         /** Every readable snapshot on the topic, by model, in offset order. */
         public Map<String, List<WeightSnapshot>> readAll(String topic, Codec<WeightSnapshot> codec) {
             Map<String, List<WeightSnapshot>> out = new TreeMap<>();
+            readToEnd(topic, r -> {
+                if (r.key() == null || r.value() == null) {
+                    return;
+                }
+                try {
+                    WeightSnapshot s = codec.decode(r.value());
+                    out.computeIfAbsent(s.getModel(), m -> new ArrayList<>()).add(s);
+                } catch (InvalidRecordException ignored) {
+                    // not ours to judge: the weights topic should only hold snapshots
+                }
+            });
+            return out;
+        }
+
+        /**
+         * The newest value of every key of a compacted topic (a tombstone removes its key), keys in
+         * the order they first appeared: what a table read from the topic would hold.
+         */
+        public Map<String, byte[]> newestByKey(String topic) {
+            Map<String, byte[]> out = new LinkedHashMap<>();
+            readToEnd(topic, r -> {
+                if (r.key() == null) {
+                    return;
+                }
+                String key = new String(r.key(), StandardCharsets.UTF_8);
+                if (r.value() == null) {
+                    out.remove(key);
+                } else {
+                    out.put(key, r.value());
+                }
+            });
+            return out;
+        }
+
+        private void readToEnd(String topic, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> sink) {
             List<TopicPartition> parts = new ArrayList<>();
             c.partitionsFor(topic, Duration.ofSeconds(10)).forEach(pi -> parts.add(new TopicPartition(topic, pi.partition())));
             c.assign(parts);
@@ -68,19 +105,10 @@ public final class WeightsReader {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!end.isEmpty() && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (r.key() == null || r.value() == null) {
-                        continue;
-                    }
-                    try {
-                        WeightSnapshot s = codec.decode(r.value());
-                        out.computeIfAbsent(s.getModel(), m -> new ArrayList<>()).add(s);
-                    } catch (InvalidRecordException ignored) {
-                        // not ours to judge: the weights topic should only hold snapshots
-                    }
+                    sink.accept(r);
                 }
                 end.entrySet().removeIf(e -> c.position(e.getKey()) >= e.getValue());
             }
-            return out;
         }
 
         /** The newest version of each model. */

@@ -4,6 +4,7 @@ import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.DeadLetterReason;
 import io.streamlearn.codec.InvalidRecordException;
 import io.streamlearn.codec.LabeledExample;
+import io.streamlearn.config.ModelCatalog;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.ModelResolver;
 import io.streamlearn.config.StreamlearnConfig;
@@ -26,6 +27,7 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class ExampleValidator implements Processor<byte[], byte[], Object, Object> {
     private final StreamlearnConfig config;
+    private final ModelCatalog catalog;
     private final RecordLimits limits;
     private final String next;
     /** Whether the trainer is the next node, in this task: the original record then goes to it in memory. */
@@ -35,8 +37,10 @@ final class ExampleValidator implements Processor<byte[], byte[], Object, Object
     private Codec<LabeledExample> codec;
     private ModelResolver resolver;
 
-    ExampleValidator(StreamlearnConfig config, RecordLimits limits, String next, TopologyListener listener) {
+    ExampleValidator(StreamlearnConfig config, ModelCatalog catalog, RecordLimits limits, String next,
+                     TopologyListener listener) {
         this.config = config;
+        this.catalog = catalog;
         this.limits = limits;
         this.next = next;
         this.trainerIsNext = next.equals(Names.TRAIN);
@@ -47,7 +51,7 @@ final class ExampleValidator implements Processor<byte[], byte[], Object, Object
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.codec = Topics.of(config).examples().codec();
-        this.resolver = new ModelResolver(config);
+        this.resolver = new ModelResolver(catalog);
     }
 
     @Override
@@ -61,7 +65,10 @@ final class ExampleValidator implements Processor<byte[], byte[], Object, Object
             if (model == null) {
                 throw RecordProblems.unknownModel(resolver, e.model());
             }
-            ModelConfig mc = config.model(model);
+            ModelConfig mc = catalog.model(model);
+            if (mc == null) {
+                throw RecordProblems.retired(model);
+            }
             validate(e, mc);
             long now = context.currentSystemTimeMs();
             if (mc.eventTime().isFuture(record.timestamp(), now)) {

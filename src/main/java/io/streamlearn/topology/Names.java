@@ -33,6 +33,10 @@ public final class Names {
     public static final String WEIGHTS_GLOBAL_UPDATE = "weights-global-update";
     public static final String WEIGHTS_GLOBAL_STORE = "weights-global-store";
 
+    public static final String CATALOGUE_GLOBAL_SOURCE = "catalogue-global-source";
+    public static final String CATALOGUE_GLOBAL_UPDATE = "catalogue-global-update";
+    public static final String CATALOGUE_GLOBAL_STORE = "catalogue-global-store";
+
     /** Suffix of the internal topic that routes examples to the task that owns their model. */
     public static final String REPARTITION_TOPIC_SUFFIX = "-examples-by-model";
 

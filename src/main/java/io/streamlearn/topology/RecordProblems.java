@@ -23,4 +23,9 @@ final class RecordProblems {
     static InvalidRecordException unknownModel(ModelResolver resolver, String fieldModel) {
         return new InvalidRecordException(DeadLetterReason.UNKNOWN_MODEL, resolver.notDeclared(fieldModel));
     }
+
+    /** A record of a model retired from the catalogue. */
+    static InvalidRecordException retired(String model) {
+        return new InvalidRecordException(DeadLetterReason.MODEL_RETIRED, ModelResolver.retired(model));
+    }
 }

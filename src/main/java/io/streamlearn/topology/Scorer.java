@@ -6,6 +6,8 @@ import io.streamlearn.codec.DeadLetterReason;
 import io.streamlearn.codec.Event;
 import io.streamlearn.codec.InvalidRecordException;
 import io.streamlearn.codec.ScoredEvent;
+import io.streamlearn.config.ModelCatalog;
+import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.ModelResolver;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.Topics;
@@ -29,6 +31,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class Scorer implements Processor<byte[], byte[], byte[], byte[]> {
     private final StreamlearnConfig config;
+    private final ModelCatalog catalog;
     private final RecordLimits limits;
     private final ModelRegistry registry;
     private final TopologyListener listener;
@@ -44,8 +47,10 @@ final class Scorer implements Processor<byte[], byte[], byte[], byte[]> {
     private record Scoring(long version, Network network, double[] output) {
     }
 
-    Scorer(StreamlearnConfig config, RecordLimits limits, ModelRegistry registry, TopologyListener listener) {
+    Scorer(StreamlearnConfig config, ModelCatalog catalog, RecordLimits limits, ModelRegistry registry,
+           TopologyListener listener) {
         this.config = config;
+        this.catalog = catalog;
         this.limits = limits;
         this.registry = registry;
         this.listener = listener;
@@ -57,7 +62,7 @@ final class Scorer implements Processor<byte[], byte[], byte[], byte[]> {
         this.events = Topics.of(config).events().codec();
         this.predictions = Topics.of(config).scoredEvents().codec();
         this.snapshots = Topics.of(config).weights().codec();
-        this.resolver = new ModelResolver(config);
+        this.resolver = new ModelResolver(catalog);
         this.weightsStore = context.getStateStore(Names.WEIGHTS_GLOBAL_STORE);
         byModel.clear();
     }
@@ -74,7 +79,11 @@ final class Scorer implements Processor<byte[], byte[], byte[], byte[]> {
             if (model == null) {
                 throw RecordProblems.unknownModel(resolver, e.model());
             }
-            Scoring s = current(model);
+            ModelConfig configured = catalog.model(model);
+            if (configured == null) {
+                throw RecordProblems.retired(model);
+            }
+            Scoring s = current(model, configured);
             double[] x = e.features();
             RecordCheck.Problem problem = RecordCheck.features(model, s.network().spec(), x);
             if (problem != null) {
@@ -101,10 +110,10 @@ final class Scorer implements Processor<byte[], byte[], byte[], byte[]> {
         }
     }
 
-    private Scoring current(String model) {
+    private Scoring current(String model, ModelConfig configured) {
         DecodedSnapshot newest = registry.get(model);
         if (newest == null) {
-            newest = fromStore(model);
+            newest = fromStore(model, configured);
         }
         if (newest == null) {
             throw new InvalidRecordException(DeadLetterReason.NO_WEIGHTS_YET,
@@ -125,14 +134,14 @@ final class Scorer implements Processor<byte[], byte[], byte[], byte[]> {
      * through the check the weights processor makes: a stored snapshot that does not fit the
      * configured model counts as no weights.
      */
-    private DecodedSnapshot fromStore(String model) {
+    private DecodedSnapshot fromStore(String model, ModelConfig configured) {
         byte[] bytes = weightsStore.get(model);
         if (bytes == null) {
             return null;
         }
         WeightSnapshot snap = snapshots.decode(bytes);
         try {
-            return registry.offer(SnapshotFit.admit(model, snap, config));
+            return registry.offer(SnapshotFit.admit(model, snap, configured));
         } catch (IllegalArgumentException unfit) {
             throw new InvalidRecordException(DeadLetterReason.NO_WEIGHTS_YET, "model '" + model
                     + "' has no usable weights: its stored snapshot version " + snap.getVersion()

@@ -1,5 +1,6 @@
 package io.streamlearn.topology;
 
+import io.streamlearn.config.ModelCatalog;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.TopicAdmin;
 import io.streamlearn.snapshot.ModelRecordSizes;
@@ -27,6 +28,7 @@ import org.apache.kafka.streams.state.Stores;
  * events ──► score ──┬─► scored-events
  *                    └─► dead-letters
  * weights ─► weights-global-update (global store + registry, read by score and train)
+ * models ──► catalogue-global-update (global store + the model catalogue, read by every processor)
  * </pre>
  *
  * When examples are spread over more than one partition (or more training partitions are asked
@@ -44,12 +46,15 @@ public final class TopologyFactory {
      */
     public static Topology build(StreamlearnConfig config, RecordLimits limits, ModelRegistry registry,
                                  TopologyListener listener) {
-        return build(config, limits, Partitioning.declared(config), registry, listener);
+        return build(config, limits, Partitioning.declared(config), ModelCatalog.of(config), registry, listener);
     }
 
-    /** @param partitioning the examples topic's partition count, as found at start */
+    /**
+     * @param partitioning the examples topic's partition count, as found at start
+     * @param catalog      the models trained and scored now, kept in step with the catalogue topic by the topology
+     */
     public static Topology build(StreamlearnConfig config, RecordLimits limits, Partitioning partitioning,
-                                 ModelRegistry registry, TopologyListener listener) {
+                                 ModelCatalog catalog, ModelRegistry registry, TopologyListener listener) {
         Topology t = new Topology();
         var topics = config.topics();
         boolean repartition = partitioning.rekeys(config);
@@ -58,14 +63,14 @@ public final class TopologyFactory {
 
         t.addSource(Names.EXAMPLES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.examples());
         String afterValidate = repartition ? Names.REPARTITION_SINK : Names.TRAIN;
-        t.addProcessor(Names.EXAMPLES_VALIDATE, () -> new ExampleValidator(config, limits, afterValidate, listener),
+        t.addProcessor(Names.EXAMPLES_VALIDATE, () -> new ExampleValidator(config, catalog, limits, afterValidate, listener),
                 Names.EXAMPLES_SOURCE);
         t.addSink(Names.EXAMPLES_DEAD_LETTERS, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
                 Names.EXAMPLES_VALIDATE);
         // Requests (a retrain's result) reach the trainer beside its examples, so the trainer assigns
         // every version number. Partitioned by model as the trainer's examples are.
         t.addSource(Names.REQUESTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.requests());
-        t.addProcessor(Names.REQUESTS_VALIDATE, () -> new RequestValidator(config, limits, listener), Names.REQUESTS_SOURCE);
+        t.addProcessor(Names.REQUESTS_VALIDATE, () -> new RequestValidator(config, catalog, limits, listener), Names.REQUESTS_SOURCE);
         t.addSink(Names.REQUESTS_DEAD_LETTERS, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
                 Names.REQUESTS_VALIDATE);
         if (repartition) {
@@ -73,10 +78,10 @@ public final class TopologyFactory {
             String internal = Names.repartitionTopic(config.applicationId());
             t.addSink(Names.REPARTITION_SINK, internal, new StringSerializer(), serde.serializer(), Names.EXAMPLES_VALIDATE);
             t.addSource(Names.REPARTITION_SOURCE, new StringDeserializer(), serde.deserializer(), internal);
-            t.addProcessor(Names.TRAIN, () -> new Trainer(config, limits, registry, listener, hooks, refused), Names.REPARTITION_SOURCE,
+            t.addProcessor(Names.TRAIN, () -> new Trainer(config, catalog, limits, registry, listener, hooks, refused), Names.REPARTITION_SOURCE,
                     Names.REQUESTS_VALIDATE);
         } else {
-            t.addProcessor(Names.TRAIN, () -> new Trainer(config, limits, registry, listener, hooks, refused), Names.EXAMPLES_VALIDATE,
+            t.addProcessor(Names.TRAIN, () -> new Trainer(config, catalog, limits, registry, listener, hooks, refused), Names.EXAMPLES_VALIDATE,
                     Names.REQUESTS_VALIDATE);
         }
         t.addStateStore(modelStore(ModelRecordSizes.recordLimit(config)), Names.TRAIN);
@@ -89,15 +94,19 @@ public final class TopologyFactory {
                 Names.TRAIN);
 
         t.addSource(Names.EVENTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events());
-        t.addProcessor(Names.SCORE, () -> new Scorer(config, limits, registry, listener), Names.EVENTS_SOURCE);
+        t.addProcessor(Names.SCORE, () -> new Scorer(config, catalog, limits, registry, listener), Names.EVENTS_SOURCE);
         t.addSink(Names.SCORED_EVENTS_SINK, topics.scoredEvents(), new ByteArraySerializer(), new ByteArraySerializer(),
                 Names.SCORE);
         t.addSink(Names.EVENTS_DEAD_LETTERS, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
                 Names.SCORE);
 
+        // Before the weights' global store: a model added while the learner ran is in the catalogue when its weights are read.
+        t.addGlobalStore(inMemoryGlobalStore(Names.CATALOGUE_GLOBAL_STORE), Names.CATALOGUE_GLOBAL_SOURCE,
+                new StringDeserializer(), new ByteArrayDeserializer(), topics.catalogue(), Names.CATALOGUE_GLOBAL_UPDATE,
+                () -> new CatalogueUpdater(catalog, listener));
         t.addGlobalStore(weightsStore(), Names.WEIGHTS_GLOBAL_SOURCE, new StringDeserializer(),
                 new ByteArrayDeserializer(), topics.weights(), Names.WEIGHTS_GLOBAL_UPDATE,
-                () -> new WeightsUpdater(config, registry, listener));
+                () -> new WeightsUpdater(config, catalog, registry, listener));
         return t;
     }
 
@@ -119,8 +128,12 @@ public final class TopologyFactory {
      * failed (KAFKA-21034). The store holds one snapshot per model, which the topic has anyway.
      */
     private static StoreBuilder<KeyValueStore<String, byte[]>> weightsStore() {
+        return inMemoryGlobalStore(Names.WEIGHTS_GLOBAL_STORE);
+    }
+
+    private static StoreBuilder<KeyValueStore<String, byte[]>> inMemoryGlobalStore(String name) {
         // A global store's changelog is its source topic.
-        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.WEIGHTS_GLOBAL_STORE),
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
                 Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().withCachingDisabled();
     }
 }

@@ -61,6 +61,10 @@ public interface TopologyListener {
     default void unwritable(String topicKind, boolean skipped) {
     }
 
+    /** {@code model} was retired from the catalogue: what is kept per model (meters) can go. */
+    default void retired(String model) {
+    }
+
     /** The kinds of topic {@link #unwritable} names: a bounded set, fit for a metric tag. */
     java.util.List<String> UNWRITABLE_TOPIC_KINDS = java.util.List.of("scored-events", "dead-letters", "weights",
             "changelog", "repartition", "other");
@@ -114,6 +118,13 @@ public interface TopologyListener {
             public void unwritable(String topicKind, boolean skipped) {
                 for (TopologyListener l : listeners) {
                     l.unwritable(topicKind, skipped);
+                }
+            }
+
+            @Override
+            public void retired(String model) {
+                for (TopologyListener l : listeners) {
+                    l.retired(model);
                 }
             }
 

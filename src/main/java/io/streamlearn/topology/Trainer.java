@@ -8,6 +8,7 @@ import io.streamlearn.codec.Codecs;
 import io.streamlearn.codec.DeadLetterReason;
 import io.streamlearn.codec.DriftRecord;
 import io.streamlearn.codec.LabeledExample;
+import io.streamlearn.config.ModelCatalog;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.eval.DriftDetector;
@@ -57,6 +58,9 @@ final class Trainer implements Processor<String, Object, Object, Object> {
     private static final String PRE_COMMIT_MARK = "dirty";
     private static final byte[] MARK = new byte[0];
     private final StreamlearnConfig config;
+    private final ModelCatalog catalog;
+    /** The catalogue's generation the loaded learners were last checked against. */
+    private long catalogGeneration;
     private final RecordLimits limits;
     private final ModelRegistry registry;
     private final TopologyListener listener;
@@ -78,8 +82,9 @@ final class Trainer implements Processor<String, Object, Object, Object> {
      */
     private final Map<OnlineLearner, long[]> lastInputWallClock = new HashMap<>();
 
-    Trainer(StreamlearnConfig config, RecordLimits limits, ModelRegistry registry, TopologyListener listener,
-            PreCommitHooks hooks, RefusedUpdates refusedUpdates) {
+    Trainer(StreamlearnConfig config, ModelCatalog catalog, RecordLimits limits, ModelRegistry registry,
+            TopologyListener listener, PreCommitHooks hooks, RefusedUpdates refusedUpdates) {
+        this.catalog = catalog;
         this.hooks = hooks;
         this.refusedUpdates = refusedUpdates;
         this.config = config;
@@ -102,8 +107,9 @@ final class Trainer implements Processor<String, Object, Object, Object> {
         dirty.clear();
         lastInputWallClock.clear();
         allLoaded = false;
+        catalogGeneration = catalog.generation();
         hooks.register(context.taskId(), this::writeDirty);
-        long idle = config.models().values().stream().mapToLong(m -> m.snapshot().everyMs()).min().orElse(1000);
+        long idle = catalog.models().values().stream().mapToLong(m -> m.snapshot().everyMs()).min().orElse(1000);
         context.schedule(Duration.ofMillis(Math.max(100, Math.min(idle / 2, 1000))), PunctuationType.WALL_CLOCK_TIME,
                 this::onWallClock);
     }
@@ -111,6 +117,9 @@ final class Trainer implements Processor<String, Object, Object, Object> {
     @Override
     public void process(Record<String, Object> record) {
         try {
+            if (catalog.generation() != catalogGeneration) {
+                followCatalogue();
+            }
             if (record.value() instanceof ModelRequest request) {
                 fulfil(record.key(), request, record.timestamp());
                 return;
@@ -132,6 +141,11 @@ final class Trainer implements Processor<String, Object, Object, Object> {
     private void train(Record<String, Object> record) {
         String model = record.key();
         OnlineLearner learner = learner(model);
+        if (learner == null) {
+            // Retired after its examples were validated (they may wait in the re-keying topic).
+            deadLetter(record, DeadLetterReason.MODEL_RETIRED, io.streamlearn.config.ModelResolver.retired(model));
+            return;
+        }
         lastInputWallClock.get(learner)[0] = context.currentSystemTimeMs();
         LabeledExample e = record.value() instanceof Originals.Validated v ? v.example() : (LabeledExample) record.value();
         OnlineLearner.Window closed = learner.closedWindowOf(record.timestamp());
@@ -188,6 +202,9 @@ final class Trainer implements Processor<String, Object, Object, Object> {
      * pauses.
      */
     private void onWallClock(long now) {
+        if (catalog.generation() != catalogGeneration) {
+            followCatalogue();
+        }
         loadAll();
         for (OnlineLearner learner : learners.values()) {
             long last = lastInputWallClock.get(learner)[0];
@@ -213,12 +230,20 @@ final class Trainer implements Processor<String, Object, Object, Object> {
 
     /** Returns the version published. */
     private long publish(OnlineLearner learner, long time, String reason) {
-        long version = learner.markPublished(time);
-        WeightSnapshot s = SnapshotMapper.snapshot(learner, version, time, SnapshotSource.LIVE,
+        return publish(learner, time, time, reason);
+    }
+
+    /**
+     * @param modelTime  the model's time of the publication ({@link OnlineLearner#NO_TIME} before its first record)
+     * @param recordTime the record's timestamp
+     */
+    private long publish(OnlineLearner learner, long modelTime, long recordTime, String reason) {
+        long version = learner.markPublished(modelTime);
+        WeightSnapshot s = SnapshotMapper.snapshot(learner, version, recordTime, SnapshotSource.LIVE,
                 version > 1 ? version - 1 : null);
         s.setReason(reason);
-        emit(new Record<>(learner.config().id(), snapshots.encode(s), time));
-        listener.published(learner.config().id(), version, time);
+        emit(new Record<>(learner.config().id(), snapshots.encode(s), recordTime));
+        listener.published(learner.config().id(), version, recordTime);
         return version;
     }
 
@@ -239,6 +264,11 @@ final class Trainer implements Processor<String, Object, Object, Object> {
      */
     private void fulfil(String model, ModelRequest request, long timestamp) {
         OnlineLearner learner = learner(model);
+        if (learner == null) {
+            LOG.warn("A {} request for model '{}' arrived as the model was retired: not published", request.snapshot().source(),
+                    model);
+            return;
+        }
         long parent = learner.version();
         learner.adopt(request.snapshot().network(), parent);
         // Published at the model's event time, which a request (stamped when it was sent) must not move; a model that
@@ -279,9 +309,13 @@ final class Trainer implements Processor<String, Object, Object, Object> {
         dirty.clear();
     }
 
+    /** The model's learner, loaded on first use; null when the model is not active in the catalogue. */
     private OnlineLearner learner(String model) {
         OnlineLearner l = learners.get(model);
         if (l == null) {
+            if (catalog.model(model) == null) {
+                return null;
+            }
             l = load(model);
             learners.put(model, l);
             lastInputWallClock.put(l, new long[] {context.currentSystemTimeMs()});
@@ -290,7 +324,7 @@ final class Trainer implements Processor<String, Object, Object, Object> {
     }
 
     private OnlineLearner load(String model) {
-        ModelConfig mc = config.model(model);
+        ModelConfig mc = catalog.model(model);
         byte[] bytes = store.get(model);
         if (bytes == null) {
             return continuingLineage(OnlineLearner.fresh(mc));
@@ -343,6 +377,65 @@ final class Trainer implements Processor<String, Object, Object, Object> {
         return fresh;
     }
 
+    /**
+     * The catalogue changed (a model added, changed or retired on some instance): each loaded learner
+     * follows it here, between two records. A retired model publishes what it learned since its last
+     * version and is dropped from memory (its state stays in the store: {@code model add} continues
+     * it). A changed model is rebuilt under its new settings as a restart would rebuild it, and
+     * publishes the next version saying what changed. A change of shape or loss never gets here
+     * (the catalogue refuses it); one that did is left unapplied, with a WARN.
+     *
+     * <p>When it applies depends on when this instance received the change, not on the examples'
+     * offsets: a change is an operator's act at a wall-clock time, and its version records where it
+     * took effect (the model's examples seen, in the version's figures).
+     */
+    private void followCatalogue() {
+        catalogGeneration = catalog.generation();
+        for (var it = learners.entrySet().iterator(); it.hasNext(); ) {
+            var entry = it.next();
+            OnlineLearner learner = entry.getValue();
+            ModelConfig now = catalog.model(entry.getKey());
+            if (now == null) {
+                if (learner.updatesSincePublish() > 0) {
+                    publish(learner, learner.eventTime(), recordTime(learner), "retired from the catalogue");
+                    persist(learner);
+                }
+                it.remove();
+                lastInputWallClock.remove(learner);
+                listener.retired(entry.getKey());
+                LOG.info("Model '{}' retired: no longer trained here (its last version is {})", entry.getKey(),
+                        learner.version());
+                continue;
+            }
+            if (io.streamlearn.config.ModelEntry.same(now, learner.config())) {
+                continue;
+            }
+            var refused = io.streamlearn.config.ModelEntry.refusedChanges(learner.config(), now);
+            if (!refused.isEmpty()) {
+                LOG.warn("Model '{}' changed its shape in the catalogue ({}): not applied, it goes on as it was",
+                        entry.getKey(), String.join(", ", refused));
+                continue;
+            }
+            long time = recordTime(learner);
+            var was = SnapshotMapper.snapshot(learner, learner.version(), time, SnapshotSource.LIVE, null);
+            var changes = io.streamlearn.snapshot.ModelChanges.between(now, was).applied();
+            OnlineLearner rebuilt = SnapshotMapper.learner(SnapshotMapper.checkpoint(learner), now);
+            entry.setValue(rebuilt);
+            lastInputWallClock.put(rebuilt, lastInputWallClock.remove(learner));
+            dirty.remove(learner);
+            String reason = "configuration changed in the catalogue: "
+                    + (changes.isEmpty() ? "snapshot, drift or event-time settings" : String.join(", ", changes));
+            long version = publish(rebuilt, rebuilt.eventTime(), time, reason);
+            persist(rebuilt);
+            LOG.info("Model '{}' version {}: {}", entry.getKey(), version, reason);
+        }
+    }
+
+    /** The timestamp of a version published outside an example: the model's event time, or the wall clock before it has one. */
+    private long recordTime(OnlineLearner learner) {
+        return learner.eventTime() != OnlineLearner.NO_TIME ? learner.eventTime() : context.currentSystemTimeMs();
+    }
+
     private void loadAll() {
         if (allLoaded) {
             return;
@@ -350,8 +443,8 @@ final class Trainer implements Processor<String, Object, Object, Object> {
         try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
-                if (!learners.containsKey(kv.key) && config.model(kv.key) != null) {
-                    OnlineLearner l = restored(config.model(kv.key), kv.value);
+                if (!learners.containsKey(kv.key) && catalog.model(kv.key) != null) {
+                    OnlineLearner l = restored(catalog.model(kv.key), kv.value);
                     learners.put(kv.key, l);
                     // What it learned before a restart and never published goes out once it has been quiet long enough.
                     lastInputWallClock.put(l, new long[] {context.currentSystemTimeMs()});

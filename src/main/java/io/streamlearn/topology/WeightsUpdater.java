@@ -3,6 +3,8 @@ package io.streamlearn.topology;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codec;
 import io.streamlearn.codec.InvalidRecordException;
+import io.streamlearn.config.ModelCatalog;
+import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.Topics;
 import io.streamlearn.snapshot.DecodedSnapshot;
@@ -23,13 +25,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class WeightsUpdater implements Processor<String, byte[], Void, Void> {
     private final StreamlearnConfig config;
+    private final ModelCatalog catalog;
     private final ModelRegistry registry;
     private final SnapshotRejections rejections;
     private KeyValueStore<String, byte[]> store;
     private Codec<WeightSnapshot> snapshots;
 
-    WeightsUpdater(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener) {
+    WeightsUpdater(StreamlearnConfig config, ModelCatalog catalog, ModelRegistry registry, TopologyListener listener) {
         this.config = config;
+        this.catalog = catalog;
         this.registry = registry;
         this.rejections = new SnapshotRejections(listener);
     }
@@ -79,7 +83,9 @@ final class WeightsUpdater implements Processor<String, byte[], Void, Void> {
         }
         DecodedSnapshot admitted;
         try {
-            admitted = SnapshotFit.admit(key, snap, config);
+            // A retired model's weights stay readable (HTTP, weights), checked against its last settings.
+            ModelConfig configured = catalog.model(key);
+            admitted = SnapshotFit.admit(key, snap, configured != null ? configured : catalog.retired(key));
         } catch (RuntimeException e) {
             rejections.reject(key, snap.getVersion(), String.valueOf(e.getMessage()), "on the weights topic");
             return;

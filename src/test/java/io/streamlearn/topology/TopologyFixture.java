@@ -5,6 +5,7 @@ import io.streamlearn.codec.DriftRecord;
 import io.streamlearn.codec.ScoredEvent;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.Format;
+import io.streamlearn.config.ModelCatalog;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.Topics;
 import io.streamlearn.snapshot.ModelRegistry;
@@ -30,6 +31,7 @@ import org.apache.kafka.streams.test.TestRecord;
 final class TopologyFixture implements AutoCloseable {
     final StreamlearnConfig config;
     final ModelRegistry registry = new ModelRegistry();
+    final ModelCatalog catalog;
     final TopologyTestDriver driver;
     final TestInputTopic<byte[], byte[]> examples;
     final TestInputTopic<byte[], byte[]> events;
@@ -65,7 +67,9 @@ final class TopologyFixture implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.guarantee().streamsValue());
         p.putAll(streams);
-        driver = new TopologyTestDriver(TopologyFactory.build(config, limits, registry, listener), p, Instant.EPOCH);
+        catalog = ModelCatalog.of(config);
+        driver = new TopologyTestDriver(TopologyFactory.build(config, limits, Partitioning.declared(config), catalog, registry,
+                listener), p, Instant.EPOCH);
         var t = config.topics();
         examples = driver.createInputTopic(t.examples(), new ByteArraySerializer(), new ByteArraySerializer());
         events = driver.createInputTopic(t.events(), new ByteArraySerializer(), new ByteArraySerializer());

@@ -24,7 +24,7 @@ class TopologyNamesTest {
             Names.EXAMPLES_DEAD_LETTERS, Names.TRAIN, Names.WEIGHTS_SINK, Names.EVENTS_SOURCE, Names.SCORE,
             Names.SCORED_EVENTS_SINK, Names.EVENTS_DEAD_LETTERS, Names.WEIGHTS_GLOBAL_SOURCE, Names.WEIGHTS_GLOBAL_UPDATE,
             Names.REQUESTS_SOURCE, Names.REQUESTS_VALIDATE, Names.REQUESTS_DEAD_LETTERS, Names.WEIGHTS_HISTORY_SINK,
-            Names.TRAIN_DEAD_LETTERS, Names.DRIFT_SINK);
+            Names.TRAIN_DEAD_LETTERS, Names.DRIFT_SINK, Names.CATALOGUE_GLOBAL_SOURCE, Names.CATALOGUE_GLOBAL_UPDATE);
 
     /** Node names, store names and internal topic names found in a description. */
     private record Described(Set<String> nodes, Set<String> stores, Set<String> topics) {
@@ -58,7 +58,7 @@ class TopologyNamesTest {
     void onePartitionUsesExactlyTheNamedNodesAndStores() {
         Described d = describe(ConfigLoader.fromYaml(YAML, Map.of()));
         assertEquals(ALWAYS, d.nodes());
-        assertEquals(Set.of(Names.MODEL_STORE, Names.PRE_COMMIT_STORE, Names.WEIGHTS_GLOBAL_STORE), d.stores());
+        assertEquals(Set.of(Names.MODEL_STORE, Names.PRE_COMMIT_STORE, Names.WEIGHTS_GLOBAL_STORE, Names.CATALOGUE_GLOBAL_STORE), d.stores());
     }
 
     @Test
@@ -69,7 +69,7 @@ class TopologyNamesTest {
         expected.add(Names.REPARTITION_SINK);
         expected.add(Names.REPARTITION_SOURCE);
         assertEquals(expected, d.nodes());
-        assertEquals(Set.of(Names.MODEL_STORE, Names.PRE_COMMIT_STORE, Names.WEIGHTS_GLOBAL_STORE), d.stores());
+        assertEquals(Set.of(Names.MODEL_STORE, Names.PRE_COMMIT_STORE, Names.WEIGHTS_GLOBAL_STORE, Names.CATALOGUE_GLOBAL_STORE), d.stores());
         assertEquals("ttd-examples-by-model", Names.repartitionTopic(config.applicationId()));
         assertTrue(d.topics().contains(Names.repartitionTopic(config.applicationId())), d.topics().toString());
     }
