@@ -1,5 +1,6 @@
 package io.streamlearn.app;
 
+import io.streamlearn.catalogue.CatalogueEditor;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
@@ -85,7 +86,9 @@ public final class Observability implements AutoCloseable {
     public synchronized HttpApi attach(StreamlearnApp app, String host, int port) throws IOException {
         streamsMetrics = new KafkaStreamsMetrics(app.streams());
         streamsMetrics.bindTo(prometheus);
-        http = new HttpApi(host, port, app.registry(), app.config().models().keySet(), app.streams()::state, prometheus, metrics, history(app.registry()));
+        http = new HttpApi(host, port, app.registry(), app.catalogue(),
+                new CatalogueEditor(app.config(), KafkaProperties.common(app.config()), "http"), app.streams()::state, prometheus,
+                metrics, history(app.registry()));
         return http;
     }
 

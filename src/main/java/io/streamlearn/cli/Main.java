@@ -10,7 +10,7 @@ import picocli.CommandLine;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "An online learner on Apache Kafka: train on labeled examples, publish weights, score events.",
-        subcommands = {DemoCommand.class, RunCommand.class, BrokerCommand.class, ProduceCommand.class, TailCommand.class, RetrainCommand.class, RollbackCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, BrokerCommand.class, ProduceCommand.class, TailCommand.class, RetrainCommand.class, RollbackCommand.class, ModelCommand.class,
                 ModelsCommand.class, WeightsCommand.class, PlotCommand.class, BenchCommand.class, EvaluateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -10,6 +10,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamlearn.avro.EvaluationFigures;
 import io.streamlearn.avro.LayerWeights;
 import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.catalogue.CatalogueEditor;
+import io.streamlearn.codec.CatalogueRecord;
+import io.streamlearn.config.ConfigException;
+import io.streamlearn.config.ModelCatalog;
 import io.streamlearn.metrics.LearnerMetrics;
 import io.streamlearn.model.Network;
 import io.streamlearn.model.RecordCheck;
@@ -21,7 +25,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Collection;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -44,17 +48,21 @@ public final class HttpApi implements AutoCloseable {
 
     private final HttpServer server;
     private final ModelRegistry registry;
-    /** The configuration's model ids, in declaration order: a 404 tells a typo from a model not trained yet. */
-    private final List<String> declared;
+    /** The models of the catalogue, as this instance follows it: a 404 tells a typo from a model not trained yet. */
+    private final ModelCatalog catalog;
+    /** Writes the catalogue (POST, PATCH, DELETE on /models); null where this server cannot change it. */
+    private final CatalogueEditor editor;
     private final Supplier<KafkaStreams.State> state;
     private final PrometheusMeterRegistry prometheus;
     private final LearnerMetrics metrics;
     private final DashboardHistory history;
 
-    public HttpApi(String host, int port, ModelRegistry registry, Collection<String> declared, Supplier<KafkaStreams.State> state,
-                   PrometheusMeterRegistry prometheus, LearnerMetrics metrics, DashboardHistory history) throws IOException {
+    public HttpApi(String host, int port, ModelRegistry registry, ModelCatalog catalog, CatalogueEditor editor,
+                   Supplier<KafkaStreams.State> state, PrometheusMeterRegistry prometheus, LearnerMetrics metrics,
+                   DashboardHistory history) throws IOException {
         this.registry = registry;
-        this.declared = List.copyOf(declared);
+        this.catalog = catalog;
+        this.editor = editor;
         this.state = state;
         this.prometheus = prometheus;
         this.metrics = metrics;
@@ -95,8 +103,12 @@ public final class HttpApi implements AutoCloseable {
                 requireGet(method);
                 send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", prometheus.scrape().getBytes(StandardCharsets.UTF_8));
             } else if (path.equals("/models")) {
-                requireGet(method);
-                models(ex);
+                if (method.equals("POST")) {
+                    addModel(ex);
+                } else {
+                    requireGet(method);
+                    models(ex);
+                }
             } else if (path.equals("/api/history")) {
                 requireGet(method);
                 sendJson(ex, 200, history.toJson());
@@ -111,8 +123,17 @@ public final class HttpApi implements AutoCloseable {
                     requireGet(method);
                     grid(ex, rest.substring(0, rest.length() - "/grid".length()));
                 } else if (!rest.isEmpty() && !rest.contains("/")) {
-                    requireGet(method);
-                    model(ex, rest);
+                    switch (method) {
+                        case "PATCH" -> setModel(ex, rest);
+                        case "DELETE" -> retireModel(ex, rest);
+                        default -> {
+                            if (!method.equals("GET") && !method.equals("HEAD")) {
+                                throw new ApiError(405, "use GET, PATCH (change) or DELETE (retire) for " + path,
+                                        "GET, HEAD, PATCH, DELETE");
+                            }
+                            model(ex, rest);
+                        }
+                    }
                 } else {
                     throw new ApiError(404, "no such resource: " + path);
                 }
@@ -163,6 +184,8 @@ public final class HttpApi implements AutoCloseable {
     private ObjectNode summary(DecodedSnapshot p) {
         WeightSnapshot s = p.snapshot();
         ObjectNode n = JSON.createObjectNode();
+        // A retired model's weights stay readable; what it is now tells a reader not to expect new versions.
+        n.put("catalogue", catalog.model(p.model()) != null ? "active" : catalog.retired(p.model()) != null ? "retired" : "unknown");
         n.put("model", p.model());
         n.put("version", p.version());
         n.put("source", s.getSource().name());
@@ -204,9 +227,9 @@ public final class HttpApi implements AutoCloseable {
         if (p != null) {
             return p;
         }
-        if (!declared.contains(id)) {
+        if (!catalog.knows(id)) {
             String shown = id.length() > 100 ? id.substring(0, 100) + "..." : id;
-            throw new ApiError(404, "unknown model '" + shown + "' (declared: " + String.join(", ", declared) + ")");
+            throw new ApiError(404, "unknown model '" + shown + "' (declared: " + String.join(", ", catalog.models().keySet()) + ")");
         }
         throw new ApiError(404, "model '" + id + "' has no published weights yet");
     }
@@ -355,6 +378,58 @@ public final class HttpApi implements AutoCloseable {
             }
         }
         sendJson(ex, 200, r);
+    }
+
+    /** POST /models: a model as the configuration file declares one, with its id. */
+    private void addModel(HttpExchange ex) throws IOException {
+        CatalogueEditor e = requireEditor();
+        JsonNode body = readJson(ex);
+        if (!body.isObject() || !body.path("id").isTextual()) {
+            throw new ApiError(400, "send a model as in the configuration file, with its id: {\"id\": \"m\", \"inputSize\": 2}");
+        }
+        sendJson(ex, 201, catalogueAnswer(() -> e.add(body.get("id").asText(), body)));
+    }
+
+    /** PATCH /models/{id}: settings dotted as in the file, {"optimizer.learningRate": 0.05}. */
+    private void setModel(HttpExchange ex, String id) throws IOException {
+        CatalogueEditor e = requireEditor();
+        JsonNode body = readJson(ex);
+        if (!body.isObject()) {
+            throw new ApiError(400, "send the settings to change, dotted as in the file: {\"optimizer.learningRate\": 0.05}");
+        }
+        Map<String, String> changes = new java.util.LinkedHashMap<>();
+        body.fields().forEachRemaining(f -> changes.put(f.getKey(), f.getValue().isValueNode() ? f.getValue().asText()
+                : f.getValue().toString()));
+        sendJson(ex, 200, catalogueAnswer(() -> e.set(id, changes)));
+    }
+
+    /** DELETE /models/{id}: retire the model (its weights stay readable). */
+    private void retireModel(HttpExchange ex, String id) throws IOException {
+        CatalogueEditor e = requireEditor();
+        sendJson(ex, 200, catalogueAnswer(() -> e.retire(id)));
+    }
+
+    private CatalogueEditor requireEditor() {
+        if (editor == null) {
+            throw new ApiError(405, "this server does not change the model catalogue", "GET, HEAD");
+        }
+        return editor;
+    }
+
+    /** The record written, or a 400 with every problem when the change is refused. */
+    private static ObjectNode catalogueAnswer(Supplier<CatalogueRecord> change) {
+        CatalogueRecord r;
+        try {
+            r = change.get();
+        } catch (ConfigException refused) {
+            throw new ApiError(400, String.join("; ", refused.problems()));
+        }
+        ObjectNode n = JSON.createObjectNode();
+        n.put("model", r.id());
+        n.put("retired", r.retired());
+        n.set("settings", r.model());
+        n.put("changedBy", r.changedBy());
+        return n;
     }
 
     private static JsonNode readJson(HttpExchange ex) {

@@ -9,6 +9,7 @@ import io.streamlearn.codec.DeadLetterReason;
 import io.streamlearn.learn.OnlineLearner;
 import io.streamlearn.topology.TopologyListener;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -177,6 +178,24 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
         ModelMeters m = meters(model);
         m.version = Math.max(m.version, version);
         m.publishedAtMillis = System.currentTimeMillis();
+    }
+
+    /**
+     * A retired model's meters go: tagged series stay bounded by the catalogue's active models, however
+     * many come and go. A model brought back starts its meters afresh (they are this instance's counts).
+     */
+    @Override
+    public void retired(String model) {
+        models.remove(model);
+        scoring.remove(model);
+        MeterRegistry r = registry;
+        if (r != null) {
+            for (var meter : List.copyOf(r.getMeters())) {
+                if (model.equals(meter.getId().getTag("model"))) {
+                    r.remove(meter);
+                }
+            }
+        }
     }
 
     @Override

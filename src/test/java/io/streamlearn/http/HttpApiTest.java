@@ -46,7 +46,9 @@ class HttpApiTest {
     void start() throws Exception {
         metrics.bindTo(prometheus);
         history = new DashboardHistory(registry, metrics);
-        api = new HttpApi("127.0.0.1", 0, registry, java.util.List.of("default", "blobs"), state::get, prometheus, metrics, history);
+        var catalog = io.streamlearn.config.ModelCatalog.of(io.streamlearn.config.ConfigLoader.fromYaml(
+                "models: [{id: default, inputSize: 2}, {id: blobs, inputSize: 2}]", java.util.Map.of()));
+        api = new HttpApi("127.0.0.1", 0, registry, catalog, null, state::get, prometheus, metrics, history);
     }
 
     @AfterEach

@@ -65,6 +65,23 @@ class LearnerMetricsTest {
     }
 
     @Test
+    void aRetiredModelsMetersGoAndTheOthersStay() {
+        OnlineLearner a = OnlineLearner.fresh(config.model("default"));
+        OnlineLearner b = OnlineLearner.fresh(config.model("windowed"));
+        train(a, 10, 1);
+        train(b, 10, 2);
+        metrics.scored("default", 1, new double[] {1, 2}, 1, 1000);
+        metrics.retired("default");
+        Set<String> tagged = registry.getMeters().stream().map(m -> m.getId().getTag("model")).filter(t -> t != null)
+                .collect(Collectors.toSet());
+        assertEquals(Set.of("windowed"), tagged);
+        assertEquals(10.0, registry.get("streamlearn.examples.trained").tag("model", "windowed").counter().count());
+        train(a, 3, 3);
+        assertEquals(3.0, registry.get("streamlearn.examples.trained").tag("model", "default").counter().count(),
+                "brought back, it counts afresh");
+    }
+
+    @Test
     void nothingIsRegisteredBeforeTheFirstExample() {
         assertTrue(registry.getMeters().isEmpty(), "meters appear with the first example of a model");
         assertEquals(Map.of(), metrics.snapshot("default"));
