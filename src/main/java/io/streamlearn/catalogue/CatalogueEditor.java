@@ -54,7 +54,7 @@ public final class CatalogueEditor {
         }
         if (entry == null && had == null) {
             throw new ConfigException(List.of("model '" + id + "' is not in the catalogue: give its settings"
-                    + " (--json '{\"inputSize\": 2}' or --set inputSize=2), as a model of the configuration file"));
+                    + " (--json '{\"inputSize\": 2}' or inputSize=2), as a model of the configuration file"));
         }
         JsonNode given = entry == null ? had.model() : ModelEntry.renamed(entry, id);
         ModelConfig model = ModelEntry.parse(given, "model '" + id + "'");

@@ -64,7 +64,7 @@ final class ModelCommand implements Callable<Integer> {
 
     @Command(name = "add", versionProvider = VersionProvider.class,
             description = {"Add a model (or bring back a retired one): every instance trains and scores it from now on.",
-                    "Give its settings as in the configuration file: --json, --file, or --set KEY=VALUE (repeatable)."})
+                    "Give its settings as in the configuration file: --json, --file, and/or KEY=VALUE pairs (inputSize=2)."})
     static final class Add implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "MODEL", description = "Model id.")
         String model;
@@ -75,7 +75,8 @@ final class ModelCommand implements Callable<Integer> {
         @Option(names = "--file", paramLabel = "FILE", description = "A YAML or JSON file holding one model.")
         Path file;
 
-        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A setting (dotted as in the file), e.g. inputSize=2.")
+        @Parameters(index = "1..*", arity = "0..*", paramLabel = "KEY=VALUE",
+                description = "Settings, dotted as in the file: inputSize=2 optimizer.kind=adam")
         List<String> set;
 
         @Mixin
