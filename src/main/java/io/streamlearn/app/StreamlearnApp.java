@@ -169,6 +169,7 @@ public final class StreamlearnApp implements AutoCloseable {
             Published read = StartupTimeline.await(published);
             Map<String, WeightSnapshot> weights = read.weights();
             CatalogueSeeding seeding = CatalogueSeeding.of(config, read.catalogue(), catalog, System.currentTimeMillis());
+            seeding.log(config, read.catalogue());
             StreamlearnConfig effective = config.withModels(catalog.models());
             ConfigChanges.check(effective, weights);
             timeline.step("catalogue seeded", () -> CatalogueTopic.write(client, config.topics().catalogue(), seeding.writes()));

@@ -40,17 +40,12 @@ public record CatalogueSeeding(List<CatalogueRecord> writes, ModelCatalog catalo
     public static CatalogueSeeding of(StreamlearnConfig config, Map<String, CatalogueRecord> current, ModelCatalog catalog,
                                       long now) {
         List<CatalogueRecord> writes = new ArrayList<>();
-        List<String> fromFile = new ArrayList<>();
-        List<String> keptChanges = new ArrayList<>();
         for (ModelConfig declared : config.models().values()) {
             ObjectNode entry = ModelEntry.toJson(declared);
             CatalogueRecord had = current.get(declared.id());
             if (had == null || !entry.equals(had.seed())) {
                 boolean retired = had != null && had.retired();
                 writes.add(new CatalogueRecord(entry, retired, entry, "file", now));
-                fromFile.add(declared.id());
-            } else if (!entry.equals(had.model())) {
-                keptChanges.add(declared.id());
             }
         }
         for (CatalogueRecord r : current.values()) {
@@ -59,6 +54,14 @@ public record CatalogueSeeding(List<CatalogueRecord> writes, ModelCatalog catalo
         for (CatalogueRecord w : writes) {
             apply(catalog, w);
         }
+        return new CatalogueSeeding(List.copyOf(writes), catalog);
+    }
+
+    /** One INFO line for the start's log: what the catalogue holds and where each model came from. */
+    public void log(StreamlearnConfig config, Map<String, CatalogueRecord> current) {
+        List<String> fromFile = writes.stream().map(CatalogueRecord::id).toList();
+        List<String> keptChanges = current.values().stream().filter(r -> r.seed() != null && !r.model().equals(r.seed())
+                && !fromFile.contains(r.id())).map(CatalogueRecord::id).toList();
         List<String> byCommand = current.values().stream().filter(r -> r.seed() == null && !r.retired())
                 .map(CatalogueRecord::id).toList();
         LOG.info("Model catalogue '{}': {} active {}, retired {}; written from the file now {}; changed by commands and kept {};"
@@ -70,7 +73,6 @@ public record CatalogueSeeding(List<CatalogueRecord> writes, ModelCatalog catalo
                         + " nor scored ('streamlearn model add {}' brings it back)", id, id);
             }
         }
-        return new CatalogueSeeding(List.copyOf(writes), catalog);
     }
 
     /** The configuration with the catalogue's active models (what record sizes and start checks must cover). */

@@ -3,6 +3,8 @@ package io.streamlearn.cli;
 import io.streamlearn.app.KafkaProperties;
 import io.streamlearn.app.StreamlearnApp;
 import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.catalogue.CatalogueSeeding;
+import io.streamlearn.catalogue.CatalogueTopic;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.BrokerUnavailableException;
 import io.streamlearn.kafka.Topics;
@@ -26,6 +28,19 @@ final class KafkaAccess {
         Properties p = new Properties();
         p.putAll(KafkaProperties.common(config));
         return p;
+    }
+
+    /**
+     * The configuration with the models of the catalogue topic instead of only the file's: a model
+     * added by {@code model add} can be retrained, rolled back, produced to and listed. Connects.
+     */
+    static StreamlearnConfig withCatalogue(StreamlearnConfig config) {
+        Properties client = connect(config);
+        var current = CatalogueTopic.read(client, config.topics().catalogue());
+        if (current.isEmpty()) {
+            return config;
+        }
+        return config.withModels(CatalogueSeeding.of(config, current, System.currentTimeMillis()).catalog().models());
     }
 
     /**

@@ -21,7 +21,7 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StreamlearnConfig config = options.load();
+        StreamlearnConfig config = KafkaAccess.withCatalogue(options.load());
         Map<String, WeightSnapshot> latest = read(config);
         System.out.printf(Locale.ROOT, "%-16s %8s %-8s %12s %10s %9s %9s  %s%n", "MODEL", "VERSION", "SOURCE", "EXAMPLES",
                 "UPDATES", "ACCURACY", "LOGLOSS", "CREATED");

@@ -134,7 +134,9 @@ final class ProduceCommand implements Callable<Integer> {
             throw new UserError("--label-column, --key-column and --id-column apply to CSV; a JSON line names its fields"
                     + " (\"features\", \"label\", \"id\", \"model\") and its id is the record key");
         }
-        StreamlearnConfig config = options.load(formats());
+        StreamlearnConfig loaded = options.load(formats());
+        // A model the file does not declare may be in the catalogue (model add); file models are checked without a broker.
+        StreamlearnConfig config = model != null && loaded.model(model) == null ? KafkaAccess.withCatalogue(loaded) : loaded;
         try (ExampleSource input = open()) {
             ExampleSender sender = new ExampleSender(Topics.of(config), new ConfigCheck(config, input, model != null, check),
                     new HoldoutDraw(holdout, input.size(), seed), new RateLimit(rate), RecordIds.forThisRun(), model);

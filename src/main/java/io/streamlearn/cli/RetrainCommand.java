@@ -89,7 +89,7 @@ final class RetrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StreamlearnConfig config = options.load();
+        StreamlearnConfig config = KafkaAccess.withCatalogue(options.load());
         String id = model != null ? model : config.defaultModel();
         RetrainPlan plan = plan();
         if (waitSeconds < 1) {
@@ -207,7 +207,9 @@ final class RetrainCommand implements Callable<Integer> {
             }
             o = o.withLearningRate(learningRate);
         }
-        return spec == null ? null : new ModelSpec(spec.inputSize(), spec.layers(), spec.loss(), o, spec.l2(), spec.seed());
+        // withOptimizer keeps everything else, feature scaling included: a retrain of a scaled model
+        // that dropped it was refused by the learner as another network ("scaling none, configured standard").
+        return spec == null ? null : spec.withOptimizer(o);
     }
 
     private Map<Integer, Long> offsets() {

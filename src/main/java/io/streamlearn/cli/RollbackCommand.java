@@ -42,7 +42,7 @@ final class RollbackCommand implements Callable<Integer> {
         if (waitSeconds < 1) {
             throw new UserError("--wait must be at least 1 second, got " + waitSeconds);
         }
-        StreamlearnConfig config = options.load();
+        StreamlearnConfig config = KafkaAccess.withCatalogue(options.load());
         WeightSnapshot published;
         try {
             published = Rollback.to(config, KafkaAccess.connect(config), model, version, Duration.ofSeconds(waitSeconds));

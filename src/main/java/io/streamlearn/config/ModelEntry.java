@@ -72,7 +72,12 @@ public final class ModelEntry {
             n.set("initialWeights", matrices(model.initialWeights()));
             n.set("initialBiases", matrices(model.initialBiases()));
         }
-        return n;
+        // As a reader of its bytes will see it (a long 42 reads back as an int node): entries are compared as trees.
+        try {
+            return (ObjectNode) JSON.readTree(JSON.writeValueAsBytes(n));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a model entry always reads back", e);
+        }
     }
 
     /**

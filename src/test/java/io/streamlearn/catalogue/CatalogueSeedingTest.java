@@ -32,11 +32,12 @@ class CatalogueSeedingTest {
         return ConfigLoader.fromYaml(yaml, Map.of());
     }
 
-    /** The catalogue as a first start leaves it. */
+    /** The catalogue as a first start leaves it, read back from its bytes as a restart reads it. */
     private static Map<String, CatalogueRecord> firstStart(StreamlearnConfig c) {
         Map<String, CatalogueRecord> topic = new LinkedHashMap<>();
+        var codec = new io.streamlearn.codec.JsonCatalogueCodec();
         for (CatalogueRecord r : CatalogueSeeding.of(c, Map.of(), 1).writes()) {
-            topic.put(r.id(), r);
+            topic.put(r.id(), codec.decode(codec.encode(r)));
         }
         return topic;
     }

@@ -100,6 +100,13 @@ class ModelCatalogueIT {
             WeightSnapshot after = awaitVersion(client, one, "b", s -> s.getVersion() > changed.getVersion());
             assertEquals(0.01, after.getSpec().getOptimizer().getLearningRate(), "it learns on under the new rate");
 
+            // The commands that read a model's settings find it in the catalogue: a retrain of b is published as its next version.
+            Cli.Result retrained = Cli.run(args(cli, "retrain", "--model", "b", "--epochs", "2"));
+            assertEquals(0, retrained.exit(), retrained + "\ndead letters: " + CommittedRecords.readAll(client,
+                    one.topics().deadLetters(), 0).stream().map(r -> new String(r.headers().lastHeader("streamlearn.dlq.detail").value(),
+                    StandardCharsets.UTF_8)).toList());
+            assertTrue(retrained.out().contains("published 'b' version"), retrained.out());
+
             Cli.Result wider = Cli.run(args(cli, "model", "set", "b", "inputSize=4"));
             assertEquals(2, wider.exit(), wider.toString());
             assertTrue(wider.err().contains("inputSize 3 → 4") && wider.err().contains("new model id"), wider.err());

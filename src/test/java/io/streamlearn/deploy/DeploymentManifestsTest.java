@@ -86,7 +86,7 @@ class DeploymentManifestsTest {
     void everyManifestParsesIntoItsTypedModel() {
         Map<String, Integer> counts = new TreeMap<>();
         byKind().forEach((kind, list) -> counts.put(kind, list.size()));
-        assertEquals(Map.of("ConfigMap", 1, "KafkaTopic", 8, "PodDisruptionBudget", 1, "Secret", 1, "Service", 2,
+        assertEquals(Map.of("ConfigMap", 1, "KafkaTopic", 9, "PodDisruptionBudget", 1, "Secret", 1, "Service", 2,
                 "StatefulSet", 1), counts);
     }
 
@@ -294,11 +294,13 @@ class DeploymentManifestsTest {
         int p = config.partitions();
         Map<String, Integer> partitions = Map.of(t.examples(), p, t.events(), config.eventsPartitions(), t.scoredEvents(), config.eventsPartitions(),
                 t.weights(), 1, t.deadLetters(), 1, t.weightsHistory(), 1, t.drift(), 1,
-                t.requests(), Partitioning.declared(config).training());
+                t.requests(), Partitioning.declared(config).training(), t.catalogue(), 1);
         Map<String, Map<String, String>> configs = Map.of(
                 t.weights(), Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                         TopicConfig.SEGMENT_MS_CONFIG, Long.toString(TopicAdmin.COMPACTED_SEGMENT_MS)),
-                t.weightsHistory(), Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(TopicAdmin.HISTORY_RETENTION_MS)));
+                t.weightsHistory(), Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(TopicAdmin.HISTORY_RETENTION_MS)),
+                t.catalogue(), Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.SEGMENT_MS_CONFIG, Long.toString(TopicAdmin.COMPACTED_SEGMENT_MS)));
         // StreamlearnApp.prepare raises these to the largest model's records: a lower value in the
         // KafkaTopic would be raised by the learner and set back by the Topic Operator.
         Set<String> carryModels = Set.of(t.weights(), t.requests(), t.weightsHistory());

@@ -81,7 +81,18 @@ class ModelCatalogueTopologyTest {
             assertEquals(1, v1.getVersion());
             f.event("e1", "{\"id\": \"e1\", \"model\": \"extra\", \"features\": [1, 0, 0]}", 120);
             assertEquals("extra", f.readScored().get(0).model());
+            // A retrain's request for it is published as its next version.
+            var n = io.streamlearn.model.Network.withWeights(f.catalog.model("extra").spec(), new double[][] {{1, 2, 3}},
+                    new double[][] {{4}});
+            var request = io.streamlearn.snapshot.SnapshotMapper.snapshot("extra", 1, n, io.streamlearn.config.UpdateMode.stochastic(),
+                    1000, new io.streamlearn.eval.Prequential(), 0, io.streamlearn.avro.SnapshotSource.RETRAIN, 1L);
+            f.driver.createInputTopic(f.config.topics().requests(), new ByteArraySerializer(), new ByteArraySerializer())
+                    .pipeInput("extra".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            io.streamlearn.kafka.Topics.of(f.config).requests().codec().encode(request), 130L);
             assertTrue(f.readDeadLetters().isEmpty());
+            WeightSnapshot v2 = f.readWeights().get(0);
+            assertEquals(2, v2.getVersion());
+            assertEquals(List.of(1.0, 2.0, 3.0), v2.getLayers().get(0).getWeights());
         }
     }
 
