@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Starting the application creates the missing topics from the configuration: with
  * {@code partitions: 3}, the data topics and the repartition topic get 3 partitions; weights (a
  * compacted topic every instance reads whole) and dead-letters get one, replication is the
- * configured 1, and only weights is compacted. The model store's changelog has the pinned name.
+ * configured 1, and only weights and the model catalogue are compacted. The model store's changelog has the pinned name.
  */
 @WithKafka
 class TopicCreationIT {
@@ -50,6 +50,7 @@ class TopicCreationIT {
             }
             assertEquals(1, d.get(t.weights()).partitions().size(), t.weights());
             assertEquals(1, d.get(t.deadLetters()).partitions().size(), t.deadLetters());
+            assertEquals(1, d.get(t.catalogue()).partitions().size(), t.catalogue());
             assertEquals(3, d.get(Names.modelStoreChangelog(run)).partitions().size(), "one changelog partition per task");
             for (String name : names) {
                 d.get(name).partitions().forEach(p -> assertEquals(1, p.replicas().size(), name + " replication"));
@@ -60,8 +61,8 @@ class TopicCreationIT {
             for (String name : t.all()) {
                 String policy = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name))
                         .get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
-                assertEquals(name.equals(t.weights()) ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE,
-                        policy, name);
+                boolean compacted = name.equals(t.weights()) || name.equals(t.catalogue());
+                assertEquals(compacted ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE, policy, name);
             }
         }
     }

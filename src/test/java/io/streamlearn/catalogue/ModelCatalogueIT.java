@@ -6,6 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamlearn.app.KafkaProperties;
+import io.streamlearn.app.Observability;
+import io.streamlearn.http.HttpApi;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import io.streamlearn.app.StreamlearnApp;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.cli.Cli;
@@ -129,6 +137,27 @@ class ModelCatalogueIT {
             }
             Cli.Result weights = Cli.run(args(cli, "weights", "b"));
             assertEquals(0, weights.exit(), "a retired model's weights stay readable: " + weights);
+
+            // The HTTP API writes the same catalogue: a model added, changed and retired through one instance's API.
+            StreamlearnApp other = first;
+            Observability observability = new Observability();
+            HttpApi http = observability.attach(second, "127.0.0.1", 0);
+            HttpClient web = HttpClient.newHttpClient();
+            String api = "http://127.0.0.1:" + http.port() + "/models";
+            HttpResponse<String> post = web.send(HttpRequest.newBuilder(URI.create(api)).POST(BodyPublishers.ofString(
+                    "{\"id\": \"c\", \"inputSize\": 2}")).build(), BodyHandlers.ofString());
+            assertEquals(201, post.statusCode(), post.body());
+            Eventually.await(() -> other.catalogue().model("c") != null, "the other instance knows c");
+            HttpResponse<String> patch = web.send(HttpRequest.newBuilder(URI.create(api + "/c")).method("PATCH",
+                    BodyPublishers.ofString("{\"optimizer.learningRate\": 0.05}")).build(), BodyHandlers.ofString());
+            assertEquals(200, patch.statusCode(), patch.body());
+            Eventually.await(() -> other.catalogue().model("c") != null
+                    && other.catalogue().model("c").spec().optimizer().learningRate() == 0.05, "the other instance has c's new rate");
+            HttpResponse<String> delete = web.send(HttpRequest.newBuilder(URI.create(api + "/c")).DELETE().build(),
+                    BodyHandlers.ofString());
+            assertEquals(200, delete.statusCode(), delete.body());
+            Eventually.await(() -> other.catalogue().retired("c") != null, "the other instance retired c");
+            observability.close();
 
             // A restart keeps what the commands did: b retired, a (from the file) active.
             first.close();
