@@ -29,6 +29,12 @@ final class CatalogueUpdater implements Processor<String, byte[], Void, Void> {
     private final TopologyListener listener;
     private final JsonCatalogueCodec codec = new JsonCatalogueCodec();
     private KeyValueStore<String, byte[]> store;
+    /**
+     * Records written before this start were read whole when the start seeded the catalogue (and
+     * said so in one line); Kafka Streams replays them through {@link #process} as it restores the
+     * store, and only later ones are news worth a line each.
+     */
+    private final long startedAt = System.currentTimeMillis();
 
     CatalogueUpdater(ModelCatalog catalog, TopologyListener listener) {
         this.catalog = catalog;
@@ -42,7 +48,7 @@ final class CatalogueUpdater implements Processor<String, byte[], Void, Void> {
         try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
-                apply(kv.key, kv.value);
+                apply(kv.key, kv.value, false);
             }
         }
     }
@@ -62,12 +68,12 @@ final class CatalogueUpdater implements Processor<String, byte[], Void, Void> {
             store.delete(record.key());
             return;
         }
-        if (apply(record.key(), record.value())) {
+        if (apply(record.key(), record.value(), record.timestamp() >= startedAt)) {
             store.put(record.key(), record.value());
         }
     }
 
-    private boolean apply(String key, byte[] value) {
+    private boolean apply(String key, byte[] value, boolean news) {
         CatalogueRecord r;
         ModelConfig model;
         try {
@@ -96,12 +102,17 @@ final class CatalogueUpdater implements Processor<String, byte[], Void, Void> {
             catalog.retire(model);
             if (wasActive) {
                 listener.retired(key);
-                LOG.info("Model '{}' retired from the catalogue", key);
+                if (news) {
+                    LOG.info("Model '{}' retired from the catalogue", key);
+                }
             }
         } else {
             boolean changed = was != null && !ModelEntry.same(was, model);
             boolean isNew = catalog.model(key) == null;
             catalog.put(model);
+            if (!news) {
+                return true;
+            }
             if (isNew) {
                 LOG.info("Model '{}' {} the catalogue", key, was == null ? "added to" : "brought back into");
             } else if (changed) {
