@@ -162,6 +162,7 @@ public final class StreamlearnApp implements AutoCloseable {
         RecordLimits finalLimits = limits;
         // Filled from the catalogue topic below, before Kafka Streams starts; followed by the topology after.
         ModelCatalog catalog = ModelCatalog.of(config);
+        CompletableFuture<Void> seeded = null;
         KafkaStreams streams = timeline.step("Kafka Streams built", () -> new KafkaStreams(
                 TopologyFactory.build(config, finalLimits, partitioning, catalog, registry, listener),
                 StreamsSettings.from(config, listener)));
@@ -172,7 +173,11 @@ public final class StreamlearnApp implements AutoCloseable {
             seeding.log(config, read.catalogue());
             StreamlearnConfig effective = config.withModels(catalog.models());
             ConfigChanges.check(effective, weights);
-            timeline.step("catalogue seeded", () -> CatalogueTopic.write(client, config.topics().catalogue(), seeding.writes()));
+            // The catalogue in memory is already what these writes make it: they need not hold the start up.
+            seeded = timeline.alongside("catalogue seeded", () -> {
+                CatalogueTopic.write(client, config.topics().catalogue(), seeding.writes());
+                return null;
+            });
             timeline.step("initial weights", () -> InitialWeights.publishMissing(effective, weights));
             StartupTimeline.await(rocksDb);
         } catch (RuntimeException | Error e) {
@@ -242,6 +247,12 @@ public final class StreamlearnApp implements AutoCloseable {
             Throwable f = app.failure.get();
             throw new IllegalStateException("Kafka Streams failed to start (state " + state + ")"
                     + (f == null ? "" : ": " + LearnerFailure.summary(f)), f);
+        }
+        try {
+            StartupTimeline.await(seeded);
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
         }
         app.started = true;
         if (partitioning.rekeys(config)) {
