@@ -115,4 +115,41 @@ class BackgroundLearnerTest {
         assertNotNull(model("background"));
         assertEquals(DriftPolicy.Action.BACKGROUND, model("background").drift().action());
     }
+
+    /**
+     * With a background learner training, learning an example still allocates nothing: one
+     * 16-byte object per example would show as kilobytes over the rounds.
+     */
+    @Test
+    void learningBesideABackgroundLearnerAllocatesNothing() {
+        var plain = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(plain instanceof com.sun.management.ThreadMXBean, "no allocation counter");
+        var bean = (com.sun.management.ThreadMXBean) plain;
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean.isThreadAllocatedMemorySupported() && bean.isThreadAllocatedMemoryEnabled());
+        ModelConfig c = model("background");
+        OnlineLearner l = OnlineLearner.fresh(c);
+        Random r = new Random(5);
+        double[][] xs = new double[1800][];
+        int[] ys = new int[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = new double[] {r.nextGaussian(), r.nextGaussian()};
+            ys[i] = xs[i][0] + xs[i][1] > 0 ? 1 : 0;
+        }
+        for (int i = 0; i < 500; i++) {
+            l.learn(xs[i], ys[i], null, i);
+        }
+        l.restoreBackground(new BackgroundLearner(OnlineLearner.initialNetwork(c), l.examplesSeen()));
+        for (int i = 500; i < 1000; i++) { // warm up: class loading and compilation
+            l.learn(xs[i], ys[i], null, i);
+        }
+        long thread = Thread.currentThread().getId();
+        long before = bean.getThreadAllocatedBytes(thread);
+        for (int i = 1000; i < xs.length; i++) {
+            l.learn(xs[i], ys[i], null, i);
+        }
+        long allocated = bean.getThreadAllocatedBytes(thread) - before;
+        assertNotNull(l.background(), "the background learner trained throughout");
+        assertEquals(1300, l.background().examples());
+        assertTrue(allocated < 4096, "allocated " + allocated + " bytes in 800 examples");
+    }
 }
