@@ -86,6 +86,22 @@ class BackgroundLearnerTest {
     }
 
     @Test
+    void aShiftedBoundaryIsAnsweredByALearnerStartedAtTheWarningAndSwappedInAtTheDrift() {
+        // The boundary moves from x0 + x1 = 0 to x0 + x1 = 1: the model's error rises to about
+        // 0.2, first a warning, then (one ADWIN check later) a drift.
+        Predicate<double[]> band = x -> x[0] + x[1] > 0 && x[0] + x[1] <= 1;
+        Run report = run("report", band);
+        Run background = run("background", band);
+        assertTrue(background.events().get(0).startsWith("started at warning"), background.events().toString());
+        BackgroundLearner.Outcome first = background.outcomes().get(0);
+        assertTrue(first.swapped(), background.events().toString());
+        assertEquals(background.events().get(1), "SWAPPED " + (first.startedAt() + first.examples()), "settled at the drift");
+        assertTrue(first.error() < first.foregroundError(), first.toString());
+        assertTrue(background.accuracyAfter() > report.accuracyAfter() + 0.02,
+                "after the shift: background " + background.accuracyAfter() + " vs report " + report.accuracyAfter());
+    }
+
+    @Test
     void aBackgroundLearnerStartedAtAWarningThatDoesWorseIsNotSwappedIn() {
         // A small region flips: the model's error rises gently (a warning, then a drift), while a
         // network trained from scratch over the few examples between does worse than the model.
