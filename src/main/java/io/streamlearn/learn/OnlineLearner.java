@@ -181,9 +181,9 @@ public final class OnlineLearner {
      * {@code drift.action: background}, after the model has learned the example: the background
      * learner (if one is training) is tested and trained on it too; then a drift decides between
      * it and the model, a warning (or a drift that found none training) starts one, and a long
-     * quiet drops it. Only streams that learn
-     * each example as it arrives (stochastic, count) run one: a window's batches are the model's
-     * own, and a full batch (a retrain's pass) has no drift to answer in time.
+     * quiet drops it. Only streams that learn each example as it arrives (stochastic, count) run
+     * one: a window's batches are the model's own, and a full batch (a retrain's pass) has no
+     * drift to answer in time.
      */
     private void background(double[] x, int classLabel) {
         lastOutcome = null;
