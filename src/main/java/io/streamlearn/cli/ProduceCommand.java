@@ -116,6 +116,18 @@ final class ProduceCommand implements Callable<Integer> {
                     "change. --no-check sends such rows anyway, e.g. to watch the dead letters."})
     boolean check;
 
+    /** A model the file does not declare may be in the catalogue (model add); file models are checked without a broker. */
+    private StreamlearnConfig withCatalogueFor(StreamlearnConfig loaded) {
+        if (model == null || loaded.model(model) != null) {
+            return loaded;
+        }
+        try {
+            return KafkaAccess.withCatalogue(loaded);
+        } catch (UserError unreachable) {
+            return loaded; // no broker to ask: the check says the model is not declared
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         if (holdout < 0 || holdout > 1) {
@@ -134,9 +146,7 @@ final class ProduceCommand implements Callable<Integer> {
             throw new UserError("--label-column, --key-column and --id-column apply to CSV; a JSON line names its fields"
                     + " (\"features\", \"label\", \"id\", \"model\") and its id is the record key");
         }
-        StreamlearnConfig loaded = options.load(formats());
-        // A model the file does not declare may be in the catalogue (model add); file models are checked without a broker.
-        StreamlearnConfig config = model != null && loaded.model(model) == null ? KafkaAccess.withCatalogue(loaded) : loaded;
+        StreamlearnConfig config = withCatalogueFor(options.load(formats()));
         try (ExampleSource input = open()) {
             ExampleSender sender = new ExampleSender(Topics.of(config), new ConfigCheck(config, input, model != null, check),
                     new HoldoutDraw(holdout, input.size(), seed), new RateLimit(rate), RecordIds.forThisRun(), model);

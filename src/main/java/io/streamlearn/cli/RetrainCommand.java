@@ -89,14 +89,16 @@ final class RetrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StreamlearnConfig config = KafkaAccess.withCatalogue(options.load());
-        String id = model != null ? model : config.defaultModel();
+        StreamlearnConfig loaded = options.load();
+        String id = model != null ? model : loaded.defaultModel();
         RetrainPlan plan = plan();
         if (waitSeconds < 1) {
             throw new UserError("--wait must be at least 1 second, got " + waitSeconds);
         }
         KafkaEpochSource.StartAt startAt = new KafkaEpochSource.StartAt(timestamp(), offsets());
         overridden(null);
+        // Flags are checked before the broker is: a bad flag is said at once, with or without a broker.
+        StreamlearnConfig config = KafkaAccess.withCatalogue(loaded);
         RetrainJob job = new RetrainJob(config, KafkaAccess.connect(config));
         long t0 = System.nanoTime();
         RetrainJob.Result result;

@@ -21,7 +21,7 @@ import org.apache.avro.Schema;
 final class PreviousSchemas {
     private static final Map<String, List<String>> FILES = Map.of(
             "WeightSnapshot", List.of("WeightSnapshot.v3.avsc", "WeightSnapshot.v2.avsc", "WeightSnapshot.v1.avsc"),
-            "ModelCheckpoint", List.of("ModelCheckpoint.v4.avsc", "ModelCheckpoint.v3.avsc", "ModelCheckpoint.v2.avsc", "ModelCheckpoint.v1.avsc"));
+            "ModelCheckpoint", List.of("ModelCheckpoint.v5.avsc", "ModelCheckpoint.v4.avsc", "ModelCheckpoint.v3.avsc", "ModelCheckpoint.v2.avsc", "ModelCheckpoint.v1.avsc"));
 
     private PreviousSchemas() {
     }

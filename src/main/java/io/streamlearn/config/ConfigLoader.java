@@ -413,7 +413,13 @@ public final class ConfigLoader {
         Scaling scaling = m.parsed("scaling", initialWeights != null ? Scaling.NONE : DEFAULT_SCALING, Scaling::parse,
                 "standard, minmax or none");
         ConfigNode d = m.child("drift");
-        DriftPolicy drift = new DriftPolicy(d.parsed("action", DEFAULT_DRIFT_ACTION, DriftPolicy.Action::parse, "report or reset"));
+        DriftPolicy drift = new DriftPolicy(d.parsed("action", DEFAULT_DRIFT_ACTION, DriftPolicy.Action::parse,
+                "report, reset or background"));
+        if (drift.action() == DriftPolicy.Action.BACKGROUND && kind == UpdateMode.Kind.WINDOW) {
+            m.problems().add(d.path("action") + ": background needs update mode stochastic or count: the background"
+                    + " learner learns each example as it arrives, and a window's batches are the model's own"
+                    + " (use report or reset with window updates)");
+        }
         d.rejectUnknown();
         m.rejectUnknown();
         if (m.problems().size() > before) {

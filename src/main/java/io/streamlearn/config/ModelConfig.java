@@ -38,6 +38,11 @@ public record ModelConfig(String id, ModelSpec spec, UpdateMode update, Snapshot
         return new ModelConfig(id, spec, update, snapshot, initialWeights, initialBiases, drift, policy);
     }
 
+    /** The same model with another drift policy. */
+    public ModelConfig withDrift(DriftPolicy policy) {
+        return new ModelConfig(id, spec, update, snapshot, initialWeights, initialBiases, policy, eventTime);
+    }
+
     public boolean hasInitialWeights() {
         return initialWeights != null;
     }

@@ -158,6 +158,29 @@ public final class Evaluation {
         add();
     }
 
+    /**
+     * The error {@link #lastError} would give for an example, without recording anything: a second
+     * learner on the same stream (a background learner) is measured exactly as the model is.
+     * {@code label} is a classifier's class, or −1 for an example labeled with the target vector
+     * {@code target}. Allocates nothing.
+     */
+    public double errorOf(double[] out, double[] target, int predictedClass, int label) {
+        if (label >= 0) {
+            return predictedClass == label ? 0.0 : 1.0;
+        }
+        if (classifier) {
+            int hot = classOf(target);
+            if (hot >= 0) {
+                return predictedClass == hot ? 0.0 : 1.0;
+            }
+        }
+        double ae = 0;
+        for (int i = 0; i < target.length; i++) {
+            ae += Math.abs(out[i] - target[i]);
+        }
+        return ae / target.length;
+    }
+
     /** The class a target vector names: the index of a one-hot vector, or 0/1 for one output; −1 for none. */
     int classOf(double[] target) {
         if (target.length == 1) {

@@ -26,7 +26,8 @@ import java.util.function.UnaryOperator;
  *       invscaling, step, exponential;</li>
  *   <li>{@code scaling}: standard, minmax, none; {@code l2}; {@code seed};</li>
  *   <li>{@code hidden}: one hidden layer of N units (N:activation, relu unless named), 0 for none;</li>
- *   <li>{@code drift}: report, reset (the optimizer's state at a drift).</li>
+ *   <li>{@code drift}: report, reset (the optimizer's state at a drift), background (a learner trained
+ *       from a warning on, swapped in at the drift when better).</li>
  * </ul>
  */
 public final class Variants {

@@ -39,6 +39,38 @@ public final class NetworkState {
         to.restoreState(sameOptimizer ? from.updatesApplied() : 0, 0);
     }
 
+    /**
+     * Everything {@code from} has learned and holds open, into {@code to} of the same shape, optimizer and scaling: weights,
+     * biases, optimizer slots and step, feature statistics, and the open batch (gradient, input
+     * maxima, count). {@code to} keeps its own count of refused updates: that counter is the
+     * model's history, not a property of the weights. Allocates nothing.
+     */
+    public static void copyAll(Network from, Network to) {
+        // The seed may differ (a model restored from weights drawn under another seed); what is copied may not.
+        if (from.layerCount() != to.layerCount() || from.spec().optimizer().kind() != to.spec().optimizer().kind()
+                || from.spec().scaling() != to.spec().scaling()) {
+            throw new IllegalArgumentException("networks differ in depth, optimizer or scaling: " + from.spec() + " vs "
+                    + to.spec());
+        }
+        for (int l = 0; l < from.layerCount(); l++) {
+            copy(from.weights(l), to.weights(l));
+            copy(from.biases(l), to.biases(l));
+            for (int s = 0; s < to.slotCount(); s++) {
+                copy(from.slot(l, false, s), to.slot(l, false, s));
+                copy(from.slot(l, true, s), to.slot(l, true, s));
+            }
+            copy(from.pendingWeightGradient(l), to.pendingWeightGradient(l));
+            copy(from.pendingBiasGradient(l), to.pendingBiasGradient(l));
+            if (to.pendingInputMax(l) != null) {
+                copy(from.pendingInputMax(l), to.pendingInputMax(l));
+            }
+        }
+        if (to.scaler() != null) {
+            to.scaler().copyFrom(from.scaler());
+        }
+        to.restoreState(from.updatesApplied(), from.pendingCount(), to.updatesRefused());
+    }
+
     private static void copy(double[] src, double[] dst) {
         if (src.length != dst.length) {
             throw new IllegalArgumentException("networks differ in shape: " + src.length + " vs " + dst.length);

@@ -59,6 +59,10 @@ public final class OnlineLearner {
     private long updatesSincePublish;
     private long lastPublishTime = NO_WINDOW;
     private long adoptedVersion = -1;
+    /** {@code drift.action: background}: the learner trained since a warning, or null. */
+    private BackgroundLearner background;
+    /** What became of the background learner at the last example, when it raised a drift; else null. */
+    private BackgroundLearner.Outcome lastOutcome;
 
     public OnlineLearner(ModelConfig config, Network network, Prequential metrics) {
         this(config, network, metrics, evaluationFor(config.spec(), Evaluation.DEFAULT_WINDOW), new DriftDetector());
@@ -79,10 +83,14 @@ public final class OnlineLearner {
 
     /** A learner that has seen nothing, with seeded or explicit initial weights. */
     public static OnlineLearner fresh(ModelConfig config) {
-        Network n = config.hasInitialWeights()
+        return new OnlineLearner(config, initialNetwork(config), new Prequential());
+    }
+
+    /** The network a model starts from: the declared initial weights, or weights drawn from the spec's seed. */
+    static Network initialNetwork(ModelConfig config) {
+        return config.hasInitialWeights()
                 ? Network.withWeights(config.spec(), config.initialWeights(), config.initialBiases())
                 : Network.initialize(config.spec());
-        return new OnlineLearner(config, n, new Prequential());
     }
 
     /** A learner that has seen nothing, whose windowed figures cover the last {@code window} examples. */
@@ -163,7 +171,80 @@ public final class OnlineLearner {
             }
         }
         updatesSincePublish += applied;
+        if (config.drift().action() == DriftPolicy.Action.BACKGROUND) {
+            background(x, labelVector == null && evaluation.classifier() ? (int) label : -1);
+        }
         return applied;
+    }
+
+    /**
+     * {@code drift.action: background}, after the model has learned the example: the background
+     * learner (if one is training) is tested and trained on it too; then a drift decides between
+     * it and the model, a warning (or a drift that found none training) starts one, and a long
+     * quiet drops it. Only streams that learn each example as it arrives (stochastic, count) run
+     * one: a window's batches are the model's own, and a full batch (a retrain's pass) has no
+     * drift to answer in time.
+     */
+    private void background(double[] x, int classLabel) {
+        lastOutcome = null;
+        UpdateMode mode = config.update();
+        if (mode.kind() != UpdateMode.Kind.STOCHASTIC && mode.kind() != UpdateMode.Kind.COUNT) {
+            return;
+        }
+        if (background != null) {
+            background.learn(x, target, classLabel, evaluation.lastError(), evaluation, mode);
+        }
+        if (lastSignal == DriftDetector.Signal.DRIFT) {
+            lastOutcome = settleBackground();
+            if (lastOutcome.verdict() == BackgroundLearner.Verdict.NONE) {
+                // An abrupt change cuts both ADWIN windows at the same check (every 32 examples), so
+                // the drift comes without a warning before it: the drift is its own warning, and the
+                // learner started now is compared at the next drift.
+                startBackground();
+            }
+        } else if (lastSignal == DriftDetector.Signal.WARNING && background == null) {
+            startBackground();
+        } else if (background != null && drift.examples() - Math.max(drift.lastWarningAt(), drift.lastDriftAt())
+                >= DriftPolicy.BACKGROUND_PATIENCE) {
+            background = null;
+        }
+    }
+
+    /**
+     * A fresh network, not a copy of the model, as adaptive random forests start theirs: a copy
+     * would carry the old concept's weights and its optimizer state, whose step sizes shrank over
+     * that concept (AdaGrad's accumulators), and would begin with the model's own error, so the
+     * comparison at the drift would mostly measure noise. A fresh one learns only the examples
+     * since the warning, at full step size, and its error over them says how well the new concept
+     * is learned from scratch. Same seed rule as a fresh model, so a replay starts the same one.
+     * Allocates its network: once per warning, not per example.
+     */
+    private void startBackground() {
+        background = new BackgroundLearner(initialNetwork(config), examplesSeen);
+    }
+
+    /**
+     * At a drift: swaps the background learner in when it has seen enough examples and its error
+     * over them is lower than the model's over the same ones; drops it either way. The model's
+     * counters and prequential figures go on; its weights, optimizer state, feature statistics
+     * and open batch become the background's.
+     */
+    private BackgroundLearner.Outcome settleBackground() {
+        BackgroundLearner b = background;
+        background = null;
+        if (b == null) {
+            return BackgroundLearner.Outcome.NONE;
+        }
+        BackgroundLearner.Verdict verdict;
+        if (b.examples() < DriftPolicy.MIN_BACKGROUND_EXAMPLES) {
+            verdict = BackgroundLearner.Verdict.TOO_FEW;
+        } else if (b.errorSum() < b.foregroundErrorSum()) {
+            verdict = BackgroundLearner.Verdict.SWAPPED;
+            NetworkState.copyAll(b.network(), network);
+        } else {
+            verdict = BackgroundLearner.Verdict.NOT_BETTER;
+        }
+        return new BackgroundLearner.Outcome(verdict, b.startedAt(), b.examples(), b.error(), b.foregroundError());
     }
 
     private void evaluate(double label, double[] labelVector, int predicted) {
@@ -301,6 +382,8 @@ public final class OnlineLearner {
     public void adopt(Network trained, long trainedVersion) {
         NetworkState.copyParameters(trained, network);
         parked.clear();
+        // Its error was counted against weights the model no longer has.
+        background = null;
         version = Math.max(version, trainedVersion);
         adoptedVersion = trainedVersion;
     }
@@ -328,6 +411,24 @@ public final class OnlineLearner {
 
     public DriftDetector drift() {
         return drift;
+    }
+
+    /** The background learner training since a warning ({@code drift.action: background}), or null. */
+    public BackgroundLearner background() {
+        return background;
+    }
+
+    /**
+     * {@code drift.action: background}: what became of the background learner at the drift the
+     * last example raised; null when it raised none (or under another action).
+     */
+    public BackgroundLearner.Outcome lastBackgroundOutcome() {
+        return lastOutcome;
+    }
+
+    /** Restores a checkpoint's background learner (null for none). */
+    public void restoreBackground(BackgroundLearner background) {
+        this.background = background;
     }
 
     /** What the drift detector said about the last example learned. */

@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code streamlearn.prequential.window.accuracy}, {@code streamlearn.prequential.window.log.loss}: over
  *       the last {@value #WINDOW} examples</li>
  *   <li>{@code streamlearn.model.version}, {@code streamlearn.snapshot.age}: newest published version and its age</li>
+ *   <li>{@code streamlearn.drift.background.swaps}: {@code drift.action: background}, background learners
+ *       swapped in at a drift, counted by this instance</li>
  *   <li>{@code streamlearn.late.records}: window mode, records whose window had closed, dead-lettered LATE</li>
  *   <li>{@code streamlearn.dead.letters}: counter by source topic and the reason the dead letter carries (TOO_LARGE
  *       for one cut to fit, whatever it was refused for first)</li>
@@ -66,6 +68,7 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
         final Counter trained;
         final Counter updates;
         final Counter refused;
+        final Counter swaps;
         /** Verdicts as 1 (right) and 0 (wrong): their mean is the window's accuracy. */
         final RecentMean recent = new RecentMean(WINDOW);
         final RecentMean recentLoss = new RecentMean(WINDOW);
@@ -93,6 +96,8 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
             refused = Counter.builder("streamlearn.updates.refused").tag("model", model)
                     .description("Weight updates refused because they would have made a weight, bias or optimizer"
                             + " state NaN or infinite; the previous weights stay").register(r);
+            swaps = Counter.builder("streamlearn.drift.background.swaps").tag("model", model)
+                    .description("drift.action background: background learners swapped in at a drift").register(r);
             Gauge.builder("streamlearn.prequential.accuracy", this, m -> m.accuracy).tag("model", model)
                     .description("Test-then-train accuracy since the start").register(r);
             Gauge.builder("streamlearn.prequential.log.loss", this, m -> m.logLoss).tag("model", model)
@@ -135,6 +140,9 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
         m.trained.increment();
         if (updatesApplied > 0) {
             m.updates.increment(updatesApplied);
+        }
+        if (learner.lastBackgroundOutcome() != null && learner.lastBackgroundOutcome().swapped()) {
+            m.swaps.increment();
         }
         var p = learner.metrics();
         if (p.scored() > m.lastScored) {

@@ -2,9 +2,11 @@ package io.streamlearn.snapshot;
 
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.codec.Codecs;
+import io.streamlearn.config.DriftPolicy;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.Topics;
+import io.streamlearn.learn.BackgroundLearner;
 import io.streamlearn.learn.OnlineLearner;
 import io.streamlearn.model.Network;
 import java.util.Arrays;
@@ -76,9 +78,10 @@ public final class ModelRecordSizes {
 
     /** The larger of the model's checkpoint and its snapshot, with every number at its widest. */
     static long worstCase(StreamlearnConfig config, ModelConfig model) {
-        // A checkpoint holds at least the weights and the open batch's gradient, 8 bytes each:
-        // past that bound the model is refused without allocating it.
-        long atLeast = 16 * model.spec().parameterCount();
+        // A checkpoint holds at least the weights and the open batch's gradient, 8 bytes each (twice
+        // with a background learner): past that bound the model is refused without allocating it.
+        boolean background = model.drift().action() == DriftPolicy.Action.BACKGROUND;
+        long atLeast = (background ? 32 : 16) * model.spec().parameterCount();
         if (atLeast > MAX_LIMIT) {
             return atLeast;
         }
@@ -93,6 +96,11 @@ public final class ModelRecordSizes {
                 Arrays.fill(n.slot(l, false, s), WIDEST);
                 Arrays.fill(n.slot(l, true, s), WIDEST);
             }
+        }
+        if (background) {
+            // drift.action background: while a background learner trains, the checkpoint carries a second network.
+            learner.restoreBackground(new BackgroundLearner(n.copy(), Long.MAX_VALUE));
+            learner.background().restoreCounters(Long.MAX_VALUE, WIDEST, WIDEST);
         }
         long checkpoint = Codecs.checkpoints().encode(SnapshotMapper.checkpoint(learner)).length;
         long snapshot = Topics.of(config).weights().codec().encode(

@@ -1,6 +1,8 @@
 package io.streamlearn.snapshot;
 
+import io.streamlearn.learn.BackgroundLearner;
 import io.streamlearn.learn.NetworkState;
+import io.streamlearn.avro.BackgroundState;
 import io.streamlearn.avro.DriftState;
 import io.streamlearn.avro.EvaluationFigures;
 import io.streamlearn.avro.EvaluationState;
@@ -16,6 +18,7 @@ import io.streamlearn.avro.PrequentialMetrics;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.UpdateModeRecord;
 import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.config.DriftPolicy;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.SnapshotPolicy;
 import io.streamlearn.config.UpdateMode;
@@ -71,23 +74,12 @@ public final class SnapshotMapper {
 
     public static WeightSnapshot snapshot(String model, long version, Network n, UpdateMode update, long examplesSeen,
                                           Prequential m, long createdAt, SnapshotSource source, Long parentVersion) {
-        List<LayerWeights> layers = new ArrayList<>(n.layerCount());
-        List<List<Double>> slots = new ArrayList<>();
-        for (int l = 0; l < n.layerCount(); l++) {
-            LayerSpec ls = n.spec().layers().get(l);
-            double[] w = n.weights(l);
-            layers.add(new LayerWeights(ls.units(), w.length / ls.units(), copy(w), copy(n.biases(l))));
-            for (int s = 0; s < n.slotCount(); s++) {
-                slots.add(copy(n.slot(l, false, s)));
-                slots.add(copy(n.slot(l, true, s)));
-            }
-        }
         return WeightSnapshot.newBuilder()
                 .setModel(model)
                 .setVersion(version)
                 .setSpec(specRecord(n.spec(), update))
-                .setLayers(layers)
-                .setOptimizerState(new OptimizerState(n.updatesApplied(), slots))
+                .setLayers(layers(n))
+                .setOptimizerState(optimizerState(n))
                 .setExamplesSeen(examplesSeen)
                 .setUpdatesApplied(n.updatesApplied())
                 .setUpdatesRefused(n.updatesRefused())
@@ -95,7 +87,7 @@ public final class SnapshotMapper {
                 .setCreatedAt(createdAt)
                 .setSource(source)
                 .setParentVersion(parentVersion)
-                .setScaler(n.scaler() == null ? null : new ScalerState(n.scaler().count(), copy(n.scaler().exportState())))
+                .setScaler(scalerState(n))
                 .build();
     }
 
@@ -135,13 +127,18 @@ public final class SnapshotMapper {
 
     /** The network a snapshot describes: weights, biases and optimizer state, ready to score or to train on. */
     public static Network network(WeightSnapshot s) {
-        ModelSpec spec = spec(s.getSpec());
-        Network n = Network.initialize(spec);
-        List<LayerWeights> layers = s.getLayers();
+        Network n = Network.initialize(spec(s.getSpec()));
+        fillParameters(n, s.getLayers(), s.getOptimizerState(), s.getScaler());
+        n.restoreState(s.getOptimizerState().getStep(), 0, s.getUpdatesRefused());
+        return n;
+    }
+
+    /** Weights, biases, optimizer slots and feature statistics as a snapshot (or a background learner) lays them out. */
+    private static void fillParameters(Network n, List<LayerWeights> layers, OptimizerState optimizer, ScalerState scaler) {
         if (layers.size() != n.layerCount()) {
             throw new IllegalArgumentException("snapshot has " + layers.size() + " layers, its spec " + n.layerCount());
         }
-        List<List<Double>> slots = s.getOptimizerState().getSlots();
+        List<List<Double>> slots = optimizer.getSlots();
         int k = 0;
         for (int l = 0; l < n.layerCount(); l++) {
             fill(layers.get(l).getWeights(), n.weights(l));
@@ -151,16 +148,101 @@ public final class SnapshotMapper {
                 fill(slots.get(k++), n.slot(l, true, sl));
             }
         }
-        ScalerState scaler = s.getScaler();
         if ((scaler == null) != (n.scaler() == null)) {
-            throw new IllegalArgumentException("its spec says scaling " + spec.scaling().configName() + " but it "
+            throw new IllegalArgumentException("its spec says scaling " + n.spec().scaling().configName() + " but it "
                     + (scaler == null ? "carries no" : "carries") + " feature statistics");
         }
         if (scaler != null) {
             n.scaler().importState(scaler.getCount(), doubles(scaler.getStatistics()));
         }
-        n.restoreState(s.getOptimizerState().getStep(), 0, s.getUpdatesRefused());
-        return n;
+    }
+
+    /** The layers and optimizer slots of a network, laid out as a snapshot's. */
+    private static List<LayerWeights> layers(Network n) {
+        List<LayerWeights> layers = new ArrayList<>(n.layerCount());
+        for (int l = 0; l < n.layerCount(); l++) {
+            LayerSpec ls = n.spec().layers().get(l);
+            double[] w = n.weights(l);
+            layers.add(new LayerWeights(ls.units(), w.length / ls.units(), copy(w), copy(n.biases(l))));
+        }
+        return layers;
+    }
+
+    private static OptimizerState optimizerState(Network n) {
+        List<List<Double>> slots = new ArrayList<>();
+        for (int l = 0; l < n.layerCount(); l++) {
+            for (int s = 0; s < n.slotCount(); s++) {
+                slots.add(copy(n.slot(l, false, s)));
+                slots.add(copy(n.slot(l, true, s)));
+            }
+        }
+        return new OptimizerState(n.updatesApplied(), slots);
+    }
+
+    private static ScalerState scalerState(Network n) {
+        return n.scaler() == null ? null : new ScalerState(n.scaler().count(), copy(n.scaler().exportState()));
+    }
+
+    /** The open batch: per layer the weight gradient, then the bias gradient. */
+    private static List<List<Double>> pendingGradient(Network n) {
+        List<List<Double>> pending = new ArrayList<>();
+        for (int l = 0; l < n.layerCount(); l++) {
+            pending.add(copy(n.pendingWeightGradient(l)));
+            pending.add(copy(n.pendingBiasGradient(l)));
+        }
+        return pending;
+    }
+
+    /** The open batch's input maxima per layer; empty for an optimizer that does not normalize. */
+    private static List<List<Double>> pendingInputMax(Network n) {
+        List<List<Double>> inputMax = new ArrayList<>();
+        for (int l = 0; l < n.layerCount(); l++) {
+            if (n.pendingInputMax(l) != null) {
+                inputMax.add(copy(n.pendingInputMax(l)));
+            }
+        }
+        return inputMax;
+    }
+
+    private static void fillPending(Network n, List<List<Double>> pending, List<List<Double>> inputMax) {
+        for (int l = 0; l < n.layerCount(); l++) {
+            fill(pending.get(2 * l), n.pendingWeightGradient(l));
+            fill(pending.get(2 * l + 1), n.pendingBiasGradient(l));
+        }
+        if (!inputMax.isEmpty() && n.pendingInputMax(0) != null) {
+            for (int l = 0; l < n.layerCount(); l++) {
+                fill(inputMax.get(l), n.pendingInputMax(l));
+            }
+        }
+    }
+
+    private static BackgroundState backgroundState(BackgroundLearner b) {
+        if (b == null) {
+            return null;
+        }
+        Network n = b.network();
+        return new BackgroundState(b.startedAt(), b.examples(), b.errorSum(), b.foregroundErrorSum(), layers(n),
+                optimizerState(n), n.updatesRefused(), scalerState(n), n.pendingCount(), pendingGradient(n),
+                pendingInputMax(n));
+    }
+
+    /**
+     * The background learner of a checkpoint, on a network built as the model's would be and
+     * filled with its state; null when there was none, when the model restarts with another drift
+     * action, or with another optimizer, L2 or update mode than it ran with (its state would not
+     * continue; the next warning starts a new one).
+     */
+    private static BackgroundLearner background(BackgroundState b, ModelConfig config, boolean sameLearning) {
+        if (b == null || !sameLearning || config.drift().action() != DriftPolicy.Action.BACKGROUND) {
+            return null;
+        }
+        Network n = Network.initialize(config.spec());
+        fillParameters(n, b.getLayers(), b.getOptimizerState(), b.getScaler());
+        fillPending(n, b.getPendingGradient(), b.getPendingInputMax());
+        n.restoreState(b.getOptimizerState().getStep(), b.getPendingCount(), b.getUpdatesRefused());
+        BackgroundLearner learner = new BackgroundLearner(n, b.getStartedAt());
+        learner.restoreCounters(b.getExamples(), b.getErrorSum(), b.getForegroundErrorSum());
+        return learner;
     }
 
     private static double[] doubles(List<Double> values) {
@@ -187,28 +269,17 @@ public final class SnapshotMapper {
 
     public static ModelCheckpoint checkpoint(OnlineLearner learner) {
         Network n = learner.network();
-        List<List<Double>> pending = new ArrayList<>();
-        for (int l = 0; l < n.layerCount(); l++) {
-            pending.add(copy(n.pendingWeightGradient(l)));
-            pending.add(copy(n.pendingBiasGradient(l)));
-        }
-        List<List<Double>> inputMax = new ArrayList<>();
-        for (int l = 0; l < n.layerCount(); l++) {
-            if (n.pendingInputMax(l) != null) {
-                inputMax.add(copy(n.pendingInputMax(l)));
-            }
-        }
         Evaluation e = learner.evaluation();
         DriftDetector d = learner.drift();
         return ModelCheckpoint.newBuilder()
                 .setSnapshot(snapshot(learner, learner.version(), learner.lastPublishTime(), SnapshotSource.LIVE, null))
-                .setPendingInputMax(inputMax)
+                .setPendingInputMax(pendingInputMax(n))
                 .setEvaluation(new EvaluationState(copy(e.exportCounters()), copy(e.exportSums())))
                 .setDrift(new DriftState(copy(d.exportCounters()), copy(d.warningWindow().exportCounters()),
                         copy(d.warningWindow().exportSums()), copy(d.driftWindow().exportCounters()),
                         copy(d.driftWindow().exportSums())))
                 .setPendingCount(n.pendingCount())
-                .setPendingGradient(pending)
+                .setPendingGradient(pendingGradient(n))
                 .setWindowStart(learner.windowStart())
                 .setLateRecords(learner.lateRecords())
                 .setUpdatesSincePublish(learner.updatesSincePublish())
@@ -216,6 +287,7 @@ public final class SnapshotMapper {
                 .setAdoptedVersion(learner.adoptedVersion())
                 .setEventTime(learner.eventTime())
                 .setOpenWindows(openWindows(learner))
+                .setBackground(backgroundState(learner.background()))
                 .build();
     }
 
@@ -270,17 +342,7 @@ public final class SnapshotMapper {
         }
         boolean sameMode = updateMode(s.getSpec()).equals(config.update());
         if (sameMode) {
-            List<List<Double>> pending = c.getPendingGradient();
-            for (int l = 0; l < n.layerCount(); l++) {
-                fill(pending.get(2 * l), n.pendingWeightGradient(l));
-                fill(pending.get(2 * l + 1), n.pendingBiasGradient(l));
-            }
-            List<List<Double>> inputMax = c.getPendingInputMax();
-            if (!inputMax.isEmpty() && n.pendingInputMax(0) != null) {
-                for (int l = 0; l < n.layerCount(); l++) {
-                    fill(inputMax.get(l), n.pendingInputMax(l));
-                }
-            }
+            fillPending(n, c.getPendingGradient(), c.getPendingInputMax());
         }
         n.restoreState(n == stored ? s.getOptimizerState().getStep() : n.updatesApplied(),
                 sameMode ? c.getPendingCount() : 0, s.getUpdatesRefused());
@@ -293,6 +355,7 @@ public final class SnapshotMapper {
         // outside window mode), is the best lower bound of the model's event time there is.
         learner.restoreEventTime(c.getEventTime() != null ? c.getEventTime() : c.getWindowStart(),
                 sameMode ? windowBatches(c, n) : List.of());
+        learner.restoreBackground(background(c.getBackground(), config, n == stored && sameMode));
         return learner;
     }
 

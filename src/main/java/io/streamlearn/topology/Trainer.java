@@ -215,13 +215,20 @@ final class Trainer implements Processor<String, Object, Object, Object> {
         }
     }
 
-    /** What a drift published as a version says: the error before and after the cut, and what the model did. */
+    /**
+     * What a drift published as a version says: the error before and after the cut, and what the
+     * model did — reset its optimizer, or (background) whether the learner trained since the
+     * warning was swapped in, with its error and the model's over the same examples.
+     */
     static String driftReason(OnlineLearner learner) {
         var window = learner.drift().driftWindow();
+        String done = switch (learner.config().drift().action()) {
+            case RESET -> "; optimizer state reset";
+            case BACKGROUND -> learner.lastBackgroundOutcome() == null ? "" : "; " + learner.lastBackgroundOutcome().describe();
+            case REPORT -> "";
+        };
         return String.format(java.util.Locale.ROOT, "drift: prequential error %.4f → %.4f at example %d%s",
-                window.meanBeforeCut(), window.meanAfterCut(), learner.examplesSeen(),
-                learner.config().drift().action() == io.streamlearn.config.DriftPolicy.Action.RESET
-                        ? "; optimizer state reset" : "");
+                window.meanBeforeCut(), window.meanAfterCut(), learner.examplesSeen(), done);
     }
 
     private void publish(OnlineLearner learner, long time) {

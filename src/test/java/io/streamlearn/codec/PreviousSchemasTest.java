@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamlearn.avro.ModelCheckpoint;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.config.DriftPolicy;
 import io.streamlearn.config.Format;
 import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.SnapshotPolicy;
@@ -59,6 +60,8 @@ class PreviousSchemasTest {
     private static final long CHECKPOINT_V3 = 6989548757213379808L;
     /** Before models kept their own event time and windows stayed open for a grace period (checkpoint only). */
     private static final long CHECKPOINT_V4 = 1439981830661138127L;
+    /** Before drift.action background kept a background learner in the checkpoint. */
+    private static final long CHECKPOINT_V5 = -3702576060472504759L;
 
     private static Schema resource(String name) throws IOException {
         try (InputStream in = PreviousSchemasTest.class.getResourceAsStream("/schemas/previous/" + name)) {
@@ -119,8 +122,10 @@ class PreviousSchemasTest {
         assertEquals(SNAPSHOT_V3, SchemaNormalization.parsingFingerprint64(resource("WeightSnapshot.v3.avsc")));
         assertEquals(CHECKPOINT_V3, SchemaNormalization.parsingFingerprint64(resource("ModelCheckpoint.v3.avsc")));
         assertEquals(CHECKPOINT_V4, SchemaNormalization.parsingFingerprint64(resource("ModelCheckpoint.v4.avsc")));
+        assertEquals(CHECKPOINT_V5, SchemaNormalization.parsingFingerprint64(resource("ModelCheckpoint.v5.avsc")));
         long checkpointNow = SchemaNormalization.parsingFingerprint64(ModelCheckpoint.getClassSchema());
-        assertTrue(CHECKPOINT_V3 != checkpointNow && CHECKPOINT_V4 != checkpointNow, "the current checkpoint schema is another one");
+        assertTrue(CHECKPOINT_V3 != checkpointNow && CHECKPOINT_V4 != checkpointNow && CHECKPOINT_V5 != checkpointNow,
+                "the current checkpoint schema is another one");
         long now = SchemaNormalization.parsingFingerprint64(WeightSnapshot.getClassSchema());
         assertTrue(SNAPSHOT_V1 != now && SNAPSHOT_V2 != now && SNAPSHOT_V3 != now, "the current schema is another one");
     }
@@ -229,5 +234,26 @@ class PreviousSchemasTest {
         }
         assertArrayEquals(l.network().weights(0), restored.network().weights(0), 0.0);
         assertEquals(l.network().updatesApplied(), restored.network().updatesApplied());
+    }
+
+    /**
+     * A checkpoint written before background learners (v5), of a model now declared with
+     * {@code drift.action: background}, restores with none training and goes on as the learner it
+     * was written from until a warning starts one.
+     */
+    @Test
+    void aV5CheckpointRestoresWithNoBackgroundLearner() throws IOException {
+        Schema old = resource("ModelCheckpoint.v5.avsc");
+        OnlineLearner l = trained();
+        ModelCheckpoint current = SnapshotMapper.checkpoint(l);
+        ModelCheckpoint decoded = Codecs.checkpoints().decode(singleObject(asOld(current, old), old));
+        assertEquals(null, decoded.getBackground());
+        assertEquals(current, decoded, "everything else as written");
+        ModelConfig background = new ModelConfig("m", l.config().spec(), l.config().update(), l.config().snapshot(), null, null,
+                new DriftPolicy(DriftPolicy.Action.BACKGROUND));
+        OnlineLearner restored = SnapshotMapper.learner(decoded, background);
+        assertEquals(null, restored.background());
+        assertArrayEquals(l.network().weights(0), restored.network().weights(0), 0.0);
+        assertEquals(l.network().pendingCount(), restored.network().pendingCount());
     }
 }

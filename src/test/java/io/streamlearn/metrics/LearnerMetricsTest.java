@@ -33,7 +33,8 @@ class LearnerMetricsTest {
             "streamlearn.prequential.accuracy", "streamlearn.prequential.log.loss",
             "streamlearn.prequential.window.accuracy", "streamlearn.prequential.window.log.loss", "streamlearn.model.version", "streamlearn.snapshot.age",
             "streamlearn.late.records", "streamlearn.prequential.fading.accuracy", "streamlearn.prequential.mse",
-            "streamlearn.prequential.mae", "streamlearn.drift.detected", "streamlearn.drift.warnings");
+            "streamlearn.prequential.mae", "streamlearn.drift.detected", "streamlearn.drift.warnings",
+            "streamlearn.drift.background.swaps");
 
     private final StreamlearnConfig config = ConfigLoader.fromYaml("""
             models:
@@ -62,6 +63,24 @@ class LearnerMetricsTest {
 
     private double gauge(String name, String model) {
         return registry.get(name).tag("model", model).gauge().value();
+    }
+
+    /** drift.action background: a flipped concept answered by a swap is counted once per swap, at 0 before. */
+    @Test
+    void aBackgroundLearnerSwappedInIsCounted() {
+        OnlineLearner learner = OnlineLearner.fresh(ConfigLoader.fromYaml(
+                "models:\n  - {id: default, inputSize: 2, drift: {action: background}}\n", Map.of()).model("default"));
+        train(learner, 3000, 1);
+        assertEquals(0.0, registry.get("streamlearn.drift.background.swaps").tag("model", "default").counter().count());
+        Random r = new Random(2);
+        long swaps = 0;
+        for (int i = 0; i < 1000; i++) {
+            double[] x = {r.nextGaussian(), r.nextGaussian()};
+            metrics.trained(learner, learner.learn(x, x[0] + x[1] > 0 ? 0 : 1, null, 5000L + i));
+            swaps += learner.lastBackgroundOutcome() != null && learner.lastBackgroundOutcome().swapped() ? 1 : 0;
+        }
+        assertTrue(swaps >= 1, "the flip was answered by a swap");
+        assertEquals(swaps, registry.get("streamlearn.drift.background.swaps").tag("model", "default").counter().count());
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.streamlearn.avro.ModelCheckpoint;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.codec.Codecs;
+import io.streamlearn.config.DriftPolicy;
 import io.streamlearn.config.EventTimePolicy;
 import io.streamlearn.config.Format;
 import io.streamlearn.config.ModelConfig;
@@ -24,6 +25,7 @@ import io.streamlearn.model.OptimizerKind;
 import io.streamlearn.model.OptimizerSpec;
 import io.streamlearn.model.Scaling;
 import io.streamlearn.model.optim.LearningRateSchedule;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -119,6 +121,54 @@ class LearnerStateRoundTripTest {
         assertEquals(whole.lateRecords(), hopping.lateRecords());
         assertEquals(whole.network().updatesApplied(), hopping.network().updatesApplied());
         assertArrayEquals(bits(whole.network().biases(0)), bits(hopping.network().biases(0)));
+    }
+
+    /**
+     * {@code drift.action: background}: a learner checkpointed and restored every few examples —
+     * often while a background learner is training, its batch open in count mode — ends as one
+     * that never stopped: the same drifts settled the same way (swaps included), the same weights,
+     * optimizer state and background learner bit for bit.
+     */
+    @ParameterizedTest
+    @EnumSource(value = OptimizerKind.class, names = {"ADAGRAD", "NORMALIZED_ADAGRAD", "ADAM"})
+    void anOpenBackgroundLearnerCrossesACheckpointBitForBit(OptimizerKind kind) {
+        for (UpdateMode mode : List.of(UpdateMode.stochastic(), UpdateMode.count(7))) {
+            ModelConfig c = config(kind, Scaling.STANDARD, mode).withDrift(new DriftPolicy(DriftPolicy.Action.BACKGROUND));
+            double[][] rows = stream(6000);
+            OnlineLearner whole = OnlineLearner.fresh(c);
+            OnlineLearner hopping = OnlineLearner.fresh(c);
+            List<String> wholeOutcomes = new ArrayList<>();
+            List<String> hoppingOutcomes = new ArrayList<>();
+            int withBackground = 0;
+            for (int i = 0; i < rows.length; i++) {
+                learn(whole, rows, i, i + 1);
+                learn(hopping, rows, i, i + 1);
+                if (whole.lastBackgroundOutcome() != null) {
+                    wholeOutcomes.add(i + " " + whole.lastBackgroundOutcome());
+                }
+                if (hopping.lastBackgroundOutcome() != null) {
+                    hoppingOutcomes.add(i + " " + hopping.lastBackgroundOutcome());
+                }
+                if (i % 3 == 0 || hopping.background() != null) {
+                    withBackground += hopping.background() == null ? 0 : 1;
+                    hopping = SnapshotMapper.learner(
+                            Codecs.checkpoints().decode(Codecs.checkpoints().encode(SnapshotMapper.checkpoint(hopping))), c);
+                }
+            }
+            assertTrue(withBackground > 20, kind + " " + mode + ": restored with a background learner training "
+                    + withBackground + " times");
+            assertTrue(wholeOutcomes.stream().anyMatch(o -> o.contains("SWAPPED")), kind + " " + mode + ": " + wholeOutcomes);
+            assertEquals(wholeOutcomes, hoppingOutcomes);
+            assertSame(whole, hopping);
+            assertEquals(whole.network().updatesApplied(), hopping.network().updatesApplied());
+            assertEquals(whole.network().pendingCount(), hopping.network().pendingCount());
+            assertEquals(whole.background() == null, hopping.background() == null);
+            if (whole.background() != null) {
+                assertArrayEquals(bits(whole.background().network().weights(0)), bits(hopping.background().network().weights(0)));
+                assertEquals(whole.background().examples(), hopping.background().examples());
+                assertEquals(whole.background().errorSum(), hopping.background().errorSum());
+            }
+        }
     }
 
     private static void learnAt(OnlineLearner l, double[][] rows, long[] ts, int i) {

@@ -9,6 +9,7 @@ import io.streamlearn.codec.Codecs;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.kafka.Topics;
+import io.streamlearn.learn.BackgroundLearner;
 import io.streamlearn.learn.OnlineLearner;
 import java.util.Map;
 import java.util.Random;
@@ -65,5 +66,35 @@ class ModelRecordSizesTest {
                 () -> ModelRecordSizes.recordLimit(config("avro", 3_000_000, "[{units: 1, activation: sigmoid}]")));
         assertTrue(e.getMessage().contains("model 'default'") && e.getMessage().contains(Integer.toString(ModelRecordSizes.MAX_LIMIT)),
                 e.getMessage());
+    }
+
+    /** drift.action background: the limit covers a checkpoint carrying a second network beside the model's. */
+    @Test
+    void theLimitOfABackgroundModelCoversItsBackgroundLearner() {
+        String layers = "[{units: 256, activation: tanh}, {units: 256, activation: tanh}, {units: 1, activation: sigmoid}]";
+        StreamlearnConfig report = config("avro", 10, layers);
+        StreamlearnConfig background = ConfigLoader.fromYaml("""
+                models:
+                  - id: default
+                    inputSize: 10
+                    layers: %s
+                    loss: binary_cross_entropy
+                    optimizer: {kind: adam}
+                    drift: {action: background}
+                """.formatted(layers), Map.of());
+        OnlineLearner l = OnlineLearner.fresh(background.model("default"));
+        Random r = new Random(3);
+        for (int i = 0; i < 20; i++) {
+            double[] x = new double[10];
+            for (int j = 0; j < 10; j++) {
+                x[j] = r.nextGaussian() * 1e-300;
+            }
+            l.learn(x, i % 2, null, i);
+        }
+        l.restoreBackground(new BackgroundLearner(l.network().copy(), 7));
+        int checkpoint = Codecs.checkpoints().encode(SnapshotMapper.checkpoint(l)).length;
+        int limit = ModelRecordSizes.recordLimit(background);
+        assertTrue(limit > checkpoint, "limit " + limit + " covers checkpoint " + checkpoint + " with a background learner");
+        assertTrue(checkpoint > ModelRecordSizes.recordLimit(report), "a report model's limit would not: " + checkpoint);
     }
 }

@@ -69,4 +69,24 @@ class DriftPublicationTest {
             }
         }
     }
+
+    /**
+     * {@code background}: the flip is answered by a background learner (here started by a warning
+     * 32 examples before the drift) swapped in at a drift, published as a version that says so
+     * with its figures; the drift records say {@code background}.
+     */
+    @Test
+    void aBackgroundLearnerSwappedInIsPublishedWithItsReason() {
+        try (TopologyFixture f = new TopologyFixture(CONFIG.formatted("background"))) {
+            feed(f, 0, 3000, false);
+            feed(f, 3000, 4000, true);
+            List<String> reasons = f.readWeights().stream().map(WeightSnapshot::getReason).toList();
+            assertTrue(reasons.stream().anyMatch(r -> r.matches("drift: prequential error 0\\.\\d{4} → 0\\.\\d{4} at example \\d+;"
+                    + " background learner \\(started at example \\d+, error 0\\.\\d{4} over \\d+ examples vs [01]\\.\\d{4}\\)"
+                    + " swapped in")), reasons.toString());
+            List<KeyValue<String, DriftRecord>> drifts = f.readDrift();
+            assertEquals(reasons.stream().filter(r -> r.startsWith("drift:")).count(), drifts.size(), drifts.toString());
+            assertTrue(drifts.stream().allMatch(d -> d.value.action().equals("background")), drifts.toString());
+        }
+    }
 }
