@@ -415,7 +415,7 @@ public final class ConfigLoader {
         ConfigNode d = m.child("drift");
         DriftPolicy drift = new DriftPolicy(d.parsed("action", DEFAULT_DRIFT_ACTION, DriftPolicy.Action::parse, "report or reset"));
         d.rejectUnknown();
-        ParallelPolicy parallel = readParallel(m, kind);
+        ParallelPolicy parallel = readParallel(m, kind, scaling);
         m.rejectUnknown();
         if (m.problems().size() > before) {
             return null;
@@ -438,9 +438,10 @@ public final class ConfigLoader {
     /**
      * {@code parallel: {syncEvery: K, merge: average|sum}}, or null when the model has none. A window
      * closes on the model's event time, which no replica has (each sees only its partition's
-     * examples), so window mode is refused rather than closing windows at different times per replica.
+     * examples), so window mode is refused rather than closing windows at different times per replica;
+     * feature scaling too, since replicas' scalers would each learn their own partition's statistics.
      */
-    private static ParallelPolicy readParallel(ConfigNode m, UpdateMode.Kind kind) {
+    private static ParallelPolicy readParallel(ConfigNode m, UpdateMode.Kind kind, Scaling scaling) {
         if (!m.has("parallel")) {
             return null;
         }
@@ -452,6 +453,12 @@ public final class ConfigLoader {
             m.problems().add(m.path("parallel") + ": data-parallel training does not take"
                     + " update mode window (a window closes on the model's event time, which no replica sees whole);"
                     + " use stochastic or count, or drop 'parallel'");
+        }
+        if (scaling != Scaling.NONE) {
+            // Each replica's scaler would learn its own partition's statistics and its weights would be
+            // for its own scaling: deltas of differently scaled weights do not add up.
+            m.problems().add(m.path("parallel") + ": data-parallel training needs scaling: none (replicas' feature"
+                    + " statistics are not merged); scale the features before they are sent, or drop 'parallel'");
         }
         return new ParallelPolicy(syncEvery, merge);
     }

@@ -71,6 +71,8 @@ final class Trainer implements Processor<String, Object, Object, Object> {
     private Codec<ModelCheckpoint> checkpoints;
     private Codec<WeightSnapshot> snapshots;
     private Codec<DriftRecord> drifts;
+    /** Null unless a model is trained data-parallel. */
+    private RoundMerger rounds;
     private boolean allLoaded;
     /**
      * Wall-clock time of each loaded model's last example, or of its loading (not state: it only
@@ -97,6 +99,7 @@ final class Trainer implements Processor<String, Object, Object, Object> {
         Topics topics = Topics.of(config);
         this.snapshots = topics.weights().codec();
         this.drifts = topics.drift().codec();
+        this.rounds = RoundMerger.of(context, config);
         // A task re-initialised after a failure must not keep learners that were never committed.
         learners.clear();
         dirty.clear();
@@ -113,6 +116,10 @@ final class Trainer implements Processor<String, Object, Object, Object> {
         try {
             if (record.value() instanceof ModelRequest request) {
                 fulfil(record.key(), request, record.timestamp());
+                return;
+            }
+            if (record.value() instanceof ReplicaDelta delta) {
+                merge(record.key(), delta);
                 return;
             }
             train(record);
@@ -161,6 +168,16 @@ final class Trainer implements Processor<String, Object, Object, Object> {
         persist(learner);
         listener.trained(learner, applied);
         refusedUpdates.report(learner, refusedBefore);
+    }
+
+    /** A data-parallel model's replica sent a delta: a completed round becomes the model's next version. */
+    private void merge(String model, ReplicaDelta delta) {
+        OnlineLearner learner = learner(model);
+        RoundMerger.Merged merged = rounds.offer(model, delta, learner);
+        if (merged != null) {
+            publish(learner, learner.eventTime(), merged.reason());
+            persist(learner);
+        }
     }
 
     /** What a LATE dead letter says: its window, when that closed, and the model's event time now. */

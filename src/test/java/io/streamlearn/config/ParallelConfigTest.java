@@ -20,8 +20,8 @@ class ParallelConfigTest {
     @Test
     void readsSyncEveryAndMerge() {
         StreamlearnConfig c = load("""
-                  - {id: a, inputSize: 2, parallel: {syncEvery: 16, merge: sum}}
-                  - {id: b, inputSize: 2, parallel: {}}
+                  - {id: a, inputSize: 2, scaling: none, parallel: {syncEvery: 16, merge: sum}}
+                  - {id: b, inputSize: 2, scaling: none, parallel: {}}
                   - {id: c, inputSize: 2}
                 """);
         assertEquals(new ParallelPolicy(16, MergeRule.SUM), c.model("a").parallel());
@@ -33,28 +33,35 @@ class ParallelConfigTest {
 
     @Test
     void countModeIsAllowed() {
-        StreamlearnConfig c = load("  - {id: a, inputSize: 2, update: {mode: count, batchSize: 8}, parallel: {syncEvery: 32}}\n");
+        StreamlearnConfig c = load("  - {id: a, inputSize: 2, scaling: none, update: {mode: count, batchSize: 8}, parallel: {syncEvery: 32}}\n");
         assertEquals(32, c.model("a").parallel().syncEvery());
     }
 
     @Test
     void windowModeIsRefusedWithWhy() {
         ConfigException e = assertThrows(ConfigException.class, () -> load(
-                "  - {id: a, inputSize: 2, update: {mode: window, windowMs: 1000}, parallel: {syncEvery: 8}}\n"));
+                "  - {id: a, inputSize: 2, scaling: none, update: {mode: window, windowMs: 1000}, parallel: {syncEvery: 8}}\n"));
         assertTrue(e.getMessage().contains("does not take update mode window"), e.getMessage());
         assertTrue(e.getMessage().contains("parallel"), e.getMessage());
     }
 
     @Test
+    void featureScalingIsRefusedWithWhy() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load("  - {id: a, inputSize: 2, parallel: {syncEvery: 8}}\n"));
+        assertTrue(e.getMessage().contains("needs scaling: none"), e.getMessage());
+    }
+
+    @Test
     void badValuesAreNamed() {
         ConfigException zero = assertThrows(ConfigException.class,
-                () -> load("  - {id: a, inputSize: 2, parallel: {syncEvery: 0}}\n"));
+                () -> load("  - {id: a, inputSize: 2, scaling: none, parallel: {syncEvery: 0}}\n"));
         assertTrue(zero.getMessage().contains("syncEvery"), zero.getMessage());
         ConfigException merge = assertThrows(ConfigException.class,
-                () -> load("  - {id: a, inputSize: 2, parallel: {merge: median}}\n"));
+                () -> load("  - {id: a, inputSize: 2, scaling: none, parallel: {merge: median}}\n"));
         assertTrue(merge.getMessage().contains("average or sum"), merge.getMessage());
         ConfigException unknown = assertThrows(ConfigException.class,
-                () -> load("  - {id: a, inputSize: 2, parallel: {every: 3}}\n"));
+                () -> load("  - {id: a, inputSize: 2, scaling: none, parallel: {every: 3}}\n"));
         assertTrue(unknown.getMessage().contains("every"), unknown.getMessage());
     }
 }
