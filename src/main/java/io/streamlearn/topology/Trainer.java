@@ -172,6 +172,13 @@ final class Trainer implements Processor<String, Object, Object, Object> {
 
     /** A data-parallel model's replica sent a delta: a completed round becomes the model's next version. */
     private void merge(String model, ReplicaDelta delta) {
+        ModelConfig declared = config.model(model);
+        if (rounds == null || declared == null || !declared.isParallel()) {
+            // Sent before a restart that dropped 'parallel:' from the model: its replicas are gone, the round can never complete.
+            LOG.warn("Model '{}' is not declared parallel now: delta {} of replica {} ({} examples) dropped", model,
+                    delta.round(), delta.replica(), delta.examples());
+            return;
+        }
         OnlineLearner learner = learner(model);
         RoundMerger.Merged merged = rounds.offer(model, delta, learner);
         if (merged != null) {
