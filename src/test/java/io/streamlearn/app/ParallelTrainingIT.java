@@ -91,6 +91,8 @@ class ParallelTrainingIT {
 
             double par = accuracy(app.registry().get("par"));
             double one = accuracy(app.registry().get("one"));
+            System.out.printf(java.util.Locale.ROOT, "PARALLEL-ACCURACY blobs: data-parallel %.4f (%d versions), one task %.4f%n",
+                    par, versions.size(), one);
             assertTrue(Math.abs(par - one) <= 0.01, "data-parallel " + par + " vs one task " + one + " on blobs");
         }
     }
