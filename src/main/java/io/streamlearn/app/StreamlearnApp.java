@@ -16,6 +16,7 @@ import io.streamlearn.snapshot.ModelRecordSizes;
 import io.streamlearn.snapshot.ModelRegistry;
 import io.streamlearn.snapshot.WeightsReader;
 import io.streamlearn.topology.Names;
+import io.streamlearn.topology.ParallelTraining;
 import io.streamlearn.topology.Partitioning;
 import io.streamlearn.topology.RecordLimits;
 import io.streamlearn.topology.TopologyFactory;
@@ -338,6 +339,10 @@ public final class StreamlearnApp implements AutoCloseable {
         List<TopicSpec> trainer = new ArrayList<>(List.of(new TopicSpec(t.requests(), partitioning.training(), r, false)));
         if (partitioning.rekeys(config)) {
             trainer.add(new TopicSpec(rekeyed, partitioning.training(), r, false, RekeyedTopic.topicConfig()));
+            if (ParallelTraining.anyModel(config)) {
+                // Replicas' deltas, keyed by model and partitioned as the trainer's other inputs so each reaches its model's trainer.
+                trainer.add(new TopicSpec(Names.deltasTopic(config.applicationId()), partitioning.training(), r, false));
+            }
         }
         created.addAll(admin.ensure(trainer));
         if (partitioning.rekeys(config)) {

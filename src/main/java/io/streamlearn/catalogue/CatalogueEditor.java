@@ -68,6 +68,7 @@ public final class CatalogueEditor {
             checkAgainstPublished(model, problems);
         }
         checkFits(model, problems);
+        checkParallel(model, problems);
         refuseIf(id, problems);
         CatalogueRecord r = new CatalogueRecord(ModelEntry.toJson(model), false, had == null ? null : had.seed(),
                 changedBy, System.currentTimeMillis());
@@ -81,6 +82,11 @@ public final class CatalogueEditor {
         if (changes.isEmpty()) {
             throw new ConfigException(List.of("name at least one setting to change, e.g. optimizer.learningRate=0.05"));
         }
+        if (config.model(id) != null && config.model(id).parallel() != null) {
+            // Its replicas, in every examples task, were built from the file's settings at start.
+            throw new ConfigException(List.of("model '" + id + "' is trained data-parallel: its settings change in the"
+                    + " configuration file, with a restart of the learners"));
+        }
         ObjectNode changed = ModelEntry.with(had.model(), changes);
         ModelConfig model = ModelEntry.parse(changed, "model '" + id + "'");
         List<String> problems = new ArrayList<>(ModelEntry.refusedChanges(had.config("catalogue record '" + id + "'"), model));
@@ -89,6 +95,7 @@ public final class CatalogueEditor {
             checkAgainstPublished(model, problems);
         }
         checkFits(model, problems);
+        checkParallel(model, problems);
         refuseIf(id, problems);
         CatalogueRecord r = new CatalogueRecord(ModelEntry.toJson(model), false, had.seed(), changedBy, System.currentTimeMillis());
         CatalogueTopic.write(client, config.topics().catalogue(), List.of(r));
@@ -114,6 +121,19 @@ public final class CatalogueEditor {
                     + "' brings it back"));
         }
         return had;
+    }
+
+    /**
+     * Data-parallel training changes the topology (replicas in every examples task), which is built at
+     * start from the file: a model is parallel, and how, only as the file declares it.
+     */
+    private void checkParallel(ModelConfig model, List<String> problems) {
+        ModelConfig file = config.model(model.id());
+        Object declared = file == null ? null : file.parallel();
+        if (!java.util.Objects.equals(declared, model.parallel())) {
+            problems.add("model '" + model.id() + "': 'parallel' is set in the configuration file only (data-parallel training"
+                    + " changes the topology, built at start): declare it there and restart the learners");
+        }
     }
 
     /** A model whose id was used before must fit the weights published under it, as at a start. */

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.streamlearn.model.Activation;
 import io.streamlearn.model.LayerSpec;
 import io.streamlearn.model.LossKind;
+import io.streamlearn.model.MergeRule;
 import io.streamlearn.model.ModelSpec;
 import io.streamlearn.model.OptimizerKind;
 import io.streamlearn.model.OptimizerSpec;
@@ -421,6 +422,7 @@ public final class ConfigLoader {
                     + " (use report or reset with window updates)");
         }
         d.rejectUnknown();
+        ParallelPolicy parallel = readParallel(m, kind, scaling);
         m.rejectUnknown();
         if (m.problems().size() > before) {
             return null;
@@ -437,7 +439,35 @@ public final class ConfigLoader {
             checkInitialWeights(m, id, spec, initialWeights, initialBiases);
         }
         return new ModelConfig(id, spec, update, snapshot, initialWeights, initialBiases, drift,
-                new EventTimePolicy(graceMs, maxFutureMs));
+                new EventTimePolicy(graceMs, maxFutureMs), parallel);
+    }
+
+    /**
+     * {@code parallel: {syncEvery: K, merge: average|sum}}, or null when the model has none. A window
+     * closes on the model's event time, which no replica has (each sees only its partition's
+     * examples), so window mode is refused rather than closing windows at different times per replica;
+     * feature scaling too, since replicas' scalers would each learn their own partition's statistics.
+     */
+    private static ParallelPolicy readParallel(ConfigNode m, UpdateMode.Kind kind, Scaling scaling) {
+        if (!m.has("parallel")) {
+            return null;
+        }
+        ConfigNode p = m.child("parallel");
+        int syncEvery = p.intValue("syncEvery", ParallelPolicy.DEFAULT_SYNC_EVERY, 1, 10_000_000);
+        MergeRule merge = p.parsed("merge", MergeRule.AVERAGE, ParallelPolicy::parseMerge, "average or sum");
+        p.rejectUnknown();
+        if (kind == UpdateMode.Kind.WINDOW) {
+            m.problems().add(m.path("parallel") + ": data-parallel training does not take"
+                    + " update mode window (a window closes on the model's event time, which no replica sees whole);"
+                    + " use stochastic or count, or drop 'parallel'");
+        }
+        if (scaling != Scaling.NONE) {
+            // Each replica's scaler would learn its own partition's statistics and its weights would be
+            // for its own scaling: deltas of differently scaled weights do not add up.
+            m.problems().add(m.path("parallel") + ": data-parallel training needs scaling: none (replicas' feature"
+                    + " statistics are not merged); scale the features before they are sent, or drop 'parallel'");
+        }
+        return new ParallelPolicy(syncEvery, merge);
     }
 
     private static void checkInitialWeights(ConfigNode m, String id, ModelSpec spec, double[][] w, double[][] b) {

@@ -68,6 +68,9 @@ public final class ModelEntry {
         n.putObject("snapshot").put("everyUpdates", model.snapshot().everyUpdates())
                 .put("everyMs", model.snapshot().everyMs());
         n.putObject("drift").put("action", name(model.drift().action()));
+        if (model.parallel() != null) {
+            n.putObject("parallel").put("syncEvery", model.parallel().syncEvery()).put("merge", name(model.parallel().merge()));
+        }
         if (model.hasInitialWeights()) {
             n.set("initialWeights", matrices(model.initialWeights()));
             n.set("initialBiases", matrices(model.initialBiases()));

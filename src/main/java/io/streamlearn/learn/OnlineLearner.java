@@ -388,6 +388,19 @@ public final class OnlineLearner {
         adoptedVersion = trainedVersion;
     }
 
+    /**
+     * Data-parallel training: replicas' deltas of {@code examples} examples, the newest stamped
+     * {@code newestTimestamp}, were merged into this model's network. They count as seen, move its
+     * event time, and are one update waiting to be published.
+     */
+    public void countMerged(long examples, long newestTimestamp) {
+        examplesSeen += examples;
+        if (newestTimestamp > eventTime) {
+            eventTime = newestTimestamp;
+        }
+        updatesSincePublish++;
+    }
+
     /** Numbers the next publication after {@code publishedVersion}, without taking its weights. */
     public void continueAfter(long publishedVersion) {
         version = Math.max(version, publishedVersion);

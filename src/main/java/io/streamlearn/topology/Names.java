@@ -24,6 +24,16 @@ public final class Names {
     public static final String REQUESTS_VALIDATE = "model-requests-validate";
     public static final String REQUESTS_DEAD_LETTERS = "model-requests-dead-letters-sink";
 
+    /** Data-parallel models ({@link ParallelTraining}). */
+    public static final String PARALLEL_SPLIT = "examples-parallel-split";
+    public static final String REPLICA = "examples-replica";
+    public static final String REPLICA_STORE = "parallel-replica-store";
+    /** Cached and unlogged, like {@link #PRE_COMMIT_STORE}. */
+    public static final String REPLICA_PRE_COMMIT_STORE = "parallel-replica-pre-commit-store";
+    public static final String DELTAS_SINK = "parallel-deltas-sink";
+    public static final String DELTAS_SOURCE = "parallel-deltas-source";
+    public static final String ROUNDS_STORE = "parallel-rounds-store";
+
     public static final String EVENTS_SOURCE = "events-source";
     public static final String SCORE = "score";
     public static final String SCORED_EVENTS_SINK = "scored-events-sink";
@@ -45,6 +55,11 @@ public final class Names {
 
     public static String repartitionTopic(String applicationId) {
         return applicationId + REPARTITION_TOPIC_SUFFIX;
+    }
+
+    /** The internal topic replicas' deltas reach their model's trainer through. */
+    public static String deltasTopic(String applicationId) {
+        return applicationId + "-parallel-deltas";
     }
 
     public static String modelStoreChangelog(String applicationId) {

@@ -34,7 +34,9 @@ import org.apache.kafka.streams.state.Stores;
  * When examples are spread over more than one partition (or more training partitions are asked
  * for), validated examples are re-keyed by model id through an internal topic so that all
  * examples of a model are learned by one task, in order; with one partition they already are,
- * and the extra hop is skipped ({@link Partitioning}).
+ * and the extra hop is skipped ({@link Partitioning}). A model declared {@code parallel:} is
+ * trained data-parallel instead: replicas in the examples tasks, merged by its trainer
+ * ({@link ParallelTraining}, whose diagram shows the nodes it adds).
  */
 public final class TopologyFactory {
     private TopologyFactory() {
@@ -62,7 +64,9 @@ public final class TopologyFactory {
         RefusedUpdates refused = new RefusedUpdates(listener, System::nanoTime);
 
         t.addSource(Names.EXAMPLES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.examples());
-        String afterValidate = repartition ? Names.REPARTITION_SINK : Names.TRAIN;
+        String toTrainer = repartition ? Names.REPARTITION_SINK : Names.TRAIN;
+        boolean parallel = ParallelTraining.anyModel(config);
+        String afterValidate = parallel ? Names.PARALLEL_SPLIT : toTrainer;
         t.addProcessor(Names.EXAMPLES_VALIDATE, () -> new ExampleValidator(config, catalog, limits, afterValidate, listener),
                 Names.EXAMPLES_SOURCE);
         t.addSink(Names.EXAMPLES_DEAD_LETTERS, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
@@ -73,16 +77,22 @@ public final class TopologyFactory {
         t.addProcessor(Names.REQUESTS_VALIDATE, () -> new RequestValidator(config, catalog, limits, listener), Names.REQUESTS_SOURCE);
         t.addSink(Names.REQUESTS_DEAD_LETTERS, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
                 Names.REQUESTS_VALIDATE);
+        String examples = parallel
+                ? ParallelTraining.addReplicas(t, config, partitioning, registry, repartition, toTrainer)
+                : Names.EXAMPLES_VALIDATE;
         if (repartition) {
             ExampleSerde serde = new ExampleSerde(config.maxFeatures());
             String internal = Names.repartitionTopic(config.applicationId());
-            t.addSink(Names.REPARTITION_SINK, internal, new StringSerializer(), serde.serializer(), Names.EXAMPLES_VALIDATE);
+            t.addSink(Names.REPARTITION_SINK, internal, new StringSerializer(), serde.serializer(), examples);
             t.addSource(Names.REPARTITION_SOURCE, new StringDeserializer(), serde.deserializer(), internal);
-            t.addProcessor(Names.TRAIN, () -> new Trainer(config, catalog, limits, registry, listener, hooks, refused), Names.REPARTITION_SOURCE,
-                    Names.REQUESTS_VALIDATE);
+            t.addProcessor(Names.TRAIN, () -> new Trainer(config, catalog, limits, registry, listener, hooks, refused),
+                    trainerParents(parallel, true, Names.REPARTITION_SOURCE));
         } else {
-            t.addProcessor(Names.TRAIN, () -> new Trainer(config, catalog, limits, registry, listener, hooks, refused), Names.EXAMPLES_VALIDATE,
-                    Names.REQUESTS_VALIDATE);
+            t.addProcessor(Names.TRAIN, () -> new Trainer(config, catalog, limits, registry, listener, hooks, refused),
+                    trainerParents(parallel, false, examples));
+        }
+        if (parallel) {
+            ParallelTraining.addRoundStore(t);
         }
         t.addStateStore(modelStore(ModelRecordSizes.recordLimit(config)), Names.TRAIN);
         t.addStateStore(PreCommitStore.builder(Names.PRE_COMMIT_STORE, hooks), Names.TRAIN);
@@ -108,6 +118,16 @@ public final class TopologyFactory {
                 new ByteArrayDeserializer(), topics.weights(), Names.WEIGHTS_GLOBAL_UPDATE,
                 () -> new WeightsUpdater(config, catalog, registry, listener));
         return t;
+    }
+
+    private static String[] trainerParents(boolean parallel, boolean repartition, String examples) {
+        if (!parallel) {
+            return new String[] {examples, Names.REQUESTS_VALIDATE};
+        }
+        String[] in = ParallelTraining.trainerInputs(repartition, examples);
+        String[] all = java.util.Arrays.copyOf(in, in.length + 1);
+        all[in.length] = Names.REQUESTS_VALIDATE;
+        return all;
     }
 
     private static StoreBuilder<KeyValueStore<String, byte[]>> modelStore(int recordLimit) {

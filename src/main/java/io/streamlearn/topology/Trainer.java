@@ -75,6 +75,8 @@ final class Trainer implements Processor<String, Object, Object, Object> {
     private Codec<ModelCheckpoint> checkpoints;
     private Codec<WeightSnapshot> snapshots;
     private Codec<DriftRecord> drifts;
+    /** Null unless a model is trained data-parallel. */
+    private RoundMerger rounds;
     private boolean allLoaded;
     /**
      * Wall-clock time of each loaded model's last example, or of its loading (not state: it only
@@ -102,6 +104,7 @@ final class Trainer implements Processor<String, Object, Object, Object> {
         Topics topics = Topics.of(config);
         this.snapshots = topics.weights().codec();
         this.drifts = topics.drift().codec();
+        this.rounds = RoundMerger.of(context, config);
         // A task re-initialised after a failure must not keep learners that were never committed.
         learners.clear();
         dirty.clear();
@@ -122,6 +125,10 @@ final class Trainer implements Processor<String, Object, Object, Object> {
             }
             if (record.value() instanceof ModelRequest request) {
                 fulfil(record.key(), request, record.timestamp());
+                return;
+            }
+            if (record.value() instanceof ReplicaDelta delta) {
+                merge(record.key(), delta);
                 return;
             }
             train(record);
@@ -175,6 +182,23 @@ final class Trainer implements Processor<String, Object, Object, Object> {
         persist(learner);
         listener.trained(learner, applied);
         refusedUpdates.report(learner, refusedBefore);
+    }
+
+    /** A data-parallel model's replica sent a delta: a completed round becomes the model's next version. */
+    private void merge(String model, ReplicaDelta delta) {
+        ModelConfig declared = config.model(model);
+        if (rounds == null || declared == null || !declared.isParallel()) {
+            // Sent before a restart that dropped 'parallel:' from the model: its replicas are gone, the round can never complete.
+            LOG.warn("Model '{}' is not declared parallel now: delta {} of replica {} ({} examples) dropped", model,
+                    delta.round(), delta.replica(), delta.examples());
+            return;
+        }
+        OnlineLearner learner = learner(model);
+        RoundMerger.Merged merged = rounds.offer(model, delta, learner);
+        if (merged != null) {
+            publish(learner, learner.eventTime(), merged.reason());
+            persist(learner);
+        }
     }
 
     /** What a LATE dead letter says: its window, when that closed, and the model's event time now. */

@@ -36,6 +36,13 @@ class ModelEntryTest {
               - id: counted
                 inputSize: 2
                 update: {mode: count, batchSize: 16}
+              - id: parallel
+                inputSize: 2
+                scaling: none
+                parallel: {syncEvery: 32, merge: sum}
+              - id: background
+                inputSize: 2
+                drift: {action: background}
             """;
 
     @Test
@@ -49,6 +56,7 @@ class ModelEntryTest {
             assertEquals(m.snapshot(), back.snapshot(), m.id());
             assertEquals(m.drift(), back.drift(), m.id());
             assertEquals(m.eventTime(), back.eventTime(), m.id());
+            assertEquals(m.parallel(), back.parallel(), m.id());
             assertTrue(java.util.Arrays.deepEquals(m.initialWeights(), back.initialWeights()), m.id());
             assertEquals(json, ModelEntry.toJson(back), m.id());
             assertTrue(ModelEntry.same(m, back));

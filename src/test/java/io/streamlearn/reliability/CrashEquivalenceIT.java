@@ -221,6 +221,72 @@ class CrashEquivalenceIT {
         }
     }
 
+    /**
+     * A data-parallel model on four examples partitions, killed as above: each replica sends a delta
+     * every 25 of its examples and a round is merged once all four sent theirs, so exactly
+     * min over partitions of ⌊examples there / 25⌋ rounds of 100 examples can be merged. The final
+     * version holds exactly that many examples: one delta lost would leave it short, one merged twice
+     * would push it over. Versions strictly increasing, as the one writer numbers them.
+     */
+    @Test
+    void aParallelModelOnFourPartitionsMergesEveryDeltaOnce(@TempDir Path dir) throws Exception {
+        String run = "crash-par-" + UUID.randomUUID().toString().substring(0, 6);
+        int syncEvery = 25;
+        Path configFile = dir.resolve("config.yaml");
+        Files.writeString(configFile, """
+                models:
+                  - {id: p, inputSize: 3, scaling: none, optimizer: {kind: sgd, learningRate: 0.05},
+                     snapshot: {everyUpdates: 100000, everyMs: 100000000000}, parallel: {syncEvery: %d}}
+                defaultModel: p
+                topics: {partitions: 4, prefix: %s-}
+                applicationId: %s
+                """.formatted(syncEvery, run, run));
+        StreamlearnConfig config = ConfigLoader.load(configFile, Map.of("bootstrapServers", kafka.bootstrapServers()));
+        int n = N / 5;
+        Random r = new Random(7);
+        int[] perPartition = new int[4];
+        List<LabeledExample> examples = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            double[] x = {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()};
+            examples.add(LabeledExample.of("x" + i, "p", x, x[0] + x[1] > 0 ? 1 : 0));
+            perPartition[org.apache.kafka.common.utils.Utils.toPositive(
+                    org.apache.kafka.common.utils.Utils.murmur2(("k" + i).getBytes())) % 4]++;
+        }
+        long rounds = java.util.Arrays.stream(perPartition).map(c -> c / syncEvery).min().orElse(0);
+        long expected = rounds * syncEvery * 4;
+        Feed feed = feed(config, examples, i -> T0 + i, i -> ("k" + i).getBytes());
+        Random chaos = new Random(11);
+        List<String> extra = extraArgs(run);
+        List<Long> seenAtKills = killAtProgressPoints(config, configFile, dir.resolve("state"), logs(run), extra, chaos, n, feed);
+        Finisher last = new Finisher(configFile, kafka.bootstrapServers(), dir.resolve("state"), logs(run), KILLS, extra);
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
+            List<WeightSnapshot> snapshots = List.of();
+            while (System.nanoTime() < deadline) {
+                snapshots = readSnapshots(config);
+                if (!snapshots.isEmpty() && snapshots.get(snapshots.size() - 1).getExamplesSeen() >= expected) {
+                    break;
+                }
+                last.failIfStalled(config);
+                Thread.sleep(500);
+            }
+            // Long enough for a delta merged twice to show.
+            Thread.sleep(3_000);
+            snapshots = readSnapshots(config);
+            WeightSnapshot fin = snapshots.get(snapshots.size() - 1);
+            assertEquals(expected, fin.getExamplesSeen(), "every delta merged exactly once (partitions "
+                    + java.util.Arrays.toString(perPartition) + ", " + rounds + " rounds)");
+            for (int i = 1; i < snapshots.size(); i++) {
+                assertTrue(snapshots.get(i).getVersion() > snapshots.get(i - 1).getVersion(), "versions strictly increasing");
+            }
+            LOG.info("crash equivalence (data-parallel, 4 partitions): {} kills (committed offsets at each: {}), {} examples"
+                    + " over partitions {}, {} rounds merged exactly once, {} versions", KILLS, seenAtKills, n,
+                    java.util.Arrays.toString(perPartition), rounds, snapshots.size());
+        } finally {
+            last.current.stop();
+        }
+    }
+
     @Test
     void controlRunWithAtLeastOnce(@TempDir Path dir) throws Exception {
         String run = "crash-alos-" + UUID.randomUUID().toString().substring(0, 6);

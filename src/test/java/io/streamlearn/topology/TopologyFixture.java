@@ -55,6 +55,16 @@ final class TopologyFixture implements AutoCloseable {
 
     /** @param streams Kafka Streams settings on top of the fixture's own */
     TopologyFixture(StreamlearnConfig config, RecordLimits limits, TopologyListener listener, Properties streams) {
+        this(config, limits, Partitioning.declared(config), listener, streams);
+    }
+
+    /** @param partitioning the examples topic's partitions as if found at start (the driver runs partition 0's tasks) */
+    TopologyFixture(StreamlearnConfig config, Partitioning partitioning) {
+        this(config, RecordLimits.KAFKA_DEFAULTS, partitioning, TopologyListener.NONE, new Properties());
+    }
+
+    private TopologyFixture(StreamlearnConfig config, RecordLimits limits, Partitioning partitioning,
+                            TopologyListener listener, Properties streams) {
         this.config = config;
         try {
             stateDir = Files.createTempDirectory("streamlearn-ttd");
@@ -68,8 +78,8 @@ final class TopologyFixture implements AutoCloseable {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.guarantee().streamsValue());
         p.putAll(streams);
         catalog = ModelCatalog.of(config);
-        driver = new TopologyTestDriver(TopologyFactory.build(config, limits, Partitioning.declared(config), catalog, registry,
-                listener), p, Instant.EPOCH);
+        driver = new TopologyTestDriver(TopologyFactory.build(config, limits, partitioning, catalog, registry, listener), p,
+                Instant.EPOCH);
         var t = config.topics();
         examples = driver.createInputTopic(t.examples(), new ByteArraySerializer(), new ByteArraySerializer());
         events = driver.createInputTopic(t.events(), new ByteArraySerializer(), new ByteArraySerializer());

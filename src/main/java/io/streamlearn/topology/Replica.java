@@ -1,0 +1,186 @@
+package io.streamlearn.topology;
+
+import io.streamlearn.avro.ModelCheckpoint;
+import io.streamlearn.codec.Codec;
+import io.streamlearn.codec.Codecs;
+import io.streamlearn.codec.LabeledExample;
+import io.streamlearn.config.ModelConfig;
+import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.learn.OnlineLearner;
+import io.streamlearn.model.Parameters;
+import io.streamlearn.snapshot.DecodedSnapshot;
+import io.streamlearn.snapshot.ModelRegistry;
+import io.streamlearn.snapshot.SnapshotFit;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Trains this examples partition's replica of every data-parallel model on the partition's
+ * examples, in offset order, and every {@code syncEvery} of them sends what it learned since its
+ * base as a {@link ReplicaDelta} towards the model's trainer, which merges rounds
+ * ({@link RoundMerger}) and publishes them. The replica id is the examples partition.
+ *
+ * <p>After sending, the replica rebases on the newest merged version it can see (the weights store
+ * every task reads) when that has merged rounds it has not adopted yet, adding back its own deltas
+ * that version does not include; otherwise it keeps its own weights. Either way its weights become
+ * the next base, so what it sent is never sent again. Which merged version it sees at a sync point
+ * depends on how fast the merge and the global store were, not only on the input: the published
+ * weights of a parallel model with several replicas are not bit-for-bit reproducible, though every
+ * example is learned by exactly one replica once and every delta merged exactly once (its state,
+ * its delta and its offsets commit in one transaction under exactly-once). A fresh replica of a model
+ * that has merged versions from before (a new application id) starts from its own initial weights;
+ * it adopts the merged ones at its first sync.
+ */
+final class Replica implements Processor<String, Object, Object, Object> {
+    private static final String PRE_COMMIT_MARK = "dirty";
+    private static final byte[] MARK = new byte[0];
+    private final StreamlearnConfig config;
+    private final ModelRegistry registry;
+    private final PreCommitHooks hooks;
+    private final String deltasTo;
+    private final int replicaCount;
+    private final Map<String, ReplicaState> replicas = new HashMap<>();
+    private final Set<String> dirty = new LinkedHashSet<>();
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<String, byte[]> store;
+    private KeyValueStore<String, byte[]> preCommit;
+    private Codec<ModelCheckpoint> checkpoints;
+    private int replicaId;
+
+    /**
+     * @param deltasTo     the child deltas are forwarded to: the trainer, or the sink of the deltas topic
+     * @param replicaCount the examples topic's partitions: every one trains a replica, and a round is complete
+     *                     when all of them sent their delta
+     */
+    Replica(StreamlearnConfig config, ModelRegistry registry, PreCommitHooks hooks, String deltasTo, int replicaCount) {
+        this.replicaCount = replicaCount;
+        this.config = config;
+        this.registry = registry;
+        this.hooks = hooks;
+        this.deltasTo = deltasTo;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.store = context.getStateStore(Names.REPLICA_STORE);
+        this.preCommit = context.getStateStore(Names.REPLICA_PRE_COMMIT_STORE);
+        this.checkpoints = Codecs.checkpoints();
+        this.replicaId = context.taskId().partition();
+        replicas.clear();
+        dirty.clear();
+        hooks.register(context.taskId(), this::writeDirty);
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        String model = record.key();
+        try {
+            ReplicaState r = replica(model);
+            LabeledExample e = record.value() instanceof Originals.Validated v ? v.example() : (LabeledExample) record.value();
+            r.learner.learn(e.features(), e.label(), record.timestamp());
+            r.examplesInRound++;
+            if (r.examplesInRound >= config.model(model).parallel().syncEvery()) {
+                sync(model, r);
+            }
+            markDirty(model);
+        } catch (RuntimeException bug) {
+            // As in the trainer: memory may be ahead of the store; failing the task replays from the committed state.
+            replicas.clear();
+            dirty.clear();
+            throw new StreamsException("replica " + replicaId + " of model '" + model + "' failed on a validated example",
+                    bug);
+        }
+    }
+
+    private void sync(String model, ReplicaState r) {
+        OnlineLearner learner = r.learner;
+        double[] delta = new double[r.base.length];
+        Parameters.delta(learner.network(), r.base, delta);
+        long time = learner.eventTime();
+        ReplicaDelta d = new ReplicaDelta(replicaId, replicaCount, r.round, r.baseVersion, r.examplesInRound, time, delta);
+        context.forward(new Record<Object, Object>(model, d, time), deltasTo);
+        r.unmerged.add(delta);
+        r.round++;
+        r.examplesInRound = 0;
+        if (!rebase(r, registry.get(model))) {
+            Parameters.read(learner.network(), r.base);
+        }
+    }
+
+    /**
+     * Takes the newest merged version if it has rounds this replica has not adopted yet: its
+     * parameters plus this replica's own deltas of the rounds it does not include yet (still on their
+     * way to the merge), so the replica gains the others' progress without losing its own. False if
+     * there is nothing newer, or it does not fit.
+     */
+    private boolean rebase(ReplicaState r, DecodedSnapshot global) {
+        if (global == null || SnapshotFit.mismatch(r.learner.config().spec(), global.network().spec()) != null) {
+            return false;
+        }
+        long through = RoundMerger.mergedThrough(global.snapshot().getReason());
+        if (through <= r.adoptedThrough || through >= r.round) {
+            return false;
+        }
+        while (r.adoptedThrough < through) {
+            r.unmerged.poll();
+            r.adoptedThrough++;
+        }
+        Parameters.read(global.network(), r.base);
+        for (double[] mine : r.unmerged) {
+            for (int i = 0; i < mine.length; i++) {
+                r.base[i] += mine[i];
+            }
+        }
+        Parameters.write(r.base, r.learner.network());
+        r.baseVersion = global.version();
+        return true;
+    }
+
+    private ReplicaState replica(String model) {
+        ReplicaState r = replicas.get(model);
+        if (r == null) {
+            ModelConfig mc = config.model(model);
+            byte[] bytes = store.get(model);
+            if (bytes != null) {
+                r = ReplicaState.decode(bytes, mc, checkpoints);
+            } else {
+                OnlineLearner fresh = OnlineLearner.fresh(mc);
+                double[] base = new double[Parameters.count(fresh.network())];
+                r = new ReplicaState(fresh, base, 0, 0, 0, -1, new java.util.ArrayDeque<>());
+                Parameters.read(fresh.network(), base);
+            }
+            replicas.put(model, r);
+        }
+        return r;
+    }
+
+    private void markDirty(String model) {
+        boolean wasClean = dirty.isEmpty();
+        dirty.add(model);
+        if (wasClean) {
+            preCommit.put(PRE_COMMIT_MARK, MARK);
+        }
+    }
+
+    private void writeDirty() {
+        for (String model : dirty) {
+            store.put(model, replicas.get(model).encode(checkpoints));
+        }
+        dirty.clear();
+    }
+
+    @Override
+    public void close() {
+        hooks.unregister(context.taskId());
+        replicas.clear();
+        dirty.clear();
+    }
+}

@@ -1,0 +1,125 @@
+package io.streamlearn.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.config.ConfigLoader;
+import io.streamlearn.config.StreamlearnConfig;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The replica and merge path on the real topology (TopologyTestDriver, which runs partition 0's
+ * tasks): with one examples partition the replica's rounds are merged alone and the model learns as
+ * one task would; with two, a round waits for the other replica's delta (fed to the deltas topic by
+ * hand), is merged by example count, and a delta delivered twice is not applied twice.
+ */
+class ParallelTopologyTest {
+    private static final double TOL = 1e-12;
+
+    /** Two identical linear models over the same examples: 'par' data-parallel, 'one' trained by one task. */
+    static StreamlearnConfig config(int syncEvery) {
+        String model = """
+                  - id: %s
+                    inputSize: 2
+                    layers: [{units: 1, activation: linear}]
+                    loss: squared_error
+                    optimizer: {kind: sgd, learningRate: 0.1}
+                    initialWeights: [[0, 0]]
+                    initialBiases: [[0]]
+                    snapshot: {everyUpdates: %d, everyMs: 100000000}
+                """;
+        return ConfigLoader.fromYaml("applicationId: ttd\ndefaultModel: one\nmodels:\n"
+                + model.formatted("one", syncEvery) + model.formatted("par", syncEvery)
+                + "    parallel: {syncEvery: " + syncEvery + ", merge: average}\n", Map.of());
+    }
+
+    private static void example(TopologyFixture f, String model, int i) {
+        double x0 = (i % 5) * 0.3;
+        double x1 = (i % 3) - 1.0;
+        f.example("{\"model\": \"" + model + "\", \"features\": [" + x0 + ", " + x1 + "], \"label\": " + (x0 - x1) + "}",
+                1000L + i);
+    }
+
+    private static Map<String, List<WeightSnapshot>> byModel(TopologyFixture f) {
+        return f.readWeights().stream().collect(Collectors.groupingBy(s -> s.getModel().toString()));
+    }
+
+    @Test
+    void aMergedVersionSaysItsLastRound() {
+        assertEquals(7, RoundMerger.mergedThrough("merged 2 deltas, 640 examples (round 7)"));
+        assertEquals(9, RoundMerger.mergedThrough("merged 6 deltas, 90 examples (round 7 to 9)"));
+        assertEquals(-1, RoundMerger.mergedThrough(null), "a retrain's version");
+        assertEquals(-1, RoundMerger.mergedThrough("drift: prequential error 0.1 → 0.4 at example 9"));
+    }
+
+    @Test
+    void oneReplicaLearnsAsOneTaskWould() {
+        try (TopologyFixture f = new TopologyFixture(config(4), new Partitioning(1, 1))) {
+            for (int i = 0; i < 12; i++) {
+                example(f, "one", i);
+                example(f, "par", i);
+            }
+            Map<String, List<WeightSnapshot>> w = byModel(f);
+            List<WeightSnapshot> par = w.get("par");
+            assertEquals(3, par.size(), "one version per round of 4 examples");
+            for (int v = 0; v < 3; v++) {
+                assertEquals(v + 1, par.get(v).getVersion(), "versions numbered by the merge, one after another");
+                assertEquals("merged 1 delta, 4 examples (round " + v + ")", par.get(v).getReason().toString());
+            }
+            assertEquals(12, par.get(2).getExamplesSeen(), "every example counted once");
+            WeightSnapshot one = w.get("one").get(w.get("one").size() - 1);
+            assertEquals(12, one.getExamplesSeen());
+            List<Double> a = one.getLayers().get(0).getWeights();
+            List<Double> b = par.get(2).getLayers().get(0).getWeights();
+            for (int i = 0; i < a.size(); i++) {
+                assertEquals(a.get(i), b.get(i), TOL, "weight " + i);
+            }
+            assertEquals(one.getLayers().get(0).getBiases().get(0), par.get(2).getLayers().get(0).getBiases().get(0), TOL);
+        }
+    }
+
+    @Test
+    void aRoundWaitsForEveryReplicaAndIsMergedByExampleCountOnce() {
+        try (TopologyFixture f = new TopologyFixture(config(4), new Partitioning(2, 1))) {
+            TestInputTopic<String, ReplicaDelta> deltas = f.driver.createInputTopic(Names.deltasTopic("ttd"),
+                    new StringSerializer(), ReplicaDelta.serializer());
+            for (int i = 0; i < 4; i++) {
+                example(f, "par", i);
+            }
+            assertTrue(byModel(f).getOrDefault("par", List.of()).isEmpty(), "round 0 waits for replica 1");
+
+            // Replica 0 learned 4 examples, replica 1 (by hand) 12: weights 1/4 and 3/4 of the merged step.
+            deltas.pipeInput("par", new ReplicaDelta(1, 2, 0, 0, 12, 5000, new double[] {0.4, -0.8, 0.2}), 5000);
+            List<WeightSnapshot> par = byModel(f).get("par");
+            assertEquals(1, par.size());
+            WeightSnapshot merged = par.get(0);
+            assertEquals(1, merged.getVersion());
+            assertEquals("merged 2 deltas, 16 examples (round 0)", merged.getReason().toString());
+            assertEquals(16, merged.getExamplesSeen());
+
+            // What replica 0 alone would have published: the same stream through a 1-partition topology.
+            double[] alone;
+            try (TopologyFixture one = new TopologyFixture(config(4), new Partitioning(1, 1))) {
+                for (int i = 0; i < 4; i++) {
+                    example(one, "par", i);
+                }
+                WeightSnapshot s = byModel(one).get("par").get(0);
+                alone = new double[] {s.getLayers().get(0).getWeights().get(0), s.getLayers().get(0).getWeights().get(1),
+                        s.getLayers().get(0).getBiases().get(0)};
+            }
+            // From zero weights, replica 0's delta is its weights.
+            assertEquals(0.25 * alone[0] + 0.75 * 0.4, merged.getLayers().get(0).getWeights().get(0), TOL);
+            assertEquals(0.25 * alone[1] + 0.75 * -0.8, merged.getLayers().get(0).getWeights().get(1), TOL);
+            assertEquals(0.25 * alone[2] + 0.75 * 0.2, merged.getLayers().get(0).getBiases().get(0), TOL);
+
+            deltas.pipeInput("par", new ReplicaDelta(1, 2, 0, 0, 12, 5000, new double[] {0.4, -0.8, 0.2}), 5000);
+            assertTrue(byModel(f).getOrDefault("par", List.of()).isEmpty(), "a delta of a merged round is not applied again");
+        }
+    }
+}
