@@ -77,7 +77,7 @@ class CrashEquivalenceIT {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(CrashEquivalenceIT.class);
-    static final int N = Integer.getInteger("streamlearn.crash.examples", 200_000);
+    static final int N = Integer.getInteger("streamlearn.crash.examples", 120_000);
     static final int KILLS = Integer.getInteger("streamlearn.crash.kills", 5);
     private static final long T0 = 1_700_000_000_000L;
 
