@@ -194,6 +194,12 @@ final class Trainer implements Processor<String, Object, Object, Object> {
             return;
         }
         OnlineLearner learner = learner(model);
+        if (learner == null) {
+            // Retired from the catalogue: its replicas' last deltas are not merged (its state stays for a 'model add').
+            LOG.info("Model '{}' is retired: delta {} of replica {} ({} examples) not merged", model, delta.round(),
+                    delta.replica(), delta.examples());
+            return;
+        }
         RoundMerger.Merged merged = rounds.offer(model, delta, learner);
         if (merged != null) {
             publish(learner, learner.eventTime(), merged.reason());
