@@ -77,6 +77,11 @@ class AbandonedTransactionIT {
             try (StreamlearnApp app = StreamlearnApp.start(config, TopologyListener.NONE, Duration.ofSeconds(60))) {
                 produce(config, topics);
                 awaitCommitted(config, topics.examples().name(), EXAMPLES);
+                // The committed versions reach this instance's weights store a fetch later (the global
+                // thread reads them as any read_committed reader does): with the abandoned transaction
+                // left open they never would, for its 10 minutes.
+                io.streamlearn.testing.Eventually.await(() -> app.registry().get("a") != null
+                        && app.registry().get("a").version() >= EXAMPLES / 10, "the committed versions reach the weights store");
                 try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(TutorialDemo.producerProps(config))) {
                     Codec<Event> events = topics.events().codec();
                     p.send(new ProducerRecord<>(topics.events().name(), events.encode(new Event("e0", "a", new double[] {0.5, -1})))).get();

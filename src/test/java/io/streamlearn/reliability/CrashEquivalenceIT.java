@@ -294,6 +294,9 @@ class CrashEquivalenceIT {
 
     @Test
     void controlRunWithAtLeastOnce(@TempDir Path dir) throws Exception {
+        // A report, not a claim (it asserts nothing at-least-once promises): run when asked, not in every build.
+        org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("streamlearn.crash.control"),
+                "-Dstreamlearn.crash.control=true runs the at_least_once control");
         String run = "crash-alos-" + UUID.randomUUID().toString().substring(0, 6);
         Path configFile = dir.resolve("config.yaml");
         Files.writeString(configFile, yaml("stochastic") + "applicationId: " + run + "\ntopics: {prefix: " + run + "-}\n"
