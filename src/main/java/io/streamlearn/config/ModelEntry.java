@@ -137,8 +137,11 @@ public final class ModelEntry {
      * wherever it comes from. Empty when the change only touches how the model learns.
      */
     public static List<String> refusedChanges(ModelConfig was, ModelConfig now) {
-        ModelSpec a = was.spec();
-        ModelSpec b = now.spec();
+        return refusedChanges(was.spec(), now.spec());
+    }
+
+    /** The same between two networks' specs (a published version's and a declared model's, for instance). */
+    public static List<String> refusedChanges(ModelSpec a, ModelSpec b) {
         List<String> out = new ArrayList<>();
         if (a.inputSize() != b.inputSize()) {
             out.add("inputSize " + a.inputSize() + " → " + b.inputSize());
@@ -150,7 +153,9 @@ public final class ModelEntry {
             out.add("loss " + name(a.loss()) + " → " + name(b.loss()));
         }
         if (a.scaling() != b.scaling()) {
-            out.add("scaling " + name(a.scaling()) + " → " + name(b.scaling()));
+            // the weights were learned on features scaled the old way: they compute something else on the new
+            out.add("scaling " + name(a.scaling()) + " → " + name(b.scaling()) + " (to keep the learned weights,"
+                    + " declare scaling: " + name(a.scaling()) + ")");
         }
         return out;
     }

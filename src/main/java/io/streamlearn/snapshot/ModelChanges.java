@@ -3,8 +3,8 @@ package io.streamlearn.snapshot;
 import io.streamlearn.avro.SnapshotSource;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.config.ModelConfig;
+import io.streamlearn.config.ModelEntry;
 import io.streamlearn.config.UpdateMode;
-import io.streamlearn.model.LayerSpec;
 import io.streamlearn.model.ModelSpec;
 import io.streamlearn.model.OptimizerSpec;
 import java.util.ArrayList;
@@ -22,21 +22,7 @@ public record ModelChanges(String model, List<String> refused, List<String> appl
     public static ModelChanges between(ModelConfig declared, WeightSnapshot newest) {
         ModelSpec was = SnapshotMapper.spec(newest.getSpec());
         ModelSpec now = declared.spec();
-        List<String> refused = new ArrayList<>();
-        if (was.inputSize() != now.inputSize()) {
-            refused.add("inputSize " + was.inputSize() + " → " + now.inputSize());
-        }
-        if (!was.layers().equals(now.layers())) {
-            refused.add("layers " + layers(was) + " → " + layers(now));
-        }
-        if (was.loss() != now.loss()) {
-            refused.add("loss " + name(was.loss()) + " → " + name(now.loss()));
-        }
-        if (was.scaling() != now.scaling()) {
-            // the weights were learned on features scaled the old way: they compute something else on the new
-            refused.add("scaling " + name(was.scaling()) + " → " + name(now.scaling()) + " (to keep the learned weights,"
-                    + " declare scaling: " + name(was.scaling()) + ")");
-        }
+        List<String> refused = ModelEntry.refusedChanges(was, now);
         List<String> applied = new ArrayList<>();
         // A retrain may train with another optimizer than the declared one; the live learner
         // goes on with the declared one, so that difference is no change of configuration.
@@ -74,14 +60,6 @@ public record ModelChanges(String model, List<String> refused, List<String> appl
         if (was.kind() == now.kind() && !was.equals(now.withLearningRate(was.learningRate()))) {
             out.add("optimizer settings " + was + " → " + now);
         }
-    }
-
-    private static String layers(ModelSpec spec) {
-        List<String> out = new ArrayList<>();
-        for (LayerSpec l : spec.layers()) {
-            out.add(l.units() + "×" + name(l.activation()));
-        }
-        return out.toString();
     }
 
     private static String name(Enum<?> e) {
