@@ -32,10 +32,11 @@ final class KafkaAccess {
 
     /**
      * The configuration with the models of the catalogue topic instead of only the file's: a model
-     * added by {@code model add} can be retrained, rolled back, produced to and listed. Connects.
+     * added by {@code model add} can be retrained, rolled back, produced to and listed.
+     *
+     * @param client what {@link #connect} gave for {@code config}
      */
-    static StreamlearnConfig withCatalogue(StreamlearnConfig config) {
-        Properties client = connect(config);
+    static StreamlearnConfig withCatalogue(StreamlearnConfig config, Properties client) {
         var current = CatalogueTopic.read(client, config.topics().catalogue());
         if (current.isEmpty()) {
             return config;

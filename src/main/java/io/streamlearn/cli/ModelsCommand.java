@@ -8,6 +8,7 @@ import java.time.Instant;
 import io.streamlearn.snapshot.PublishedFigures;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,8 +22,11 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StreamlearnConfig config = KafkaAccess.withCatalogue(options.load());
-        Map<String, WeightSnapshot> latest = read(config);
+        StreamlearnConfig loaded = options.load();
+        Properties client = KafkaAccess.connect(loaded);
+        StreamlearnConfig config = KafkaAccess.withCatalogue(loaded, client);
+        Map<String, WeightSnapshot> latest = WeightsReader.latest(client, config.topics().weights(),
+                Topics.of(config).weights().codec());
         System.out.printf(Locale.ROOT, "%-16s %8s %-8s %12s %10s %9s %9s  %s%n", "MODEL", "VERSION", "SOURCE", "EXAMPLES",
                 "UPDATES", "ACCURACY", "LOGLOSS", "CREATED");
         for (WeightSnapshot s : latest.values()) {
@@ -41,10 +45,5 @@ final class ModelsCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%-16s %8d %-8s %12d %10d %s %s  %s", s.getModel(), s.getVersion(),
                 s.getSource(), s.getExamplesSeen(), s.getUpdatesApplied(), PublishedFigures.cell(PublishedFigures.accuracy(s)),
                 PublishedFigures.cell(PublishedFigures.logLoss(s)), Instant.ofEpochMilli(s.getCreatedAt()));
-    }
-
-    private static Map<String, WeightSnapshot> read(StreamlearnConfig config) {
-        return WeightsReader.latest(KafkaAccess.connect(config), config.topics().weights(),
-                Topics.of(config).weights().codec());
     }
 }

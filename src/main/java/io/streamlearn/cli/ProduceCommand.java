@@ -122,7 +122,7 @@ final class ProduceCommand implements Callable<Integer> {
             return loaded;
         }
         try {
-            return KafkaAccess.withCatalogue(loaded);
+            return KafkaAccess.withCatalogue(loaded, KafkaAccess.connect(loaded));
         } catch (UserError unreachable) {
             return loaded; // no broker to ask: the check says the model is not declared
         }

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -98,8 +99,9 @@ final class RetrainCommand implements Callable<Integer> {
         KafkaEpochSource.StartAt startAt = new KafkaEpochSource.StartAt(timestamp(), offsets());
         overridden(null);
         // Flags are checked before the broker is: a bad flag is said at once, with or without a broker.
-        StreamlearnConfig config = KafkaAccess.withCatalogue(loaded);
-        RetrainJob job = new RetrainJob(config, KafkaAccess.connect(config));
+        Properties client = KafkaAccess.connect(loaded);
+        StreamlearnConfig config = KafkaAccess.withCatalogue(loaded, client);
+        RetrainJob job = new RetrainJob(config, client);
         long t0 = System.nanoTime();
         RetrainJob.Result result;
         try {

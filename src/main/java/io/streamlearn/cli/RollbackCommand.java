@@ -6,6 +6,7 @@ import io.streamlearn.retrain.RetrainRefused;
 import io.streamlearn.retrain.Rollback;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,10 +43,12 @@ final class RollbackCommand implements Callable<Integer> {
         if (waitSeconds < 1) {
             throw new UserError("--wait must be at least 1 second, got " + waitSeconds);
         }
-        StreamlearnConfig config = KafkaAccess.withCatalogue(options.load());
+        StreamlearnConfig loaded = options.load();
+        Properties client = KafkaAccess.connect(loaded);
+        StreamlearnConfig config = KafkaAccess.withCatalogue(loaded, client);
         WeightSnapshot published;
         try {
-            published = Rollback.to(config, KafkaAccess.connect(config), model, version, Duration.ofSeconds(waitSeconds));
+            published = Rollback.to(config, client, model, version, Duration.ofSeconds(waitSeconds));
         } catch (RetrainRefused e) {
             throw new UserError(e.getMessage());
         }
