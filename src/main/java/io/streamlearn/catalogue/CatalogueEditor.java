@@ -57,23 +57,7 @@ public final class CatalogueEditor {
                     + " (--json '{\"inputSize\": 2}' or inputSize=2), as a model of the configuration file"));
         }
         JsonNode given = entry == null ? had.model() : ModelEntry.renamed(entry, id);
-        ModelConfig model = ModelEntry.parse(given, "model '" + id + "'");
-        List<String> problems = new ArrayList<>();
-        if (had != null) {
-            for (String r : ModelEntry.refusedChanges(had.config("catalogue record '" + id + "'"), model)) {
-                problems.add(r);
-            }
-        }
-        if (problems.isEmpty()) {
-            checkAgainstPublished(model, problems);
-        }
-        checkFits(model, problems);
-        checkParallel(model, problems);
-        refuseIf(id, problems);
-        CatalogueRecord r = new CatalogueRecord(ModelEntry.toJson(model), false, had == null ? null : had.seed(),
-                changedBy, System.currentTimeMillis());
-        CatalogueTopic.write(client, config.topics().catalogue(), List.of(r));
-        return r;
+        return write(id, ModelEntry.parse(given, "model '" + id + "'"), had);
     }
 
     /** The model's settings with {@code changes} (dotted keys as in the configuration file) applied. */
@@ -88,8 +72,18 @@ public final class CatalogueEditor {
                     + " configuration file, with a restart of the learners"));
         }
         ObjectNode changed = ModelEntry.with(had.model(), changes);
-        ModelConfig model = ModelEntry.parse(changed, "model '" + id + "'");
-        List<String> problems = new ArrayList<>(ModelEntry.refusedChanges(had.config("catalogue record '" + id + "'"), model));
+        return write(id, ModelEntry.parse(changed, "model '" + id + "'"), had);
+    }
+
+    /**
+     * Writes {@code model} as active, after the checks a start makes; {@code had} is its record now (null
+     * for a new id), whose shape it must keep and whose seed it carries on.
+     */
+    private CatalogueRecord write(String id, ModelConfig model, CatalogueRecord had) {
+        List<String> problems = new ArrayList<>();
+        if (had != null) {
+            problems.addAll(ModelEntry.refusedChanges(had.config("catalogue record '" + id + "'"), model));
+        }
         if (problems.isEmpty()) {
             // One refusal is enough: the catalogue and the newest version agree on the shape.
             checkAgainstPublished(model, problems);
@@ -97,7 +91,8 @@ public final class CatalogueEditor {
         checkFits(model, problems);
         checkParallel(model, problems);
         refuseIf(id, problems);
-        CatalogueRecord r = new CatalogueRecord(ModelEntry.toJson(model), false, had.seed(), changedBy, System.currentTimeMillis());
+        CatalogueRecord r = new CatalogueRecord(ModelEntry.toJson(model), false, had == null ? null : had.seed(), changedBy,
+                System.currentTimeMillis());
         CatalogueTopic.write(client, config.topics().catalogue(), List.of(r));
         return r;
     }
