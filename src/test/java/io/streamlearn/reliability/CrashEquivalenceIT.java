@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * exactly-once the local state of a killed task is wiped and restored from the changelog), then compared with the same
  * stream learned without interruption by the same code in this JVM: counters equal, every weight
  * bit-identical, and the versions on the weights topic (read_committed) strictly increasing.
- * Sizes: -Dstreamlearn.crash.examples (default 200000), -Dstreamlearn.crash.kills (default 5).
+ * Sizes: -Dstreamlearn.crash.examples (default 120000), -Dstreamlearn.crash.kills (default 3).
  */
 @RunsAlone
 class CrashEquivalenceIT {
@@ -78,7 +78,7 @@ class CrashEquivalenceIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(CrashEquivalenceIT.class);
     static final int N = Integer.getInteger("streamlearn.crash.examples", 120_000);
-    static final int KILLS = Integer.getInteger("streamlearn.crash.kills", 5);
+    static final int KILLS = Integer.getInteger("streamlearn.crash.kills", 3);
     private static final long T0 = 1_700_000_000_000L;
 
     /**

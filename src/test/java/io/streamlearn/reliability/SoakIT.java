@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
 @RunsAlone
 class SoakIT {
     private static final Logger LOG = LoggerFactory.getLogger(SoakIT.class);
-    private static final int DEFAULT_KILLS = 10;
+    private static final int DEFAULT_KILLS = 6;
     private static final int N = Integer.getInteger("streamlearn.soak.examples", 100_000);
     private static final int KILLS = Integer.getInteger("streamlearn.soak.kills", DEFAULT_KILLS);
     private static final int SNAPSHOT_EVERY = Integer.getInteger("streamlearn.soak.snapshotEvery", 5);
@@ -67,7 +67,7 @@ class SoakIT {
     private enum KillAt { COMMITTED_OFFSET, RESTORING }
 
     @Test
-    void killedTenTimesAndTheBrokerOnceItEndsAsARunNeverKilled(@TempDir Path dir) throws Exception {
+    void killedRepeatedlyAndTheBrokerOnceItEndsAsARunNeverKilled(@TempDir Path dir) throws Exception {
         assertEquals(0, N % SNAPSHOT_EVERY, "the stream ends on a snapshot");
         Path logs = Files.createDirectories(Path.of("target", "crash-logs", "soak"));
         ChildBroker broker = new ChildBroker(dir.resolve("broker-data"), logs).start();
