@@ -42,6 +42,16 @@ public final class Observability implements AutoCloseable {
 
     public Observability() {
         metrics.bindTo(prometheus);
+    }
+
+    /**
+     * The JVM's and the process's meters, bound once the learner runs: they load the JMX classes
+     * (a few hundred, about 0.2 CPU s), which a start would otherwise pay before its first commit.
+     */
+    private synchronized void bindJvmMeters() {
+        if (gc != null) {
+            return;
+        }
         new JvmMemoryMetrics().bindTo(prometheus);
         new JvmThreadMetrics().bindTo(prometheus);
         new ClassLoaderMetrics().bindTo(prometheus);
@@ -71,7 +81,10 @@ public final class Observability implements AutoCloseable {
     public StreamlearnApp start(StreamlearnConfig config, ModelRegistry registry, String host, int port, Duration timeout)
             throws IOException {
         try {
-            return StreamlearnApp.start(config, registry, listener(registry), timeout, app -> attach(app, host, port));
+            StreamlearnApp app = StreamlearnApp.start(config, registry, listener(registry), timeout,
+                    starting -> attachServer(starting, host, port));
+            bindJvmMeters();
+            return app;
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
@@ -82,8 +95,14 @@ public final class Observability implements AutoCloseable {
         return http;
     }
 
-    /** Binds Kafka Streams' own client metrics and starts the HTTP server (port 0: any free port). */
+    /** Binds Kafka Streams' own client metrics and the JVM's, and starts the HTTP server (port 0: any free port). */
     public synchronized HttpApi attach(StreamlearnApp app, String host, int port) throws IOException {
+        HttpApi started = attachServer(app, host, port);
+        bindJvmMeters();
+        return started;
+    }
+
+    private synchronized HttpApi attachServer(StreamlearnApp app, String host, int port) throws IOException {
         streamsMetrics = new KafkaStreamsMetrics(app.streams());
         streamsMetrics.bindTo(prometheus);
         http = new HttpApi(host, port, app.registry(), app.catalogue(),
@@ -112,7 +131,9 @@ public final class Observability implements AutoCloseable {
         if (streamsMetrics != null) {
             streamsMetrics.close();
         }
-        gc.close();
+        if (gc != null) {
+            gc.close();
+        }
         prometheus.close();
     }
 }

@@ -33,6 +33,12 @@ public final class StreamsSettings {
         // BENCHMARKS.md). The backoff still grows exponentially to retry.backoff.max.ms.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), "10");
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
+        // The global stores (weights, catalogue) are restored one after the other before any
+        // stream thread starts, and a restore's last fetch waits fetch.max.wait.ms for records
+        // that are not coming: 500 ms of every start (BENCHMARKS.md "Start-up"). A fetch that
+        // finds records returns at once whatever the setting, so this costs only idle fetches.
+        p.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "50");
+        p.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "50");
         // A killed instance's tasks move after the session timeout (Kafka's default is 45 s).
         FailoverConfig failover = config.failover();
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), Long.toString(failover.sessionTimeoutMs()));
