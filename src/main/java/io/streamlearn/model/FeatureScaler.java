@@ -200,6 +200,23 @@ public final class FeatureScaler {
         return true;
     }
 
+    /**
+     * Becomes {@code global}'s statistics plus each of {@code own} in order: a data-parallel replica
+     * adopting the merged statistics keeps those of its own examples the merge has not seen yet, as
+     * it keeps its own parameter deltas. Statistics that would overflow are left out, as
+     * {@link #learn} leaves out such an example.
+     */
+    public void rebase(ScalerStatistics global, Iterable<ScalerStatistics> own) {
+        if (global.count() == 0) {
+            reset();
+        } else {
+            importState(global.count(), global.state());
+        }
+        for (ScalerStatistics s : own) {
+            merge(s);
+        }
+    }
+
     /** Forgets every example: the state of a new scaler. */
     public void reset() {
         Arrays.fill(mean, 0.0);
