@@ -20,8 +20,10 @@ import java.util.List;
  * in, by the model's merge rule, as the topology's merge step does. At its sync point after round
  * r a replica adopts the merged version through round r − 1 − {@code lag} (the newest one it could
  * see if the merge and the weights store were {@code lag} rounds behind) plus its own deltas that
- * version lacks, as the topology's replica does. Lag 0 is the best case of the live system, larger
- * lags its slower cases.
+ * version lacks, as the topology's replica does. A model that scales its features sends its round's
+ * scaler statistics with each delta, the merge adds them to the model's scaler, and an adopting
+ * replica's scaler becomes the merged one's plus its own unmerged rounds', as in the topology. Lag 0
+ * is the best case of the live system, larger lags its slower cases.
  */
 public final class ParallelSimulation {
     private ParallelSimulation() {

@@ -25,6 +25,24 @@ class FeatureScalerTest {
         return x;
     }
 
+    private static double twoPassMean(double[][] x, int j) {
+        double mean = 0;
+        for (double[] row : x) {
+            mean += row[j];
+        }
+        return mean / x.length;
+    }
+
+    /** Population variance of column j, from the mean computed first: the textbook two passes. */
+    private static double twoPassVariance(double[][] x, int j) {
+        double mean = twoPassMean(x, j);
+        double var = 0;
+        for (double[] row : x) {
+            var += (row[j] - mean) * (row[j] - mean);
+        }
+        return var / x.length;
+    }
+
     private static long[] bits(double[] v) {
         long[] b = new long[v.length];
         for (int i = 0; i < v.length; i++) {
@@ -68,16 +86,8 @@ class FeatureScalerTest {
             s.learn(row);
         }
         for (int j = 0; j < 3; j++) {
-            double mean = 0;
-            for (double[] row : x) {
-                mean += row[j];
-            }
-            mean /= x.length;
-            double var = 0;
-            for (double[] row : x) {
-                var += (row[j] - mean) * (row[j] - mean);
-            }
-            var /= x.length;
+            double mean = twoPassMean(x, j);
+            double var = twoPassVariance(x, j);
             assertEquals(mean, s.mean(j), 1e-9 * Math.abs(mean));
             assertEquals(var, s.variance(j), 1e-9 * var);
         }
@@ -109,20 +119,14 @@ class FeatureScalerTest {
         }
         assertEquals(1000, merged.count());
         for (int j = 0; j < 3; j++) {
-            double mean = 0;
+            double mean = twoPassMean(x, j);
+            double var = twoPassVariance(x, j);
             double min = Double.POSITIVE_INFINITY;
             double max = Double.NEGATIVE_INFINITY;
             for (double[] row : x) {
-                mean += row[j];
                 min = Math.min(min, row[j]);
                 max = Math.max(max, row[j]);
             }
-            mean /= x.length;
-            double var = 0;
-            for (double[] row : x) {
-                var += (row[j] - mean) * (row[j] - mean);
-            }
-            var /= x.length;
             assertEquals(mean, merged.mean(j), 1e-12 * Math.abs(mean));
             assertEquals(var, merged.variance(j), 1e-12 * var);
             assertEquals(min, minMax.min(j), 0.0);

@@ -61,6 +61,16 @@ class ParallelTopologyTest {
         return f.readWeights().stream().collect(Collectors.groupingBy(s -> s.getModel().toString()));
     }
 
+    /** One task's and the parallel model's single layer, equal up to rounding. */
+    private static void assertSameWeights(WeightSnapshot one, WeightSnapshot par) {
+        List<Double> a = one.getLayers().get(0).getWeights();
+        List<Double> b = par.getLayers().get(0).getWeights();
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i), b.get(i), TOL, "weight " + i);
+        }
+        assertEquals(one.getLayers().get(0).getBiases().get(0), par.getLayers().get(0).getBiases().get(0), TOL);
+    }
+
     @Test
     void aMergedVersionSaysItsLastRound() {
         assertEquals(7, RoundMerger.mergedThrough("merged 2 deltas, 640 examples (round 7)"));
@@ -86,12 +96,7 @@ class ParallelTopologyTest {
             assertEquals(12, par.get(2).getExamplesSeen(), "every example counted once");
             WeightSnapshot one = w.get("one").get(w.get("one").size() - 1);
             assertEquals(12, one.getExamplesSeen());
-            List<Double> a = one.getLayers().get(0).getWeights();
-            List<Double> b = par.get(2).getLayers().get(0).getWeights();
-            for (int i = 0; i < a.size(); i++) {
-                assertEquals(a.get(i), b.get(i), TOL, "weight " + i);
-            }
-            assertEquals(one.getLayers().get(0).getBiases().get(0), par.get(2).getLayers().get(0).getBiases().get(0), TOL);
+            assertSameWeights(one, par.get(2));
         }
     }
 
@@ -156,12 +161,7 @@ class ParallelTopologyTest {
             for (int i = 0; i < sa.size(); i++) {
                 assertEquals(sa.get(i), sb.get(i), TOL * Math.max(1, Math.abs(sa.get(i))), "statistic " + i);
             }
-            List<Double> a = one.getLayers().get(0).getWeights();
-            List<Double> b = par.getLayers().get(0).getWeights();
-            for (int i = 0; i < a.size(); i++) {
-                assertEquals(a.get(i), b.get(i), TOL, "weight " + i);
-            }
-            assertEquals(one.getLayers().get(0).getBiases().get(0), par.getLayers().get(0).getBiases().get(0), TOL);
+            assertSameWeights(one, par);
         }
     }
 

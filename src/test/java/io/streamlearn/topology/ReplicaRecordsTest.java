@@ -20,6 +20,20 @@ import org.junit.jupiter.api.Test;
  */
 class ReplicaRecordsTest {
 
+    private static ModelConfig model(String settings) {
+        return ConfigLoader.fromYaml("models:\n  - {id: m, inputSize: 2, " + settings + ", parallel: {syncEvery: 4}}\n",
+                Map.of("defaultModel", "m")).model("m");
+    }
+
+    /** A learner of {@code mc} after {@code examples} examples, so its optimizer, scaler and metrics have state. */
+    private static OnlineLearner learned(ModelConfig mc, int examples) {
+        OnlineLearner l = OnlineLearner.fresh(mc);
+        for (int i = 0; i < examples; i++) {
+            l.learn(new double[] {i, -i * i}, new Label.Scalar(i % 2), 1000 + i);
+        }
+        return l;
+    }
+
     @Test
     void aDeltaRoundTrips() {
         ReplicaDelta d = new ReplicaDelta(3, 4, 17, 9, 256, 123_456L, new double[] {0.1, -Double.MIN_VALUE, 1e300});
@@ -35,12 +49,8 @@ class ReplicaRecordsTest {
 
     @Test
     void aReplicaStateRoundTripsWithItsLearnerAndUnmergedDeltas() {
-        ModelConfig mc = ConfigLoader.fromYaml("models:\n  - {id: m, inputSize: 2, scaling: none, optimizer: {kind: adam,"
-                + " learningRate: 0.01}, parallel: {syncEvery: 4}}\n", Map.of("defaultModel", "m")).model("m");
-        OnlineLearner l = OnlineLearner.fresh(mc);
-        for (int i = 0; i < 7; i++) {
-            l.learn(new double[] {i, -i}, new Label.Scalar(i % 2), 1000 + i);
-        }
+        ModelConfig mc = model("scaling: none, optimizer: {kind: adam, learningRate: 0.01}");
+        OnlineLearner l = learned(mc, 7);
         int n = Parameters.count(l.network());
         double[] base = new double[n];
         Parameters.read(l.network(), base);
@@ -89,12 +99,8 @@ class ReplicaRecordsTest {
     /** A scaled replica resumes its round's statistics and its unmerged deltas' bit for bit. */
     @Test
     void aScaledReplicaStateRoundTripsItsStatistics() {
-        ModelConfig mc = ConfigLoader.fromYaml("models:\n  - {id: m, inputSize: 2, scaling: standard,"
-                + " parallel: {syncEvery: 4}}\n", Map.of("defaultModel", "m")).model("m");
-        OnlineLearner l = OnlineLearner.fresh(mc);
-        for (int i = 0; i < 6; i++) {
-            l.learn(new double[] {i, i * i}, new Label.Scalar(i % 2), 1000 + i);
-        }
+        ModelConfig mc = model("scaling: standard");
+        OnlineLearner l = learned(mc, 6);
         double[] base = new double[Parameters.count(l.network())];
         ArrayDeque<double[]> unmerged = new ArrayDeque<>();
         unmerged.add(new double[base.length]);
