@@ -38,9 +38,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * its delta and its offsets commit in one transaction under exactly-once). A model that scales its
  * features sends its scaler's statistics of the round's examples with each delta; on rebasing the
  * replica's scaler becomes the merged one's plus its own unmerged rounds', so every replica
- * standardises with (nearly) the statistics of all examples, and its weights fit that scaling. A fresh replica of a model
- * that has merged versions from before (a new application id) starts from its own initial weights;
- * it adopts the merged ones at its first sync.
+ * standardises with (nearly) the statistics of all examples, and its weights fit that scaling. A
+ * fresh replica of a model that has merged versions from before (a new application id) starts from
+ * its own initial weights; it adopts the merged ones at its first sync.
  */
 final class Replica implements Processor<String, Object, Object, Object> {
     private static final String PRE_COMMIT_MARK = "dirty";
