@@ -422,7 +422,7 @@ public final class ConfigLoader {
                     + " (use report or reset with window updates)");
         }
         d.rejectUnknown();
-        ParallelPolicy parallel = readParallel(m, kind, scaling);
+        ParallelPolicy parallel = readParallel(m, kind);
         m.rejectUnknown();
         if (m.problems().size() > before) {
             return null;
@@ -445,10 +445,11 @@ public final class ConfigLoader {
     /**
      * {@code parallel: {syncEvery: K, merge: average|sum}}, or null when the model has none. A window
      * closes on the model's event time, which no replica has (each sees only its partition's
-     * examples), so window mode is refused rather than closing windows at different times per replica;
-     * feature scaling too, since replicas' scalers would each learn their own partition's statistics.
+     * examples), so window mode is refused rather than closing windows at different times per replica.
+     * Feature scaling is allowed: replicas send their scaler statistics with their deltas and adopt the
+     * merged ones, so their weights are for (nearly) one scaling (topology/Replica).
      */
-    private static ParallelPolicy readParallel(ConfigNode m, UpdateMode.Kind kind, Scaling scaling) {
+    private static ParallelPolicy readParallel(ConfigNode m, UpdateMode.Kind kind) {
         if (!m.has("parallel")) {
             return null;
         }
@@ -460,12 +461,6 @@ public final class ConfigLoader {
             m.problems().add(m.path("parallel") + ": data-parallel training does not take"
                     + " update mode window (a window closes on the model's event time, which no replica sees whole);"
                     + " use stochastic or count, or drop 'parallel'");
-        }
-        if (scaling != Scaling.NONE) {
-            // Each replica's scaler would learn its own partition's statistics and its weights would be
-            // for its own scaling: deltas of differently scaled weights do not add up.
-            m.problems().add(m.path("parallel") + ": data-parallel training needs scaling: none (replicas' feature"
-                    + " statistics are not merged); scale the features before they are sent, or drop 'parallel'");
         }
         return new ParallelPolicy(syncEvery, merge);
     }

@@ -156,6 +156,67 @@ public final class FeatureScaler {
         updateFactors();
     }
 
+    /**
+     * Adds the statistics of examples learned elsewhere, as if this scaler had learned them too:
+     * count, mean and M2 by the pairwise update of Chan, Golub and LeVeque (exact up to rounding
+     * however the examples were split, and stable when one side is much larger), min and max as the
+     * smaller and the larger. Statistics of no examples change nothing, whatever their length.
+     * Returns false, changing nothing, when the result would not be finite.
+     */
+    public boolean merge(ScalerStatistics other) {
+        if (other.count() == 0) {
+            return true;
+        }
+        double[] s = other.state();
+        if (s.length != stateLength()) {
+            throw new IllegalArgumentException("scaler statistics of " + features() + " features need " + stateLength()
+                    + " values, got " + s.length);
+        }
+        if (count == 0) {
+            importState(other.count(), s);
+            return true;
+        }
+        int f = mean.length;
+        long n = count + other.count();
+        double b = (double) other.count() / n;
+        double nonFinite = 0.0;
+        for (int i = 0; i < f; i++) {
+            double delta = s[i] - mean[i];
+            nonFinite += (mean[i] + delta * b) * 0.0 + (m2[i] + s[f + i] + delta * delta * count * b) * 0.0;
+        }
+        if (nonFinite != 0.0) {
+            return false;
+        }
+        for (int i = 0; i < f; i++) {
+            double delta = s[i] - mean[i];
+            // count·b = count·other/n: the cross term of Chan et al., with the product of the two counts kept below n².
+            m2[i] += s[f + i] + delta * delta * count * b;
+            mean[i] += delta * b;
+            min[i] = Math.min(min[i], s[2 * f + i]);
+            max[i] = Math.max(max[i], s[3 * f + i]);
+        }
+        count = n;
+        updateFactors();
+        return true;
+    }
+
+    /**
+     * Becomes {@code global}'s statistics plus each of {@code own} in order: a data-parallel replica
+     * adopting the merged statistics keeps those of its own examples the merge has not seen yet, as
+     * it keeps its own parameter deltas. Statistics that would overflow are left out, as
+     * {@link #learn} leaves out such an example.
+     */
+    public void rebase(ScalerStatistics global, Iterable<ScalerStatistics> own) {
+        if (global.count() == 0) {
+            reset();
+        } else {
+            importState(global.count(), global.state());
+        }
+        for (ScalerStatistics s : own) {
+            merge(s);
+        }
+    }
+
     /** Forgets every example: the state of a new scaler. */
     public void reset() {
         Arrays.fill(mean, 0.0);

@@ -8,6 +8,7 @@ import io.streamlearn.config.ModelConfig;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.learn.OnlineLearner;
 import io.streamlearn.model.Parameters;
+import io.streamlearn.model.ScalerStatistics;
 import io.streamlearn.snapshot.DecodedSnapshot;
 import io.streamlearn.snapshot.ModelRegistry;
 import io.streamlearn.snapshot.SnapshotFit;
@@ -34,9 +35,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * depends on how fast the merge and the global store were, not only on the input: the published
  * weights of a parallel model with several replicas are not bit-for-bit reproducible, though every
  * example is learned by exactly one replica once and every delta merged exactly once (its state,
- * its delta and its offsets commit in one transaction under exactly-once). A fresh replica of a model
- * that has merged versions from before (a new application id) starts from its own initial weights;
- * it adopts the merged ones at its first sync.
+ * its delta and its offsets commit in one transaction under exactly-once). A model that scales its
+ * features sends its scaler's statistics of the round's examples with each delta; on rebasing the
+ * replica's scaler becomes the merged one's plus its own unmerged rounds', so every replica
+ * standardises with (nearly) the statistics of all examples, and its weights fit that scaling. A
+ * fresh replica of a model that has merged versions from before (a new application id) starts from
+ * its own initial weights; it adopts the merged ones at its first sync.
  */
 final class Replica implements Processor<String, Object, Object, Object> {
     private static final String PRE_COMMIT_MARK = "dirty";
@@ -86,6 +90,10 @@ final class Replica implements Processor<String, Object, Object, Object> {
             ReplicaState r = replica(model);
             LabeledExample e = record.value() instanceof Originals.Validated v ? v.example() : (LabeledExample) record.value();
             r.learner.learn(e.features(), e.label(), record.timestamp());
+            if (r.roundScaler != null) {
+                // The same example the learner's scaler just learned: the round's share of its statistics.
+                r.roundScaler.learn(e.features());
+            }
             r.examplesInRound++;
             if (r.examplesInRound >= config.model(model).parallel().syncEvery()) {
                 sync(model, r);
@@ -105,9 +113,15 @@ final class Replica implements Processor<String, Object, Object, Object> {
         double[] delta = new double[r.base.length];
         Parameters.delta(learner.network(), r.base, delta);
         long time = learner.eventTime();
-        ReplicaDelta d = new ReplicaDelta(replicaId, replicaCount, r.round, r.baseVersion, r.examplesInRound, time, delta);
+        ScalerStatistics statistics = ScalerStatistics.of(r.roundScaler);
+        if (r.roundScaler != null) {
+            r.roundScaler.reset();
+        }
+        ReplicaDelta d = new ReplicaDelta(replicaId, replicaCount, r.round, r.baseVersion, r.examplesInRound, time, delta,
+                statistics);
         context.forward(new Record<Object, Object>(model, d, time), deltasTo);
         r.unmerged.add(delta);
+        r.unmergedStatistics.add(statistics);
         r.round++;
         r.examplesInRound = 0;
         if (!rebase(r, registry.get(model))) {
@@ -131,6 +145,7 @@ final class Replica implements Processor<String, Object, Object, Object> {
         }
         while (r.adoptedThrough < through) {
             r.unmerged.poll();
+            r.unmergedStatistics.poll();
             r.adoptedThrough++;
         }
         Parameters.read(global.network(), r.base);
@@ -140,6 +155,10 @@ final class Replica implements Processor<String, Object, Object, Object> {
             }
         }
         Parameters.write(r.base, r.learner.network());
+        if (r.learner.network().scaler() != null) {
+            // Scaled as the merged model scales, plus this replica's examples it has not merged yet.
+            r.learner.network().scaler().rebase(ScalerStatistics.of(global.network().scaler()), r.unmergedStatistics);
+        }
         r.baseVersion = global.version();
         return true;
     }

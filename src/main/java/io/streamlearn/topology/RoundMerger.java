@@ -3,6 +3,7 @@ package io.streamlearn.topology;
 import io.streamlearn.config.StreamlearnConfig;
 import io.streamlearn.learn.OnlineLearner;
 import io.streamlearn.model.DeltaMerge;
+import io.streamlearn.model.FeatureScaler;
 import io.streamlearn.model.MergeRule;
 import io.streamlearn.model.Parameters;
 import java.nio.ByteBuffer;
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * one writer). Deltas wait in a changelogged store until their round is complete — one delta from
  * every replica — and then the round is merged into the model's parameters, the deltas added in
  * replica order ({@link DeltaMerge}): the merged weights depend on the deltas, not on how the
- * replicas' records interleaved on the way. Rounds are merged in order; a delta of a round already
+ * replicas' records interleaved on the way. A model that scales its features also adds every
+ * replica's scaler statistics of the round to its own ({@link FeatureScaler#merge}), in replica
+ * order. Rounds are merged in order; a delta of a round already
  * merged (only possible if it were delivered twice) is dropped, never applied again.
  *
  * <p>A replica whose partition gets no examples of the model sends no deltas and holds every later
@@ -116,6 +119,13 @@ final class RoundMerger {
             Parameters.read(global.network(), params);
             DeltaMerge.merge(params, vectors, counts, rule, params);
             Parameters.write(params, global.network());
+            FeatureScaler scaler = global.network().scaler();
+            if (scaler != null) {
+                // Statistics are counts, not steps: every replica's are added in full, whatever the rule.
+                for (ReplicaDelta each : round) {
+                    scaler.merge(each.statistics());
+                }
+            }
             rounds++;
             deltas += replicas;
             next++;

@@ -41,8 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A data-parallel model on a real broker with two examples partitions, beside the same model
  * trained by one task on the same examples: every example is counted once (the merged versions'
  * example counts add up to what was sent, no delta lost or merged twice), versions go up one at a
- * time from the one writer, and the merged model scores the blobs data set within a point of the
- * single-task one.
+ * time from the one writer, the merged scaler statistics hold every example once (both models
+ * standardise their features, the default), and the merged model scores the blobs data set within a
+ * point of the single-task one.
  */
 @ExtendWith(KafkaBroker.class)
 class ParallelTrainingIT {
@@ -56,7 +57,7 @@ class ParallelTrainingIT {
         String model = """
                   - id: %s
                     inputSize: 2
-                    scaling: none
+                    scaling: standard
                     layers: [{units: 1, activation: sigmoid}]
                     optimizer: {kind: sgd, learningRate: 0.05}
                     snapshot: {everyUpdates: 1000, everyMs: 500}
@@ -88,6 +89,8 @@ class ParallelTrainingIT {
             }
             assertEquals(N, examples, "the merged deltas hold every example once");
             assertEquals(2L * N / 2 / SYNC_EVERY, deltas, "one delta per replica per " + SYNC_EVERY + " examples");
+            assertEquals(N, versions.get(versions.size() - 1).getScaler().getCount(),
+                    "the replicas' scaler statistics merged, every example's once");
 
             double par = accuracy(app.registry().get("par"));
             double one = accuracy(app.registry().get("one"));

@@ -45,11 +45,16 @@ class ParallelConfigTest {
         assertTrue(e.getMessage().contains("parallel"), e.getMessage());
     }
 
+    /** Replicas merge their scaler statistics with their deltas, so the default scaling is taken as is. */
     @Test
-    void featureScalingIsRefusedWithWhy() {
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> load("  - {id: a, inputSize: 2, parallel: {syncEvery: 8}}\n"));
-        assertTrue(e.getMessage().contains("needs scaling: none"), e.getMessage());
+    void featureScalingIsAllowed() {
+        StreamlearnConfig c = load("""
+                  - {id: a, inputSize: 2, parallel: {syncEvery: 8}}
+                  - {id: b, inputSize: 2, scaling: minmax, parallel: {}}
+                """);
+        assertEquals(io.streamlearn.model.Scaling.STANDARD, c.model("a").spec().scaling());
+        assertEquals(io.streamlearn.model.Scaling.MINMAX, c.model("b").spec().scaling());
+        assertTrue(c.model("a").isParallel());
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -22,6 +23,24 @@ class FeatureScalerTest {
             }
         }
         return x;
+    }
+
+    private static double twoPassMean(double[][] x, int j) {
+        double mean = 0;
+        for (double[] row : x) {
+            mean += row[j];
+        }
+        return mean / x.length;
+    }
+
+    /** Population variance of column j, from the mean computed first: the textbook two passes. */
+    private static double twoPassVariance(double[][] x, int j) {
+        double mean = twoPassMean(x, j);
+        double var = 0;
+        for (double[] row : x) {
+            var += (row[j] - mean) * (row[j] - mean);
+        }
+        return var / x.length;
     }
 
     private static long[] bits(double[] v) {
@@ -67,22 +86,70 @@ class FeatureScalerTest {
             s.learn(row);
         }
         for (int j = 0; j < 3; j++) {
-            double mean = 0;
-            for (double[] row : x) {
-                mean += row[j];
-            }
-            mean /= x.length;
-            double var = 0;
-            for (double[] row : x) {
-                var += (row[j] - mean) * (row[j] - mean);
-            }
-            var /= x.length;
+            double mean = twoPassMean(x, j);
+            double var = twoPassVariance(x, j);
             assertEquals(mean, s.mean(j), 1e-9 * Math.abs(mean));
             assertEquals(var, s.variance(j), 1e-9 * var);
         }
         double[] out = new double[3];
         s.transform(new double[] {s.mean(0), s.mean(1) + Math.sqrt(s.variance(1)), s.mean(2) - 2 * Math.sqrt(s.variance(2))}, out);
         assertArrayEquals(new double[] {0, 1, -2}, out, 1e-12);
+    }
+
+    /**
+     * Data-parallel replicas each learn a share of the examples; the merged statistics must be those of
+     * all of them, however they were split (uneven shares, one of a single row, an empty one), as a
+     * direct two-pass computation over every row gives them.
+     */
+    @Test
+    void mergedStatisticsOfSharesAreThoseOfEveryExample() {
+        double[][] x = rows(1000, 3, 13);
+        int[] ends = {1, 1, 400, 730, 1000}; // shares [0,1), [1,1) empty, [1,400), [400,730), [730,1000)
+        FeatureScaler merged = new FeatureScaler(Scaling.STANDARD, 3);
+        FeatureScaler minMax = new FeatureScaler(Scaling.MINMAX, 3);
+        int from = 0;
+        for (int end : ends) {
+            FeatureScaler share = new FeatureScaler(Scaling.STANDARD, 3);
+            for (int i = from; i < end; i++) {
+                share.learn(x[i]);
+            }
+            assertTrue(merged.merge(ScalerStatistics.of(share)));
+            assertTrue(minMax.merge(ScalerStatistics.of(share)));
+            from = end;
+        }
+        assertEquals(1000, merged.count());
+        for (int j = 0; j < 3; j++) {
+            double mean = twoPassMean(x, j);
+            double var = twoPassVariance(x, j);
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            for (double[] row : x) {
+                min = Math.min(min, row[j]);
+                max = Math.max(max, row[j]);
+            }
+            assertEquals(mean, merged.mean(j), 1e-12 * Math.abs(mean));
+            assertEquals(var, merged.variance(j), 1e-12 * var);
+            assertEquals(min, minMax.min(j), 0.0);
+            assertEquals(max, minMax.max(j), 0.0);
+        }
+        double[] out = new double[3];
+        merged.transform(new double[] {merged.mean(0), merged.mean(1) + Math.sqrt(merged.variance(1)), 0}, out);
+        assertEquals(0.0, out[0], 1e-12);
+        assertEquals(1.0, out[1], 1e-12, "the factors follow the merged variance");
+    }
+
+    @Test
+    void statisticsThatWouldOverflowAreNotMerged() {
+        FeatureScaler s = new FeatureScaler(Scaling.STANDARD, 1);
+        s.learn(new double[] {1});
+        s.learn(new double[] {3});
+        double[] before = s.exportState();
+        assertFalse(s.merge(new ScalerStatistics(2, new double[] {1e300, 1e300, 1e300, 1e300})));
+        assertEquals(2, s.count());
+        assertArrayEquals(bits(before), bits(s.exportState()));
+        assertThrows(IllegalArgumentException.class, () -> s.merge(new ScalerStatistics(1, new double[] {1, 0})));
+        assertTrue(s.merge(ScalerStatistics.NONE), "no examples: nothing to add, whatever the length");
+        assertEquals(2, s.count());
     }
 
     @Test

@@ -231,7 +231,9 @@ class CrashEquivalenceIT {
      * every 25 of its examples and a round is merged once all four sent theirs, so exactly
      * min over partitions of ⌊examples there / 25⌋ rounds of 100 examples can be merged. The final
      * version holds exactly that many examples: one delta lost would leave it short, one merged twice
-     * would push it over. Versions strictly increasing, as the one writer numbers them.
+     * would push it over. Versions strictly increasing, as the one writer numbers them. The model
+     * standardises its features, so its merged scaler statistics must count those examples exactly
+     * too, with their mean: a replica that lost its round's statistics in a kill would send too few.
      */
     @Test
     void aParallelModelOnFourPartitionsMergesEveryDeltaOnce(@TempDir Path dir) throws Exception {
@@ -240,7 +242,7 @@ class CrashEquivalenceIT {
         Path configFile = dir.resolve("config.yaml");
         Files.writeString(configFile, """
                 models:
-                  - {id: p, inputSize: 3, scaling: none, optimizer: {kind: sgd, learningRate: 0.05},
+                  - {id: p, inputSize: 3, scaling: standard, optimizer: {kind: sgd, learningRate: 0.05},
                      snapshot: {everyUpdates: 100000, everyMs: 100000000000}, parallel: {syncEvery: %d}}
                 defaultModel: p
                 topics: {partitions: 4, prefix: %s-}
@@ -259,6 +261,17 @@ class CrashEquivalenceIT {
         }
         long rounds = java.util.Arrays.stream(perPartition).map(c -> c / syncEvery).min().orElse(0);
         long expected = rounds * syncEvery * 4;
+        // The merged rounds hold each partition's first rounds·syncEvery examples: their feature means.
+        double[] mergedMean = new double[3];
+        int[] taken = new int[4];
+        for (int i = 0; i < n; i++) {
+            int p = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(("k" + i).getBytes())) % 4;
+            if (taken[p]++ < rounds * syncEvery) {
+                for (int j = 0; j < 3; j++) {
+                    mergedMean[j] += examples.get(i).features()[j] / expected;
+                }
+            }
+        }
         Feed feed = feed(config, examples, i -> T0 + i, i -> ("k" + i).getBytes());
         Random chaos = new Random(11);
         List<String> extra = extraArgs(run);
@@ -281,6 +294,11 @@ class CrashEquivalenceIT {
             WeightSnapshot fin = snapshots.get(snapshots.size() - 1);
             assertEquals(expected, fin.getExamplesSeen(), "every delta merged exactly once (partitions "
                     + java.util.Arrays.toString(perPartition) + ", " + rounds + " rounds)");
+            assertEquals(expected, fin.getScaler().getCount(), "every delta's scaler statistics merged exactly once,"
+                    + " each replica's round statistics resumed whole after a kill");
+            for (int j = 0; j < 3; j++) {
+                assertEquals(mergedMean[j], fin.getScaler().getStatistics().get(j), 1e-9, "merged mean of feature " + j);
+            }
             for (int i = 1; i < snapshots.size(); i++) {
                 assertTrue(snapshots.get(i).getVersion() > snapshots.get(i - 1).getVersion(), "versions strictly increasing");
             }

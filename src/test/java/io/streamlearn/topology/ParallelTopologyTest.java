@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
+import io.streamlearn.model.ScalerStatistics;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -24,16 +25,26 @@ class ParallelTopologyTest {
 
     /** Two identical linear models over the same examples: 'par' data-parallel, 'one' trained by one task. */
     static StreamlearnConfig config(int syncEvery) {
+        return config(syncEvery, """
+                    initialWeights: [[0, 0]]
+                    initialBiases: [[0]]
+                """);
+    }
+
+    /** The same two models standardising their features (the default scaling), from seeded weights. */
+    static StreamlearnConfig scaledConfig(int syncEvery) {
+        return config(syncEvery, "    scaling: standard\n");
+    }
+
+    private static StreamlearnConfig config(int syncEvery, String start) {
         String model = """
                   - id: %s
                     inputSize: 2
                     layers: [{units: 1, activation: linear}]
                     loss: squared_error
                     optimizer: {kind: sgd, learningRate: 0.1}
-                    initialWeights: [[0, 0]]
-                    initialBiases: [[0]]
                     snapshot: {everyUpdates: %d, everyMs: 100000000}
-                """;
+                """ + start;
         return ConfigLoader.fromYaml("applicationId: ttd\ndefaultModel: one\nmodels:\n"
                 + model.formatted("one", syncEvery) + model.formatted("par", syncEvery)
                 + "    parallel: {syncEvery: " + syncEvery + ", merge: average}\n", Map.of());
@@ -48,6 +59,16 @@ class ParallelTopologyTest {
 
     private static Map<String, List<WeightSnapshot>> byModel(TopologyFixture f) {
         return f.readWeights().stream().collect(Collectors.groupingBy(s -> s.getModel().toString()));
+    }
+
+    /** One task's and the parallel model's single layer, equal up to rounding. */
+    private static void assertSameWeights(WeightSnapshot one, WeightSnapshot par) {
+        List<Double> a = one.getLayers().get(0).getWeights();
+        List<Double> b = par.getLayers().get(0).getWeights();
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i), b.get(i), TOL, "weight " + i);
+        }
+        assertEquals(one.getLayers().get(0).getBiases().get(0), par.getLayers().get(0).getBiases().get(0), TOL);
     }
 
     @Test
@@ -75,12 +96,7 @@ class ParallelTopologyTest {
             assertEquals(12, par.get(2).getExamplesSeen(), "every example counted once");
             WeightSnapshot one = w.get("one").get(w.get("one").size() - 1);
             assertEquals(12, one.getExamplesSeen());
-            List<Double> a = one.getLayers().get(0).getWeights();
-            List<Double> b = par.get(2).getLayers().get(0).getWeights();
-            for (int i = 0; i < a.size(); i++) {
-                assertEquals(a.get(i), b.get(i), TOL, "weight " + i);
-            }
-            assertEquals(one.getLayers().get(0).getBiases().get(0), par.get(2).getLayers().get(0).getBiases().get(0), TOL);
+            assertSameWeights(one, par.get(2));
         }
     }
 
@@ -120,6 +136,78 @@ class ParallelTopologyTest {
 
             deltas.pipeInput("par", new ReplicaDelta(1, 2, 0, 0, 12, 5000, new double[] {0.4, -0.8, 0.2}), 5000);
             assertTrue(byModel(f).getOrDefault("par", List.of()).isEmpty(), "a delta of a merged round is not applied again");
+        }
+    }
+
+    /**
+     * A standardised model: the replica sends its round's scaler statistics, the merge adds them to
+     * the model's and the replica rebases on them, so with one partition it still learns as one task
+     * (its scaler built by merges instead of one example at a time: equal up to rounding).
+     */
+    @Test
+    void oneScaledReplicaLearnsAsOneTaskWould() {
+        try (TopologyFixture f = new TopologyFixture(scaledConfig(4), new Partitioning(1, 1))) {
+            for (int i = 0; i < 40; i++) {
+                example(f, "one", i);
+                example(f, "par", i);
+            }
+            Map<String, List<WeightSnapshot>> w = byModel(f);
+            WeightSnapshot par = w.get("par").get(w.get("par").size() - 1);
+            WeightSnapshot one = w.get("one").get(w.get("one").size() - 1);
+            assertEquals("merged 1 delta, 4 examples (round 9)", par.getReason().toString());
+            assertEquals(40, par.getScaler().getCount(), "the merged model's scaler counts every example once");
+            List<Double> sa = one.getScaler().getStatistics();
+            List<Double> sb = par.getScaler().getStatistics();
+            for (int i = 0; i < sa.size(); i++) {
+                assertEquals(sa.get(i), sb.get(i), TOL * Math.max(1, Math.abs(sa.get(i))), "statistic " + i);
+            }
+            assertSameWeights(one, par);
+        }
+    }
+
+    /** Two replicas' statistics of a round: the merged scaler holds both, by count (not by the merge rule). */
+    @Test
+    void aRoundsScalerStatisticsAreAddedInFull() {
+        try (TopologyFixture f = new TopologyFixture(scaledConfig(4), new Partitioning(2, 1))) {
+            TestInputTopic<String, ReplicaDelta> deltas = f.driver.createInputTopic(Names.deltasTopic("ttd"),
+                    new StringSerializer(), ReplicaDelta.serializer());
+            for (int i = 0; i < 4; i++) {
+                example(f, "par", i);
+            }
+            // Replica 1 saw 2 examples, features (10, 20) and (30, 20): means 20 and 20, M2 200 and 0.
+            ScalerStatistics theirs = new ScalerStatistics(2, new double[] {20, 20, 200, 0, 10, 20, 30, 20});
+            deltas.pipeInput("par", new ReplicaDelta(1, 2, 0, 0, 2, 5000, new double[] {0, 0, 0}, theirs), 5000);
+            WeightSnapshot merged = byModel(f).get("par").get(0);
+            assertEquals(6, merged.getScaler().getCount());
+            // Replica 0's features (i % 5 · 0.3, i % 3 − 1) for i = 0..3: (0, −1), (0.3, 0), (0.6, 1), (0.9, −1).
+            double[][] all = {{0, -1}, {0.3, 0}, {0.6, 1}, {0.9, -1}, {10, 20}, {30, 20}};
+            List<Double> st = merged.getScaler().getStatistics();
+            for (int j = 0; j < 2; j++) {
+                double mean = 0;
+                for (double[] x : all) {
+                    mean += x[j] / all.length;
+                }
+                double m2 = 0;
+                for (double[] x : all) {
+                    m2 += (x[j] - mean) * (x[j] - mean);
+                }
+                assertEquals(mean, st.get(j), TOL * Math.abs(mean), "mean " + j);
+                assertEquals(m2, st.get(2 + j), TOL * m2, "M2 " + j);
+            }
+            assertEquals(30.0, st.get(6), 0.0, "max of feature 0");
+
+            // Replica 0's next sync adopts the merged version: its scaler becomes the merged one's (6 examples)
+            // plus its own round 1 (4 more), so it standardises with the other replica's examples too.
+            for (int i = 4; i < 8; i++) {
+                example(f, "par", i);
+            }
+            byte[] stored = f.driver.<String, byte[]>getKeyValueStore(Names.REPLICA_STORE).get("par");
+            ReplicaState replica = ReplicaState.decode(stored, f.config.model("par"), io.streamlearn.codec.Codecs.checkpoints());
+            io.streamlearn.model.FeatureScaler scaler = replica.learner.network().scaler();
+            assertEquals(10, scaler.count());
+            double mean0 = (0 + 0.3 + 0.6 + 0.9 + 10 + 30 + 1.2 + 0 + 0.3 + 0.6) / 10;
+            assertEquals(mean0, scaler.mean(0), TOL);
+            assertEquals(0, replica.roundScaler.count(), "a new round's statistics start empty");
         }
     }
 }
