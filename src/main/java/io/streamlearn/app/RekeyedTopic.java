@@ -24,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The topic examples are re-keyed through by model. Kafka Streams would keep and purge one of
- * its own repartition topics; this one is ours, so we do the same: it keeps records without time
+ * The topic examples are re-keyed through by model, and the one data-parallel replicas send their
+ * deltas through: topics of ours the trainer reads. Kafka Streams would keep and purge one of
+ * its own repartition topics; these are ours, so we do the same: each keeps records without time
  * retention (a backfill stamped last year must not be deleted before it is trained on), and
  * what the trainer has committed is deleted every {@link #PURGE_INTERVAL} (as Kafka Streams'
  * {@code repartition.purge.interval.ms}). Under exactly-once a committed offset is only seen once
@@ -39,7 +40,7 @@ final class RekeyedTopic implements AutoCloseable {
     private static final long NO_TIME_LIMIT = -1;
 
     private final Admin admin;
-    private final String topic;
+    private final List<String> topics;
     private final String group;
     private final Duration timeout;
     private final ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -48,9 +49,9 @@ final class RekeyedTopic implements AutoCloseable {
         return t;
     });
 
-    private RekeyedTopic(Admin admin, String topic, String group, Duration timeout) {
+    private RekeyedTopic(Admin admin, List<String> topics, String group, Duration timeout) {
         this.admin = admin;
-        this.topic = topic;
+        this.topics = List.copyOf(topics);
         this.group = group;
         this.timeout = timeout;
     }
@@ -63,8 +64,10 @@ final class RekeyedTopic implements AutoCloseable {
     /**
      * Removes a time retention the topic may have (created by an older version, or by hand), and
      * reports records deleted before the trainer (group {@code group}) read them.
+     *
+     * @param lost what records deleted unread mean, for the warning
      */
-    static Map<TopicPartition, Long> prepare(Admin admin, String topic, String group, String examples, Duration timeout) {
+    static Map<TopicPartition, Long> prepare(Admin admin, String topic, String group, String lost, Duration timeout) {
         try {
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
             Config config = admin.describeConfigs(List.of(resource)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -74,13 +77,12 @@ final class RekeyedTopic implements AutoCloseable {
                 admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
                         new ConfigEntry(TopicConfig.RETENTION_MS_CONFIG, Long.toString(NO_TIME_LIMIT)), AlterConfigOp.OpType.SET))))
                         .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                LOG.info("'{}' had retention.ms {}; set to -1: it keeps examples until they are trained on, then streamlearn"
+                LOG.info("'{}' had retention.ms {}; set to -1: it keeps records until the trainer has read them, then streamlearn"
                         + " deletes them", topic, retention == null ? "unset" : retention.value());
             }
             Map<TopicPartition, Long> gaps = gaps(admin, topic, group, timeout);
-            gaps.forEach((tp, n) -> LOG.warn("{} re-keyed examples on {} were deleted before the trainer read them (its committed"
-                    + " offset is below the partition's first): they will not be trained on; replay them from '{}' with"
-                    + " `streamlearn retrain` if they matter", n, tp, examples));
+            gaps.forEach((tp, n) -> LOG.warn("{} records on {} were deleted before the trainer read them (its committed"
+                    + " offset is below the partition's first): {}", n, tp, lost));
             return gaps;
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("could not check the re-keying topic '" + topic + "': " + e.getMessage(), e);
@@ -112,20 +114,26 @@ final class RekeyedTopic implements AutoCloseable {
 
     private static Map<TopicPartition, OffsetAndMetadata> committed(Admin admin, String topic, String group, Duration timeout)
             throws ExecutionException, InterruptedException, TimeoutException {
+        return committed(admin, List.of(topic), group, timeout);
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> committed(Admin admin, List<String> topics, String group,
+                                                                    Duration timeout)
+            throws ExecutionException, InterruptedException, TimeoutException {
         Map<TopicPartition, OffsetAndMetadata> all = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
         all.forEach((tp, o) -> {
-            if (tp.topic().equals(topic) && o != null) {
+            if (topics.contains(tp.topic()) && o != null) {
                 out.put(tp, o);
             }
         });
         return out;
     }
 
-    /** Deletes, every {@link #PURGE_INTERVAL}, what the trainer has committed. */
-    static RekeyedTopic purgeEvery(Admin admin, String topic, String group, Duration interval) {
-        RekeyedTopic t = new RekeyedTopic(admin, topic, group, Duration.ofSeconds(30));
+    /** Deletes from {@code topics}, every {@code interval}, what the trainer has committed. */
+    static RekeyedTopic purgeEvery(Admin admin, List<String> topics, String group, Duration interval) {
+        RekeyedTopic t = new RekeyedTopic(admin, topics, group, Duration.ofSeconds(30));
         t.purger.scheduleWithFixedDelay(t::purgeQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         return t;
     }
@@ -133,7 +141,7 @@ final class RekeyedTopic implements AutoCloseable {
     /** Deletes every record below the group's committed offsets; returns the offsets deleted up to. */
     Map<TopicPartition, Long> purge() throws ExecutionException, InterruptedException, TimeoutException {
         Map<TopicPartition, RecordsToDelete> delete = new HashMap<>();
-        committed(admin, topic, group, timeout).forEach((tp, o) -> delete.put(tp, RecordsToDelete.beforeOffset(o.offset())));
+        committed(admin, topics, group, timeout).forEach((tp, o) -> delete.put(tp, RecordsToDelete.beforeOffset(o.offset())));
         if (!delete.isEmpty()) {
             admin.deleteRecords(delete).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -149,7 +157,7 @@ final class RekeyedTopic implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             // The next round tries again; what is not deleted is only disk, never an example.
-            LOG.debug("purging '{}' failed: {}", topic, e.toString());
+            LOG.debug("purging {} failed: {}", topics, e.toString());
         }
     }
 

@@ -258,7 +258,7 @@ public final class StreamlearnApp implements AutoCloseable {
         app.started = true;
         if (partitioning.rekeys(config)) {
             app.rekeyed = RekeyedTopic.purgeEvery(org.apache.kafka.clients.admin.Admin.create(KafkaProperties.common(config)),
-                    Names.repartitionTopic(config.applicationId()), config.applicationId(), purgeInterval(config));
+                    purgedTopics(config), config.applicationId(), purgeInterval(config));
         }
         LOG.info("streamlearn running: application {} on {}, models {}, {}; {}, Kafka Streams to RUNNING {} s",
                 config.applicationId(), config.bootstrapServers(), catalog.models().keySet(), config.guarantee().streamsValue(),
@@ -341,12 +341,19 @@ public final class StreamlearnApp implements AutoCloseable {
             trainer.add(new TopicSpec(rekeyed, partitioning.training(), r, false, RekeyedTopic.topicConfig()));
             if (ParallelTraining.anyModel(config)) {
                 // Replicas' deltas, keyed by model and partitioned as the trainer's other inputs so each reaches its model's trainer.
-                trainer.add(new TopicSpec(Names.deltasTopic(config.applicationId()), partitioning.training(), r, false));
+                trainer.add(new TopicSpec(Names.deltasTopic(config.applicationId()), partitioning.training(), r, false,
+                        RekeyedTopic.topicConfig()));
             }
         }
         created.addAll(admin.ensure(trainer));
         if (partitioning.rekeys(config)) {
-            RekeyedTopic.prepare(admin.admin(), rekeyed, config.applicationId(), t.examples(), Duration.ofSeconds(15));
+            RekeyedTopic.prepare(admin.admin(), rekeyed, config.applicationId(), "they will not be trained on; replay them from '"
+                    + t.examples() + "' with `streamlearn retrain` if they matter", Duration.ofSeconds(15));
+            if (ParallelTraining.anyModel(config)) {
+                RekeyedTopic.prepare(admin.admin(), Names.deltasTopic(config.applicationId()), config.applicationId(),
+                        "replicas' deltas lost before they were merged: the data-parallel model's rounds from there on cannot"
+                                + " complete; retrain it", Duration.ofSeconds(15));
+            }
         }
         if (!created.isEmpty()) {
             LOG.info("Created topics {}", created);
@@ -417,6 +424,13 @@ public final class StreamlearnApp implements AutoCloseable {
     @Override
     public void close() {
         exit.run();
+    }
+
+    /** Topics of ours the trainer reads, purged below its committed offsets as Kafka Streams purges its own. */
+    static List<String> purgedTopics(StreamlearnConfig config) {
+        return ParallelTraining.anyModel(config)
+                ? List.of(Names.repartitionTopic(config.applicationId()), Names.deltasTopic(config.applicationId()))
+                : List.of(Names.repartitionTopic(config.applicationId()));
     }
 
     /** Kafka Streams' own setting for its repartition topics, applied to ours: 30 s unless {@code kafka:} sets it. */

@@ -31,6 +31,13 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import io.streamlearn.topology.Names;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -62,7 +69,8 @@ class ParallelTrainingIT {
                     optimizer: {kind: sgd, learningRate: 0.05}
                     snapshot: {everyUpdates: 1000, everyMs: 500}
                 """;
-        StreamlearnConfig config = ConfigLoader.fromYaml("topics: {partitions: 2}\nmodels:\n" + model.formatted("one")
+        StreamlearnConfig config = ConfigLoader.fromYaml("topics: {partitions: 2}\nkafka: {repartition.purge.interval.ms: 300}\nmodels:\n"
+                        + model.formatted("one")
                         + model.formatted("par") + "    parallel: {syncEvery: " + SYNC_EVERY + ", merge: average}\n",
                 Map.of("applicationId", run, "bootstrapServers", kafka.bootstrapServers(), "topics.prefix", run + "-",
                         "stateDir", Files.createDirectories(dir.resolve("state")).toString(), "defaultModel", "one"));
@@ -97,6 +105,36 @@ class ParallelTrainingIT {
             System.out.printf(java.util.Locale.ROOT, "PARALLEL-ACCURACY blobs: data-parallel %.4f (%d versions), one task %.4f%n",
                     par, versions.size(), one);
             assertTrue(Math.abs(par - one) <= 0.01, "data-parallel " + par + " vs one task " + one + " on blobs");
+
+            // The deltas topic is purged as the re-keying topic is: kept without time retention, and what the
+            // trainer has committed deleted.
+            String deltasTopic = Names.deltasTopic(config.applicationId());
+            try (Admin admin = Admin.create(client)) {
+                ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, deltasTopic);
+                assertEquals("-1", admin.describeConfigs(List.of(resource)).all().get(15, TimeUnit.SECONDS).get(resource)
+                        .get(TopicConfig.RETENTION_MS_CONFIG).value());
+                Map<TopicPartition, OffsetSpec> parts = Map.of(new TopicPartition(deltasTopic, 0), OffsetSpec.earliest(),
+                        new TopicPartition(deltasTopic, 1), OffsetSpec.earliest());
+                await(() -> offsets(admin, parts).equals(offsets(admin, latest(parts))), "the deltas topic purged");
+                assertTrue(offsets(admin, latest(parts)).values().stream().mapToLong(Long::longValue).sum() >= deltas,
+                        "every delta went through it");
+            }
+        }
+    }
+
+    private static Map<TopicPartition, OffsetSpec> latest(Map<TopicPartition, OffsetSpec> parts) {
+        Map<TopicPartition, OffsetSpec> out = new java.util.HashMap<>();
+        parts.keySet().forEach(tp -> out.put(tp, OffsetSpec.latest()));
+        return out;
+    }
+
+    private static Map<TopicPartition, Long> offsets(Admin admin, Map<TopicPartition, OffsetSpec> spec) {
+        try {
+            Map<TopicPartition, Long> out = new java.util.HashMap<>();
+            admin.listOffsets(spec).all().get(15, TimeUnit.SECONDS).forEach((tp, o) -> out.put(tp, o.offset()));
+            return out;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
