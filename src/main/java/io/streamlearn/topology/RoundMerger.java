@@ -7,6 +7,8 @@ import io.streamlearn.model.FeatureScaler;
 import io.streamlearn.model.MergeRule;
 import io.streamlearn.model.Parameters;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -25,10 +27,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A replica whose partition gets no examples of the model sends no deltas and holds every later
  * round back: a parallel model's examples must reach every examples partition (keyed at random, say).
+ * That is said in the log, naming the replicas waited for, when another replica's deltas are
+ * {@link #STALLED_ROUNDS} rounds ahead of the oldest open round (and again at 8 times as many).
  */
 final class RoundMerger {
     private static final Logger LOG = LoggerFactory.getLogger(RoundMerger.class);
     private static final String NEXT = "next";
+    /** Rounds a delta may be ahead of the oldest open round before the wait is reported. */
+    static final long STALLED_ROUNDS = 8;
     private final KeyValueStore<String, byte[]> store;
 
     /** What one call merged: rounds, their deltas and examples, and the newest example's timestamp. */
@@ -54,6 +60,26 @@ final class RoundMerger {
         }
         java.util.regex.Matcher m = ROUND.matcher(reason);
         return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /** Logs, at 8, 64, 512… rounds of backlog, which replicas the oldest open round still waits for. */
+    private void reportIfStalled(String model, ReplicaDelta d, long next) {
+        long ahead = d.round() - next;
+        if (ahead < STALLED_ROUNDS || Long.bitCount(ahead) != 1 || Long.numberOfTrailingZeros(ahead) % 3 != 0) {
+            return;
+        }
+        List<Integer> missing = new ArrayList<>();
+        for (int r = 0; r < d.replicas(); r++) {
+            if (store.get(key(model, next, r)) == null) {
+                missing.add(r);
+            }
+        }
+        if (!missing.isEmpty()) {
+            LOG.warn("Model '{}': round {} still waits for the delta of replica(s) {} (examples partition(s) {}) while replica {}"
+                    + " is at round {}: nothing is merged until they send it. A partition that gets none or few of the"
+                    + " model's examples holds every round back; key the model's examples at random, or leave the key out",
+                    model, next, missing, missing, d.replica(), d.round());
+        }
     }
 
     RoundMerger(KeyValueStore<String, byte[]> store) {
@@ -83,6 +109,7 @@ final class RoundMerger {
         }
         store.put(key(model, d.round(), d.replica()), d.encode());
         int replicas = d.replicas();
+        reportIfStalled(model, d, next);
         double[] params = new double[Parameters.count(global.network())];
         long first = next;
         long rounds = 0;

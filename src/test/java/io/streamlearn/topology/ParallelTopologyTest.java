@@ -3,6 +3,9 @@ package io.streamlearn.topology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.streamlearn.avro.WeightSnapshot;
 import io.streamlearn.config.ConfigLoader;
 import io.streamlearn.config.StreamlearnConfig;
@@ -13,6 +16,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The replica and merge path on the real topology (TopologyTestDriver, which runs partition 0's
@@ -136,6 +140,32 @@ class ParallelTopologyTest {
 
             deltas.pipeInput("par", new ReplicaDelta(1, 2, 0, 0, 12, 5000, new double[] {0.4, -0.8, 0.2}), 5000);
             assertTrue(byModel(f).getOrDefault("par", List.of()).isEmpty(), "a delta of a merged round is not applied again");
+        }
+    }
+
+    /** A replica whose partition gets none of the model's examples holds every round back, and the log says which. */
+    @Test
+    void aReplicaThatSendsNothingIsNamedOnceTheOthersAreEightRoundsAhead() {
+        Logger logger = (Logger) LoggerFactory.getLogger(RoundMerger.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try (TopologyFixture f = new TopologyFixture(config(4), new Partitioning(2, 1))) {
+            // Replica 0 learns 4 examples a round; replica 1 (partition 1) gets none.
+            for (int i = 0; i < 4 * (int) RoundMerger.STALLED_ROUNDS; i++) {
+                example(f, "par", i);
+            }
+            assertTrue(appender.list.isEmpty(), "rounds 0 to 7 sent, round 0 waits: not reported yet");
+            for (int i = 0; i < 4; i++) {
+                example(f, "par", 100 + i);
+            }
+            assertTrue(byModel(f).getOrDefault("par", List.of()).isEmpty(), "nothing merged");
+            assertEquals(1, appender.list.size(), appender.list.toString());
+            String message = appender.list.get(0).getFormattedMessage();
+            assertTrue(message.contains("round 0 still waits for the delta of replica(s) [1]") && message.contains("round 8"),
+                    message);
+        } finally {
+            logger.detachAppender(appender);
         }
     }
 
