@@ -9,6 +9,7 @@ import io.streamlearn.codec.DeadLetterReason;
 import io.streamlearn.learn.OnlineLearner;
 import io.streamlearn.topology.TopologyListener;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,6 +87,35 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
         long lastCorrect;
         long lastScored;
         double lastLossSum;
+        /** A data-parallel model's replicas, by id: each one's last prequential counters (scored, correct, loss sum). */
+        private final Map<Integer, double[]> replicas = new HashMap<>();
+
+        /**
+         * One replica's example: its verdict joins the window as one task's would, and the model's
+         * figures are those of every replica's examples together (replicas run on several threads).
+         */
+        synchronized void replicaLearned(int replica, io.streamlearn.eval.Prequential p) {
+            double[] last = replicas.computeIfAbsent(replica, r -> new double[3]);
+            if (p.scored() > last[0]) {
+                if (p.scored() == last[0] + 1) {
+                    recent.record(p.correct() > last[1] ? 1 : 0);
+                    recentLoss.record(p.logLossSum() - last[2]);
+                }
+                last[0] = p.scored();
+                last[1] = p.correct();
+                last[2] = p.logLossSum();
+            }
+            double scored = 0;
+            double correct = 0;
+            double loss = 0;
+            for (double[] r : replicas.values()) {
+                scored += r[0];
+                correct += r[1];
+                loss += r[2];
+            }
+            accuracy = scored == 0 ? 0 : correct / scored;
+            logLoss = scored == 0 ? 0 : loss / scored;
+        }
 
         ModelMeters(String model) {
             MeterRegistry r = registry();
@@ -169,6 +199,16 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
         if (learner.version() > m.version) {
             m.version = learner.version();
         }
+    }
+
+    @Override
+    public void replicaTrained(OnlineLearner replica, int replicaId, int updatesApplied) {
+        ModelMeters m = meters(replica.config().id());
+        m.trained.increment();
+        if (updatesApplied > 0) {
+            m.updates.increment(updatesApplied);
+        }
+        m.replicaLearned(replicaId, replica.metrics());
     }
 
     @Override

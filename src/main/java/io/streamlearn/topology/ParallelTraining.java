@@ -42,12 +42,12 @@ public final class ParallelTraining {
      * @param toTrainer where examples of other models go: the re-keying sink or the trainer
      */
     static String addReplicas(Topology t, StreamlearnConfig config, Partitioning partitioning, ModelRegistry registry,
-                              boolean repartition, String toTrainer) {
+                              TopologyListener listener, boolean repartition, String toTrainer) {
         t.addProcessor(Names.PARALLEL_SPLIT, () -> new ParallelSplit(config, toTrainer), Names.EXAMPLES_VALIDATE);
         PreCommitHooks hooks = new PreCommitHooks();
         String deltasTo = repartition ? Names.DELTAS_SINK : Names.TRAIN;
         int replicas = partitioning.examples();
-        t.addProcessor(Names.REPLICA, () -> new Replica(config, registry, hooks, deltasTo, replicas), Names.PARALLEL_SPLIT);
+        t.addProcessor(Names.REPLICA, () -> new Replica(config, registry, listener, hooks, deltasTo, replicas), Names.PARALLEL_SPLIT);
         t.addStateStore(loggedStore(Names.REPLICA_STORE), Names.REPLICA);
         t.addStateStore(PreCommitStore.builder(Names.REPLICA_PRE_COMMIT_STORE, hooks), Names.REPLICA);
         if (repartition) {

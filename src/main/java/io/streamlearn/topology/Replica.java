@@ -47,6 +47,7 @@ final class Replica implements Processor<String, Object, Object, Object> {
     private static final byte[] MARK = new byte[0];
     private final StreamlearnConfig config;
     private final ModelRegistry registry;
+    private final TopologyListener listener;
     private final PreCommitHooks hooks;
     private final String deltasTo;
     private final int replicaCount;
@@ -63,10 +64,12 @@ final class Replica implements Processor<String, Object, Object, Object> {
      * @param replicaCount the examples topic's partitions: every one trains a replica, and a round is complete
      *                     when all of them sent their delta
      */
-    Replica(StreamlearnConfig config, ModelRegistry registry, PreCommitHooks hooks, String deltasTo, int replicaCount) {
+    Replica(StreamlearnConfig config, ModelRegistry registry, TopologyListener listener, PreCommitHooks hooks,
+            String deltasTo, int replicaCount) {
         this.replicaCount = replicaCount;
         this.config = config;
         this.registry = registry;
+        this.listener = listener;
         this.hooks = hooks;
         this.deltasTo = deltasTo;
     }
@@ -89,7 +92,8 @@ final class Replica implements Processor<String, Object, Object, Object> {
         try {
             ReplicaState r = replica(model);
             LabeledExample e = record.value() instanceof Originals.Validated v ? v.example() : (LabeledExample) record.value();
-            r.learner.learn(e.features(), e.label(), record.timestamp());
+            int applied = r.learner.learn(e.features(), e.label(), record.timestamp());
+            listener.replicaTrained(r.learner, replicaId, applied);
             if (r.roundScaler != null) {
                 // The same example the learner's scaler just learned: the round's share of its statistics.
                 r.roundScaler.learn(e.features());

@@ -78,7 +78,7 @@ public final class TopologyFactory {
         t.addSink(Names.REQUESTS_DEAD_LETTERS, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
                 Names.REQUESTS_VALIDATE);
         String examples = parallel
-                ? ParallelTraining.addReplicas(t, config, partitioning, registry, repartition, toTrainer)
+                ? ParallelTraining.addReplicas(t, config, partitioning, registry, listener, repartition, toTrainer)
                 : Names.EXAMPLES_VALIDATE;
         if (repartition) {
             ExampleSerde serde = new ExampleSerde(config.maxFeatures());

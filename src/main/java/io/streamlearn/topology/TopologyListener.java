@@ -18,6 +18,13 @@ public interface TopologyListener {
     default void trained(OnlineLearner learner, int updatesApplied) {
     }
 
+    /**
+     * A data-parallel model's replica (one per examples partition, several per model) has learned
+     * from one more example; its learner's counters are that replica's alone.
+     */
+    default void replicaTrained(OnlineLearner replica, int replicaId, int updatesApplied) {
+    }
+
     /** A learner refused a late example (its window had closed); {@link OnlineLearner#lateRecords} counts it. */
     default void late(OnlineLearner learner) {
     }
@@ -83,6 +90,13 @@ public interface TopologyListener {
             public void trained(OnlineLearner learner, int updatesApplied) {
                 for (TopologyListener l : listeners) {
                     l.trained(learner, updatesApplied);
+                }
+            }
+
+            @Override
+            public void replicaTrained(OnlineLearner replica, int replicaId, int updatesApplied) {
+                for (TopologyListener l : listeners) {
+                    l.replicaTrained(replica, replicaId, updatesApplied);
                 }
             }
 

@@ -100,6 +100,34 @@ class LearnerMetricsTest {
                 "brought back, it counts afresh");
     }
 
+    /**
+     * A data-parallel model's replicas report to one model's meters: its examples are every replica's,
+     * its prequential accuracy theirs together, not the last replica's to report.
+     */
+    @Test
+    void aParallelModelsReplicasAddUpInItsMeters() {
+        OnlineLearner zero = OnlineLearner.fresh(config.model("default"));
+        OnlineLearner one = OnlineLearner.fresh(config.model("default"));
+        Random r = new Random(9);
+        for (int i = 0; i < 300; i++) {
+            double[] x = {r.nextGaussian(), r.nextGaussian()};
+            // Replica 1 learns a third of the examples, with coin-flip labels: its accuracy is far from replica 0's.
+            if (i % 3 == 0) {
+                metrics.replicaTrained(one, 1, one.learn(x, r.nextInt(2), null, 1000L + i));
+            } else {
+                metrics.replicaTrained(zero, 0, zero.learn(x, x[0] + x[1] > 0 ? 1 : 0, null, 1000L + i));
+            }
+        }
+        assertEquals(300.0, registry.get("streamlearn.examples.trained").tag("model", "default").counter().count());
+        double together = (double) (zero.metrics().correct() + one.metrics().correct())
+                / (zero.metrics().scored() + one.metrics().scored());
+        assertEquals(together, gauge("streamlearn.prequential.accuracy", "default"), 1e-12);
+        assertEquals((zero.metrics().logLossSum() + one.metrics().logLossSum()) / 300,
+                gauge("streamlearn.prequential.log.loss", "default"), 1e-12);
+        assertTrue(Math.abs(together - zero.metrics().accuracy()) > 0.05 && Math.abs(together - one.metrics().accuracy()) > 0.05,
+                "neither replica's own figure: " + together + " " + zero.metrics().accuracy() + " " + one.metrics().accuracy());
+    }
+
     @Test
     void nothingIsRegisteredBeforeTheFirstExample() {
         assertTrue(registry.getMeters().isEmpty(), "meters appear with the first example of a model");
