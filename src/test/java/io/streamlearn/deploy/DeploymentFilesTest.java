@@ -81,8 +81,37 @@ class DeploymentFilesTest {
         assertTrue(d.all("COPY", d.lastStage()).stream()
                 .anyMatch(c -> c.args().equals("--from=build /src/target/streamlearn.jar /app/streamlearn.jar")));
         assertTrue(d.runtimeUid() > 0, "a non-root USER");
-        assertEquals(List.of("java", "-jar", "/app/streamlearn.jar"),
+        assertEquals(List.of("java", "-XX:SharedArchiveFile=/app/streamlearn.jsa", "-jar", "/app/streamlearn.jar"),
                 d.last("ENTRYPOINT", d.lastStage()).orElseThrow().execForm());
+    }
+
+    /**
+     * The class archive the entry point maps is made in the final stage (by the JVM that uses it: one
+     * made by the build stage's JDK would be refused), from the jar the image runs, before the
+     * non-root user takes over.
+     */
+    @Test
+    void theClassArchiveIsMadeByTheRuntimeJvmFromTheJarItRuns() {
+        Dockerfile d = Dockerfile.read();
+        List<Instruction> runs = d.all("RUN", d.lastStage());
+        assertTrue(runs.stream().anyMatch(r -> r.args().startsWith(
+                        "java -XX:ArchiveClassesAtExit=/app/streamlearn.jsa -Xlog:cds=off -jar /app/streamlearn.jar demo ")),
+                runs.toString());
+        List<String> order = d.instructions().stream().map(Instruction::keyword).toList();
+        int archive = -1;
+        int user = -1;
+        int copyJar = -1;
+        for (int i = 0; i < d.instructions().size(); i++) {
+            Instruction in = d.instructions().get(i);
+            if (in.keyword().equals("RUN") && in.args().contains("ArchiveClassesAtExit")) {
+                archive = i;
+            } else if (in.keyword().equals("USER")) {
+                user = i;
+            } else if (in.keyword().equals("COPY") && in.args().endsWith("/app/streamlearn.jar")) {
+                copyJar = i;
+            }
+        }
+        assertTrue(copyJar < archive && archive < user, "jar copied, archive made, then USER: " + order);
     }
 
     @Test
