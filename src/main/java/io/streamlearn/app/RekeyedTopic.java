@@ -85,7 +85,7 @@ final class RekeyedTopic implements AutoCloseable {
                     + " offset is below the partition's first): {}", n, tp, lost));
             return gaps;
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not check the re-keying topic '" + topic + "': " + e.getMessage(), e);
+            throw new IllegalStateException("could not check the trainer's topic '" + topic + "': " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.streamlearn.codec.DeadLetterReason;
+import io.streamlearn.eval.Prequential;
 import io.streamlearn.learn.OnlineLearner;
 import io.streamlearn.topology.TopologyListener;
 import java.time.Duration;
@@ -84,36 +85,26 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
         volatile long version;
         volatile long lateRecords;
         volatile long publishedAtMillis;
-        long lastCorrect;
-        long lastScored;
-        double lastLossSum;
-        /** A data-parallel model's replicas, by id: each one's last prequential counters (scored, correct, loss sum). */
-        private final Map<Integer, double[]> replicas = new HashMap<>();
+        /** The model's learner's counters as last reported. */
+        final Verdicts verdicts = new Verdicts();
+        /** A data-parallel model's replicas', by replica id. */
+        private final Map<Integer, Verdicts> replicas = new HashMap<>();
 
         /**
          * One replica's example: its verdict joins the window as one task's would, and the model's
          * figures are those of every replica's examples together (replicas run on several threads).
          */
-        synchronized void replicaLearned(int replica, io.streamlearn.eval.Prequential p) {
-            double[] last = replicas.computeIfAbsent(replica, r -> new double[3]);
-            if (p.scored() > last[0]) {
-                if (p.scored() == last[0] + 1) {
-                    recent.record(p.correct() > last[1] ? 1 : 0);
-                    recentLoss.record(p.logLossSum() - last[2]);
-                }
-                last[0] = p.scored();
-                last[1] = p.correct();
-                last[2] = p.logLossSum();
-            }
-            double scored = 0;
-            double correct = 0;
+        synchronized void replicaLearned(int replica, Prequential p) {
+            replicas.computeIfAbsent(replica, r -> new Verdicts()).advance(p, recent, recentLoss);
+            long scored = 0;
+            long correct = 0;
             double loss = 0;
-            for (double[] r : replicas.values()) {
-                scored += r[0];
-                correct += r[1];
-                loss += r[2];
+            for (Verdicts v : replicas.values()) {
+                scored += v.scored;
+                correct += v.correct;
+                loss += v.lossSum;
             }
-            accuracy = scored == 0 ? 0 : correct / scored;
+            accuracy = scored == 0 ? 0 : (double) correct / scored;
             logLoss = scored == 0 ? 0 : loss / scored;
         }
 
@@ -160,6 +151,31 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
         }
     }
 
+    /** Where one learner's prequential counters stood when it last reported. */
+    private static final class Verdicts {
+        long scored;
+        long correct;
+        double lossSum;
+
+        /**
+         * Records the verdict of the example just learned into the windows. After a restart the
+         * learner's counters jump: only a step of one is one example's verdict, and the growth of the
+         * loss sum over that step is its loss.
+         */
+        void advance(Prequential p, RecentMean recent, RecentMean recentLoss) {
+            if (p.scored() <= scored) {
+                return;
+            }
+            if (p.scored() == scored + 1) {
+                recent.record(p.correct() > correct ? 1 : 0);
+                recentLoss.record(p.logLossSum() - lossSum);
+            }
+            scored = p.scored();
+            correct = p.correct();
+            lossSum = p.logLossSum();
+        }
+    }
+
     private ModelMeters meters(String model) {
         return models.computeIfAbsent(model, ModelMeters::new);
     }
@@ -175,17 +191,7 @@ public final class LearnerMetrics implements TopologyListener, MeterBinder {
             m.swaps.increment();
         }
         var p = learner.metrics();
-        if (p.scored() > m.lastScored) {
-            // After a restart the learner's counters jump: only a step of one is one example's verdict,
-            // and the growth of the loss sum over that step is its loss.
-            if (p.scored() == m.lastScored + 1) {
-                m.recent.record(p.correct() > m.lastCorrect ? 1 : 0);
-                m.recentLoss.record(p.logLossSum() - m.lastLossSum);
-            }
-            m.lastScored = p.scored();
-            m.lastCorrect = p.correct();
-            m.lastLossSum = p.logLossSum();
-        }
+        m.verdicts.advance(p, m.recent, m.recentLoss);
         m.accuracy = p.accuracy();
         m.logLoss = p.logLoss();
         var e = learner.evaluation();

@@ -28,17 +28,13 @@ record ReplicaDelta(int replica, int replicas, long round, long baseVersion, lon
     }
 
     byte[] encode() {
-        double[] s = statistics.state();
-        ByteBuffer b = ByteBuffer.allocate(HEADER + 8 * delta.length + 8 + 4 + 8 * s.length);
+        ByteBuffer b = ByteBuffer.allocate(HEADER + 8 * delta.length + bytes(statistics));
         b.put(FORMAT).putInt(replica).putInt(replicas).putLong(round).putLong(baseVersion).putLong(examples).putLong(eventTime)
                 .putInt(delta.length);
         for (double d : delta) {
             b.putDouble(d);
         }
-        b.putLong(statistics.count()).putInt(s.length);
-        for (double v : s) {
-            b.putDouble(v);
-        }
+        put(b, statistics);
         return b.array();
     }
 
@@ -57,10 +53,28 @@ record ReplicaDelta(int replica, int replicas, long round, long baseVersion, lon
         double[] delta = doubles(b);
         ScalerStatistics statistics = ScalerStatistics.NONE;
         if (format == FORMAT) {
-            long count = b.getLong();
-            statistics = new ScalerStatistics(count, doubles(b));
+            statistics = statistics(b);
         }
         return new ReplicaDelta(replica, replicas, round, base, examples, time, delta, statistics);
+    }
+
+    /** Bytes {@link #put} writes for {@code s}: its count, its length, its values. */
+    static int bytes(ScalerStatistics s) {
+        return 8 + 4 + 8 * s.state().length;
+    }
+
+    /** Scaler statistics as deltas and the replica store carry them: count, then a length and that many doubles. */
+    static void put(ByteBuffer b, ScalerStatistics s) {
+        b.putLong(s.count()).putInt(s.state().length);
+        for (double v : s.state()) {
+            b.putDouble(v);
+        }
+    }
+
+    /** What {@link #put} wrote. */
+    static ScalerStatistics statistics(ByteBuffer b) {
+        long count = b.getLong();
+        return new ScalerStatistics(count, doubles(b));
     }
 
     /** A length, then that many doubles. */

@@ -84,7 +84,7 @@ final class ReplicaState {
         statistics.addAll(unmergedStatistics);
         int statisticsBytes = 0;
         for (ScalerStatistics st : statistics) {
-            statisticsBytes += 8 + 4 + 8 * st.state().length;
+            statisticsBytes += ReplicaDelta.bytes(st);
         }
         ByteBuffer b = ByteBuffer.allocate(1 + 8 * 4 + 4 + 4 + 8 * base.length * (1 + unmerged.size()) + statisticsBytes
                 + learnerBytes.length);
@@ -100,10 +100,7 @@ final class ReplicaState {
         }
         // This round's statistics, then each unmerged delta's.
         for (ScalerStatistics st : statistics) {
-            b.putLong(st.count()).putInt(st.state().length);
-            for (double v : st.state()) {
-                b.putDouble(v);
-            }
+            ReplicaDelta.put(b, st);
         }
         b.put(learnerBytes);
         return b.array();
@@ -135,20 +132,15 @@ final class ReplicaState {
         ScalerStatistics roundStatistics = ScalerStatistics.NONE;
         ArrayDeque<ScalerStatistics> unmergedStatistics = none(pending);
         if (format == FORMAT) {
-            roundStatistics = statistics(b);
+            roundStatistics = ReplicaDelta.statistics(b);
             unmergedStatistics.clear();
             for (int k = 0; k < pending; k++) {
-                unmergedStatistics.add(statistics(b));
+                unmergedStatistics.add(ReplicaDelta.statistics(b));
             }
         }
         byte[] learnerBytes = Arrays.copyOfRange(bytes, b.position(), bytes.length);
         OnlineLearner learner = SnapshotMapper.learner(checkpoints.decode(learnerBytes), config);
         return new ReplicaState(learner, base, baseVersion, round, examples, adoptedThrough, unmerged, roundStatistics,
                 unmergedStatistics);
-    }
-
-    private static ScalerStatistics statistics(ByteBuffer b) {
-        long count = b.getLong();
-        return new ScalerStatistics(count, ReplicaDelta.doubles(b));
     }
 }
