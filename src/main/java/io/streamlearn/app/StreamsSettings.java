@@ -39,6 +39,13 @@ public final class StreamsSettings {
         // finds records returns at once whatever the setting, so this costs only idle fetches.
         p.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "50");
         p.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "50");
+        // poll.ms bounds each wait of the stream thread, the state updater and the global thread for
+        // input. At start the state updater restores even an empty changelog in one such wait, and the
+        // stream thread notices a restored task only at the end of its own: 100 ms each by default,
+        // about 0.2 s of every learner's start that a stateless application (a pass-through) does not
+        // pay (BENCHMARKS.md "Fifth look"). A poll that finds records returns at once, so the cost is
+        // a few more wake-ups of an idle thread.
+        p.put(StreamsConfig.POLL_MS_CONFIG, "10");
         // A killed instance's tasks move after the session timeout (Kafka's default is 45 s).
         FailoverConfig failover = config.failover();
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), Long.toString(failover.sessionTimeoutMs()));

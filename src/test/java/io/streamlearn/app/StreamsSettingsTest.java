@@ -32,6 +32,13 @@ class StreamsSettingsTest {
     }
 
     @Test
+    void aRestoredStoreIsNoticedWithinTenMilliseconds() {
+        assertEquals(10L, new StreamsConfig(StreamsSettings.from(config(""))).getLong(StreamsConfig.POLL_MS_CONFIG));
+        assertEquals(100L, new StreamsConfig(StreamsSettings.from(config("kafka: {poll.ms: 100}")))
+                .getLong(StreamsConfig.POLL_MS_CONFIG));
+    }
+
+    @Test
     void aUsersOwnSettingWins() {
         StreamsConfig streams = new StreamsConfig(StreamsSettings.from(config("kafka: {global.consumer.fetch.max.wait.ms: 200}")));
         assertEquals(200, fetchMaxWait(streams.getGlobalConsumerConfigs("c")));
