@@ -154,6 +154,10 @@ public final class ParallelSimulation {
      */
     public static void main(String[] args) {
         int seeds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        if (args.length > 1 && args[1].equals("optimizers")) {
+            optimizers(seeds);
+            return;
+        }
         String model = "{id: m, inputSize: %d, scaling: %s, seed: %d, layers: [{units: %d, activation: %s}],"
                 + " optimizer: {kind: sgd, learningRate: %s}}";
         record Case(String name, int inputs, int units, String activation, String rate) {
@@ -192,6 +196,55 @@ public final class ParallelSimulation {
             }
         }
         irisUnderAverage(seeds);
+        optimizers(seeds);
+    }
+
+    /**
+     * The optimizers that keep state per weight, in parallel: a replica's moments or accumulators are
+     * its own, learned from its own examples and kept across rebases, while the merge combines only
+     * parameters. The default optimizer (AdaGrad at the default rate), Adam and momentum at their
+     * defaults, every stream standardised (the default scaling), merges two rounds late.
+     */
+    private static void optimizers(int seeds) {
+        String model = "{id: m, inputSize: %d, seed: %d, layers: [{units: %d, activation: %s}]%s}";
+        record Case(String name, int inputs, int units, String activation) {
+        }
+        List<Case> cases = List.of(new Case("blobs", 2, 1, "sigmoid"), new Case("iris", 4, 3, "softmax"),
+                new Case("gaussian d=100", 100, 1, "sigmoid"));
+        java.util.Map<String, String> optimizers = new java.util.LinkedHashMap<>();
+        optimizers.put("default (adagrad)", "");
+        optimizers.put("adam", ", optimizer: {kind: adam}");
+        optimizers.put("momentum", ", optimizer: {kind: momentum}");
+        int[] replicaCounts = {1, 2, 4};
+        System.out.println();
+        System.out.println("| stream | optimizer | merge | syncEvery | prequential: one task / 1 / 2 / 4 replicas"
+                + " | held-out: one task / 1 / 2 / 4 |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (Case c : cases) {
+            for (var optimizer : optimizers.entrySet()) {
+                for (String merge : List.of("average", "sum")) {
+                    for (int k : new int[] {16, 64}) {
+                        double[] prequential = new double[1 + replicaCounts.length];
+                        double[] heldOut = new double[1 + replicaCounts.length];
+                        for (int seed = 1; seed <= seeds; seed++) {
+                            ModelConfig mc = modelConfig(model.formatted(c.inputs(), seed, c.units(), c.activation(),
+                                    optimizer.getValue())).withParallel(new ParallelPolicy(k, ParallelPolicy.parseMerge(merge)));
+                            List<List<Example>> data = data(c.name(), seed);
+                            Outcome one = single(mc, data.get(0), data.get(1));
+                            prequential[0] += one.prequential() / seeds;
+                            heldOut[0] += one.finalAccuracy() / seeds;
+                            for (int j = 0; j < replicaCounts.length; j++) {
+                                Outcome o = run(mc, data.get(0), data.get(1), replicaCounts[j], k, 2);
+                                prequential[j + 1] += o.prequential() / seeds;
+                                heldOut[j + 1] += o.finalAccuracy() / seeds;
+                            }
+                        }
+                        System.out.printf(java.util.Locale.ROOT, "| %s | %s | %s | %d | %s | %s |%n", c.name(),
+                                optimizer.getKey(), merge, k, figures(prequential), figures(heldOut));
+                    }
+                }
+            }
+        }
     }
 
     /**
