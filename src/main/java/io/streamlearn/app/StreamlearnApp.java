@@ -75,7 +75,7 @@ public final class StreamlearnApp implements AutoCloseable {
     private volatile boolean closeRequested;
     private volatile boolean started;
     /** Deletes what the trainer committed from the re-keying topic; null when examples are not re-keyed. */
-    private volatile RekeyedTopic rekeyed;
+    private volatile TrainerTopics rekeyed;
 
     private StreamlearnApp(StreamlearnConfig config, ModelCatalog catalog, ModelRegistry registry, KafkaStreams streams) {
         this.config = config;
@@ -257,7 +257,7 @@ public final class StreamlearnApp implements AutoCloseable {
         }
         app.started = true;
         if (partitioning.rekeys(config)) {
-            app.rekeyed = RekeyedTopic.purgeEvery(org.apache.kafka.clients.admin.Admin.create(KafkaProperties.common(config)),
+            app.rekeyed = TrainerTopics.purgeEvery(org.apache.kafka.clients.admin.Admin.create(KafkaProperties.common(config)),
                     purgedTopics(config), config.applicationId(), purgeInterval(config));
         }
         LOG.info("streamlearn running: application {} on {}, models {}, {}; {}, Kafka Streams to RUNNING {} s",
@@ -338,19 +338,19 @@ public final class StreamlearnApp implements AutoCloseable {
         // Read by the trainer beside its examples: partitioned as the examples it trains on.
         List<TopicSpec> trainer = new ArrayList<>(List.of(new TopicSpec(t.requests(), partitioning.training(), r, false)));
         if (partitioning.rekeys(config)) {
-            trainer.add(new TopicSpec(rekeyed, partitioning.training(), r, false, RekeyedTopic.topicConfig()));
+            trainer.add(new TopicSpec(rekeyed, partitioning.training(), r, false, TrainerTopics.topicConfig()));
             if (ParallelTraining.anyModel(config)) {
                 // Replicas' deltas, keyed by model and partitioned as the trainer's other inputs so each reaches its model's trainer.
                 trainer.add(new TopicSpec(Names.deltasTopic(config.applicationId()), partitioning.training(), r, false,
-                        RekeyedTopic.topicConfig()));
+                        TrainerTopics.topicConfig()));
             }
         }
         created.addAll(admin.ensure(trainer));
         if (partitioning.rekeys(config)) {
-            RekeyedTopic.prepare(admin.admin(), rekeyed, config.applicationId(), "they will not be trained on; replay them from '"
+            TrainerTopics.prepare(admin.admin(), rekeyed, config.applicationId(), "they will not be trained on; replay them from '"
                     + t.examples() + "' with `streamlearn retrain` if they matter", Duration.ofSeconds(15));
             if (ParallelTraining.anyModel(config)) {
-                RekeyedTopic.prepare(admin.admin(), Names.deltasTopic(config.applicationId()), config.applicationId(),
+                TrainerTopics.prepare(admin.admin(), Names.deltasTopic(config.applicationId()), config.applicationId(),
                         "replicas' deltas lost before they were merged: the data-parallel model's rounds from there on cannot"
                                 + " complete; retrain it", Duration.ofSeconds(15));
             }
@@ -436,11 +436,11 @@ public final class StreamlearnApp implements AutoCloseable {
     /** Kafka Streams' own setting for its repartition topics, applied to ours: 30 s unless {@code kafka:} sets it. */
     static Duration purgeInterval(StreamlearnConfig config) {
         String ms = config.kafka().get(org.apache.kafka.streams.StreamsConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG);
-        return ms == null ? RekeyedTopic.PURGE_INTERVAL : Duration.ofMillis(Long.parseLong(ms.trim()));
+        return ms == null ? TrainerTopics.PURGE_INTERVAL : Duration.ofMillis(Long.parseLong(ms.trim()));
     }
 
     private void stop() {
-        RekeyedTopic purging = rekeyed;
+        TrainerTopics purging = rekeyed;
         if (purging != null) {
             purging.close();
         }

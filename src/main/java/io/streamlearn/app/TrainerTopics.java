@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * trainer read them (by hand, or under an older version's time retention) are reported at start:
  * the consumer would skip them without a word.
  */
-final class RekeyedTopic implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(RekeyedTopic.class);
+final class TrainerTopics implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainerTopics.class);
     static final Duration PURGE_INTERVAL = Duration.ofSeconds(30);
     private static final long NO_TIME_LIMIT = -1;
 
@@ -44,12 +44,12 @@ final class RekeyedTopic implements AutoCloseable {
     private final String group;
     private final Duration timeout;
     private final ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "streamlearn-rekeyed-purge");
+        Thread t = new Thread(r, "streamlearn-trainer-topics-purge");
         t.setDaemon(true);
         return t;
     });
 
-    private RekeyedTopic(Admin admin, List<String> topics, String group, Duration timeout) {
+    private TrainerTopics(Admin admin, List<String> topics, String group, Duration timeout) {
         this.admin = admin;
         this.topics = List.copyOf(topics);
         this.group = group;
@@ -132,8 +132,8 @@ final class RekeyedTopic implements AutoCloseable {
     }
 
     /** Deletes from {@code topics}, every {@code interval}, what the trainer has committed. */
-    static RekeyedTopic purgeEvery(Admin admin, List<String> topics, String group, Duration interval) {
-        RekeyedTopic t = new RekeyedTopic(admin, topics, group, Duration.ofSeconds(30));
+    static TrainerTopics purgeEvery(Admin admin, List<String> topics, String group, Duration interval) {
+        TrainerTopics t = new TrainerTopics(admin, topics, group, Duration.ofSeconds(30));
         t.purger.scheduleWithFixedDelay(t::purgeQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         return t;
     }

@@ -50,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * partitions are set apart from training's ({@code topics.eventsPartitions}).
  */
 @ExtendWith(KafkaBroker.class)
-class RekeyedTopicIT {
+class TrainerTopicsIT {
     private static final long A_YEAR_AGO = System.currentTimeMillis() - 365L * 24 * 3600 * 1000;
 
     @Test
@@ -98,8 +98,8 @@ class RekeyedTopicIT {
             }
             long end = endOffsets(admin, rekeyed).get(p0);
             admin.deleteRecords(Map.of(p0, RecordsToDelete.beforeOffset(end))).all().get(30, TimeUnit.SECONDS);
-            assertEquals(Map.of(p0, 7L), RekeyedTopic.gaps(admin, rekeyed, run, Duration.ofSeconds(15)));
-            assertEquals(Map.of(p0, 7L), RekeyedTopic.prepare(admin, rekeyed, run, "they will not be trained on", Duration.ofSeconds(15)));
+            assertEquals(Map.of(p0, 7L), TrainerTopics.gaps(admin, rekeyed, run, Duration.ofSeconds(15)));
+            assertEquals(Map.of(p0, 7L), TrainerTopics.prepare(admin, rekeyed, run, "they will not be trained on", Duration.ofSeconds(15)));
             // And the learner goes on from there.
             produceExamples(config, 1, 200);
             try (StreamlearnApp app = StreamlearnApp.start(config, TopologyListener.NONE, Duration.ofSeconds(60))) {
