@@ -42,10 +42,10 @@ public final class StreamsSettings {
         // poll.ms bounds each wait of the stream thread, the state updater and the global thread for
         // input. At start the state updater restores even an empty changelog in one such wait, and the
         // stream thread notices a restored task only at the end of its own: 100 ms each by default,
-        // about 0.2 s of every learner's start that a stateless application (a pass-through) does not
-        // pay (BENCHMARKS.md "Fifth look"). A poll that finds records returns at once, so the cost is
-        // a few more wake-ups of an idle thread.
-        p.put(StreamsConfig.POLL_MS_CONFIG, "10");
+        // which a stateless application (a pass-through) does not pay. 30 ms took about 0.1 s off a
+        // start; an idle learner pays for it in wake-ups, about 25 ms more CPU a second (10 ms: 75).
+        // A poll that finds records returns at once, so a busy learner pays nothing (BENCHMARKS.md).
+        p.put(StreamsConfig.POLL_MS_CONFIG, "30");
         // A killed instance's tasks move after the session timeout (Kafka's default is 45 s).
         FailoverConfig failover = config.failover();
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), Long.toString(failover.sessionTimeoutMs()));

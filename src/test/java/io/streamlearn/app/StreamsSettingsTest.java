@@ -32,8 +32,8 @@ class StreamsSettingsTest {
     }
 
     @Test
-    void aRestoredStoreIsNoticedWithinTenMilliseconds() {
-        assertEquals(10L, new StreamsConfig(StreamsSettings.from(config(""))).getLong(StreamsConfig.POLL_MS_CONFIG));
+    void aRestoredStoreIsNoticedWithinThirtyMilliseconds() {
+        assertEquals(30L, new StreamsConfig(StreamsSettings.from(config(""))).getLong(StreamsConfig.POLL_MS_CONFIG));
         assertEquals(100L, new StreamsConfig(StreamsSettings.from(config("kafka: {poll.ms: 100}")))
                 .getLong(StreamsConfig.POLL_MS_CONFIG));
     }
