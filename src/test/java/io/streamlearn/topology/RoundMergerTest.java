@@ -1,0 +1,159 @@
+package io.streamlearn.topology;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamlearn.avro.WeightSnapshot;
+import io.streamlearn.config.ConfigLoader;
+import io.streamlearn.config.StreamlearnConfig;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bounded wait of the merge, on the real topology with both replicas' deltas fed by hand (no
+ * examples, so the driver's own replica sends nothing): a round is merged without a replica once
+ * another's delta is maxLag rounds ahead, the lagging replica's deltas join the next merge as late
+ * contributions, its watermark travels in the version's reason, and a late delta delivered twice is
+ * merged once. Deltas are dyadic, so the expected parameters are exact.
+ */
+class RoundMergerTest {
+
+    private static StreamlearnConfig config(String merge, int maxLag) {
+        return ConfigLoader.fromYaml("""
+                applicationId: ttd
+                defaultModel: par
+                models:
+                  - id: par
+                    inputSize: 2
+                    layers: [{units: 1, activation: linear}]
+                    loss: squared_error
+                    initialWeights: [[0, 0]]
+                    initialBiases: [[0]]
+                    parallel: {syncEvery: 4, merge: %s, maxLag: %d}
+                """.formatted(merge, maxLag), Map.of());
+    }
+
+    private record Run(TopologyFixture f, TestInputTopic<String, ReplicaDelta> deltas) {
+        void send(int replica, long round, long examples, double... d) {
+            deltas.pipeInput("par", new ReplicaDelta(replica, 2, round, 0, examples, 1000 + round, d), 1000 + round);
+        }
+
+        List<WeightSnapshot> versions() {
+            return f.readWeights().stream().filter(s -> s.getModel().toString().equals("par")).toList();
+        }
+    }
+
+    private static Run run(TopologyFixture f) {
+        return new Run(f, f.driver.createInputTopic(Names.deltasTopic("ttd"), new StringSerializer(), ReplicaDelta.serializer()));
+    }
+
+    private static double[] parameters(WeightSnapshot s) {
+        List<Double> w = s.getLayers().get(0).getWeights();
+        return new double[] {w.get(0), w.get(1), s.getLayers().get(0).getBiases().get(0)};
+    }
+
+    @Test
+    void aRoundIsMergedWithoutAReplicaMaxLagRoundsBehindAndItsDeltasJoinTheNextMerge() {
+        try (TopologyFixture f = new TopologyFixture(config("sum", 2), new Partitioning(2, 1))) {
+            Run run = run(f);
+            run.send(0, 0, 4, 0.5, 0, 0);
+            run.send(0, 1, 4, 0.25, 0, 0);
+            assertTrue(run.versions().isEmpty(), "replica 0 one round ahead of round 0: it still waits for replica 1");
+
+            run.send(0, 2, 4, 0.125, 0, 0);
+            List<WeightSnapshot> v = run.versions();
+            assertEquals(1, v.size(), "two rounds ahead (maxLag 2): round 0 goes without replica 1");
+            assertEquals("merged 1 delta, 4 examples (round 0; replica 1 through round -1)", v.get(0).getReason().toString());
+            assertEquals(4, v.get(0).getExamplesSeen());
+            assertArrayEquals(new double[] {0.5, 0, 0}, parameters(v.get(0)), 0.0);
+
+            run.send(1, 0, 2, 0, 1, 0);
+            assertTrue(run.versions().isEmpty(), "a late delta waits for the next merge");
+            run.send(0, 3, 4, 0.0625, 0, 0);
+            v = run.versions();
+            assertEquals(1, v.size());
+            assertEquals("merged 2 deltas, 6 examples (round 1; replica 1 through round 0)", v.get(0).getReason().toString());
+            assertEquals(10, v.get(0).getExamplesSeen(), "the late delta's examples counted with the round's");
+            assertArrayEquals(new double[] {0.75, 1, 0}, parameters(v.get(0)), 0.0, "round 1's delta and the late one, in full");
+
+            // Replica 1 catches up: its round 1 is late, its round 2 completes round 2, which merges both.
+            run.send(1, 1, 2, 0, 0.5, 0);
+            assertTrue(run.versions().isEmpty());
+            run.send(1, 2, 2, 0, 0, 0.25);
+            v = run.versions();
+            assertEquals(1, v.size());
+            assertEquals("merged 3 deltas, 8 examples (round 2)", v.get(0).getReason().toString(),
+                    "every replica through round 2: none named");
+            assertEquals(18, v.get(0).getExamplesSeen());
+            assertArrayEquals(new double[] {0.875, 1.5, 0.25}, parameters(v.get(0)), 0.0);
+        }
+    }
+
+    /** Under average a late delta is weighted by its examples like the round's own. */
+    @Test
+    void aLateDeltaIsWeighedByItsExamplesUnderAverage() {
+        try (TopologyFixture f = new TopologyFixture(config("average", 1), new Partitioning(2, 1))) {
+            Run run = run(f);
+            run.send(0, 0, 4, 1, 0, 0);
+            assertTrue(run.versions().isEmpty());
+            run.send(0, 1, 4, 0.5, 0, 0);
+            assertArrayEquals(new double[] {1, 0, 0}, parameters(run.versions().get(0)), 0.0);
+            run.send(1, 0, 12, 0, 1, 0);
+            run.send(0, 2, 4, 0.25, 0, 0);
+            WeightSnapshot merged = run.versions().get(0);
+            assertEquals("merged 2 deltas, 16 examples (round 1; replica 1 through round 0)", merged.getReason().toString());
+            // 1 + 4/16 · 0.5 and 12/16 · 1.
+            assertArrayEquals(new double[] {1.125, 0.75, 0}, parameters(merged), 0.0);
+        }
+    }
+
+    @Test
+    void aLateDeltaDeliveredTwiceIsMergedOnce() {
+        try (TopologyFixture f = new TopologyFixture(config("sum", 1), new Partitioning(2, 1))) {
+            Run run = run(f);
+            run.send(0, 0, 4, 0.5, 0, 0);
+            run.send(0, 1, 4, 0.25, 0, 0);
+            assertEquals("merged 1 delta, 4 examples (round 0; replica 1 through round -1)",
+                    run.versions().get(0).getReason().toString());
+            run.send(1, 0, 3, 0, 1, 0);
+            run.send(1, 0, 3, 0, 1, 0);
+            assertTrue(run.versions().isEmpty());
+            run.send(0, 2, 4, 0.125, 0, 0);
+            WeightSnapshot merged = run.versions().get(0);
+            assertEquals("merged 2 deltas, 7 examples (round 1; replica 1 through round 0)", merged.getReason().toString(),
+                    "the copy that arrived while the first waited is not queued");
+            assertEquals(11, merged.getExamplesSeen());
+
+            run.send(1, 0, 3, 0, 1, 0);
+            run.send(0, 3, 4, 0.0625, 0, 0);
+            merged = run.versions().get(0);
+            assertEquals("merged 1 delta, 4 examples (round 2; replica 1 through round 0)", merged.getReason().toString(),
+                    "a copy of a merged delta is dropped");
+            assertEquals(15, merged.getExamplesSeen());
+            assertArrayEquals(new double[] {0.875, 1, 0}, parameters(merged), 0.0);
+        }
+    }
+
+    @Test
+    void aVersionSaysWhichRoundsOfEachReplicaItHolds() {
+        String one = "merged 3 deltas, 192 examples (round 12; replica 1 through round 5)";
+        assertEquals(12, RoundMerger.mergedThrough(one));
+        assertEquals(12, RoundMerger.mergedThrough(one, 0));
+        assertEquals(5, RoundMerger.mergedThrough(one, 1));
+        assertEquals(12, RoundMerger.mergedThrough(one, 2));
+        String two = "merged 5 deltas, 90 examples (round 7 to 9; replica 1 through round 5, replica 3 through round -1)";
+        assertEquals(9, RoundMerger.mergedThrough(two));
+        assertEquals(9, RoundMerger.mergedThrough(two, 0));
+        assertEquals(5, RoundMerger.mergedThrough(two, 1));
+        assertEquals(9, RoundMerger.mergedThrough(two, 2));
+        assertEquals(-1, RoundMerger.mergedThrough(two, 3));
+        assertEquals(7, RoundMerger.mergedThrough("merged 2 deltas, 640 examples (round 7)", 1), "every replica through it");
+        assertEquals(-1, RoundMerger.mergedThrough("retrain", 1));
+        assertEquals(-1, RoundMerger.mergedThrough(null, 0));
+        assertEquals(-1, RoundMerger.mergedThrough("merged 2 deltas, 640 examples (round 7; replica 1)"), "not a merge's reason");
+    }
+}
