@@ -29,29 +29,30 @@ import org.slf4j.LoggerFactory;
  * the model back forever. Once any replica's delta is {@code parallel.maxLag} rounds ahead of a
  * round, that round is merged with the deltas it has, the missing replicas excused (and said so in
  * the log, at the first round and again at 8, 64, 512… rounds without them). A delta of a round
- * merged without it is late: it waits, in arrival order, and joins the next merge after that round's
- * own deltas, as one more contribution. Each replica sends its rounds in order and the trainer reads
- * them in order, so what has been merged of a replica is always a prefix of its rounds: one
- * watermark per replica (the last of its rounds merged) says which of its deltas a version holds.
- * The version's reason carries the watermarks that differ from its last round
- * ({@link #mergedThrough(CharSequence, int)}), for the replica to know which of its own deltas to
- * add back when it adopts the version. A delta at or below its replica's watermark (or already
- * waiting as late) was delivered twice and is dropped, never applied again.
+ * merged without it is late, and is merged as soon as it arrives, as a version of its own: waiting
+ * for the next round's merge would hold it for ever when the others have stopped sending (the end
+ * of a stream, or a catch-up in which the lagging replica's records come last). Each replica sends
+ * its rounds in order and the trainer reads them in order, so what has been merged of a replica is
+ * always a prefix of its rounds: one watermark per replica (the last of its rounds merged) says
+ * which of its deltas a version holds. The version's reason carries the watermarks that differ from
+ * its last round ({@link #mergedThrough(CharSequence, int)}), for the replica to know which of its
+ * own deltas to add back when it adopts the version. A delta at or below its replica's watermark
+ * was delivered twice and is dropped, never applied again.
  *
  * <p>With every replica within {@code maxLag} rounds of the others a round's result depends only on
- * its deltas; once one lags, which round its late deltas join depends on when they arrive.
+ * its deltas; once one lags, where its late deltas fall among the rounds depends on when they arrive.
  */
 final class RoundMerger {
     private static final Logger LOG = LoggerFactory.getLogger(RoundMerger.class);
     private static final String NEXT = "next";
-    private static final String LATE = "late";
     private final KeyValueStore<String, byte[]> store;
 
     /**
-     * What one call merged: rounds, their deltas (late ones included) and examples, the newest
-     * example's timestamp, and every replica's watermark after it.
+     * What one call merged: rounds, their deltas and examples, the newest example's timestamp, and
+     * every replica's watermark after it; or one late delta ({@code late}), merged on top of the
+     * rounds through {@code lastRound}.
      */
-    record Merged(long firstRound, long lastRound, long deltas, long examples, long eventTime, long[] through) {
+    record Merged(long firstRound, long lastRound, long deltas, long examples, long eventTime, long[] through, boolean late) {
         /** Says what the version is, and tells replicas which of their rounds it holds ({@link #mergedThrough}). */
         String reason() {
             StringBuilder behind = new StringBuilder();
@@ -61,13 +62,13 @@ final class RoundMerger {
                             .append(through[r]);
                 }
             }
-            return String.format(Locale.ROOT, "merged %d delta%s, %d examples (round %s%s)", deltas, deltas == 1 ? "" : "s",
-                    examples, firstRound == lastRound ? Long.toString(lastRound) : firstRound + " to " + lastRound, behind);
+            return String.format(Locale.ROOT, "merged %d %sdelta%s, %d examples (round %s%s)", deltas, late ? "late " : "",
+                    deltas == 1 ? "" : "s", examples, firstRound == lastRound ? Long.toString(lastRound) : firstRound + " to " + lastRound, behind);
         }
     }
 
     private static final java.util.regex.Pattern ROUND = java.util.regex.Pattern.compile(
-            "^merged \\d+ deltas?, \\d+ examples \\(round (?:\\d+ to )?(\\d+)"
+            "^merged \\d+ (?:late )?deltas?, \\d+ examples \\(round (?:\\d+ to )?(\\d+)"
                     + "((?:; replica \\d+ through round -?\\d+)(?:, replica \\d+ through round -?\\d+)*)?\\)$");
     private static final java.util.regex.Pattern REPLICA = java.util.regex.Pattern.compile(
             "replica (\\d+) through round (-?\\d+)");
@@ -120,7 +121,7 @@ final class RoundMerger {
         if (due) {
             LOG.warn("Model '{}': round {} was merged without replica(s) {} (examples partition(s) {}), which were {} or more"
                     + " rounds behind the newest delta (round {}, parallel.maxLag {}; rounds merged without each so far: {})."
-                    + " Their deltas will join a later merge when they come. A partition that gets none or few of the model's"
+                    + " Their deltas are merged when they come, each as a version of its own. A partition that gets none or few of the model's"
                     + " examples lags like this; key the model's examples at random, or leave the key out",
                     model, n, missing, missing, p.maxSeen - n, p.maxSeen, maxLag, without);
         }
@@ -139,8 +140,8 @@ final class RoundMerger {
     /**
      * Takes one delta of {@code global}'s model; merges every round it completes, or that another
      * replica's deltas are {@code parallel.maxLag} rounds ahead of, into {@code global}'s parameters
-     * (counting their examples), with the late deltas waiting, and returns what was merged, or null if
-     * nothing was.
+     * (counting their examples), or the delta alone if its round was merged without it, and returns
+     * what was merged, or null if nothing was.
      */
     Merged offer(String model, ReplicaDelta d, OnlineLearner global) {
         MergeRule rule = global.config().parallel().merge();
@@ -149,21 +150,23 @@ final class RoundMerger {
             throw new IllegalStateException("model '" + model + "': replica " + d.replica() + " of " + d.replicas());
         }
         Progress p = progress(model, d.replicas());
+        int replicas = d.replicas();
         if (d.round() < p.next) {
-            if (d.round() <= p.taken[d.replica()]) {
-                LOG.warn("Model '{}': delta {} of replica {} arrived again after it was merged or queued; dropped", model,
+            if (d.round() <= p.lastMerged[d.replica()]) {
+                LOG.warn("Model '{}': delta {} of replica {} arrived again after it was merged; dropped", model,
                         d.round(), d.replica());
                 return null;
             }
-            // Its round was merged without it: it joins the next merge, after the deltas of that merge's round.
-            store.put(lateKey(model, p.late++), d.encode());
-            p.taken[d.replica()] = d.round();
-        } else {
-            store.put(key(model, d.round(), d.replica()), d.encode());
+            // Late: its round went without it. Nothing that comes later is sure to bring a merge, so now.
+            merge(List.of(d), rule, global);
+            p.lastMerged[d.replica()] = d.round();
+            store.put(model + "\u0000" + NEXT, p.encode());
+            global.countMerged(d.examples(), d.eventTime());
+            return new Merged(p.next - 1, p.next - 1, 1, d.examples(), d.eventTime(), Arrays.copyOf(p.lastMerged, replicas),
+                    true);
         }
+        store.put(key(model, d.round(), d.replica()), d.encode());
         p.maxSeen = Math.max(p.maxSeen, d.round());
-        int replicas = d.replicas();
-        double[] params = new double[Parameters.count(global.network())];
         long first = -1;
         long deltas = 0;
         long examples = 0;
@@ -194,7 +197,6 @@ final class RoundMerger {
                     contributions.add(round[r]);
                     store.delete(key(model, n, r));
                     p.lastMerged[r] = n;
-                    p.taken[r] = Math.max(p.taken[r], n);
                     p.excused[r] = 0;
                 } else {
                     p.excused[r]++;
@@ -203,35 +205,14 @@ final class RoundMerger {
             if (!missing.isEmpty()) {
                 reportExcused(model, n, missing, p, maxLag);
             }
-            for (long i = 0; i < p.late; i++) {
-                ReplicaDelta late = ReplicaDelta.decode(store.get(lateKey(model, i)));
-                store.delete(lateKey(model, i));
-                contributions.add(late);
-                p.lastMerged[late.replica()] = Math.max(p.lastMerged[late.replica()], late.round());
-            }
-            p.late = 0;
             p.next++;
             if (contributions.isEmpty()) {
                 continue;
             }
-            double[][] vectors = new double[contributions.size()][];
-            long[] counts = new long[contributions.size()];
-            for (int i = 0; i < vectors.length; i++) {
-                ReplicaDelta each = contributions.get(i);
-                vectors[i] = each.delta();
-                counts[i] = each.examples();
-                examples += counts[i];
+            merge(contributions, rule, global);
+            for (ReplicaDelta each : contributions) {
+                examples += each.examples();
                 time = Math.max(time, each.eventTime());
-            }
-            Parameters.read(global.network(), params);
-            DeltaMerge.merge(params, vectors, counts, rule, params);
-            Parameters.write(params, global.network());
-            FeatureScaler scaler = global.network().scaler();
-            if (scaler != null) {
-                // Statistics are counts, not steps: every delta's are added in full, whatever the rule.
-                for (ReplicaDelta each : contributions) {
-                    scaler.merge(each.statistics());
-                }
             }
             if (first < 0) {
                 first = n;
@@ -243,26 +224,47 @@ final class RoundMerger {
             return null;
         }
         global.countMerged(examples, time);
-        return new Merged(first, p.next - 1, deltas, examples, time, Arrays.copyOf(p.lastMerged, replicas));
+        return new Merged(first, p.next - 1, deltas, examples, time, Arrays.copyOf(p.lastMerged, replicas), false);
+    }
+
+    /** Adds {@code deltas} (in the order given) to the model's parameters by {@code rule}, and their scaler statistics. */
+    private static void merge(List<ReplicaDelta> deltas, MergeRule rule, OnlineLearner global) {
+        double[] params = new double[Parameters.count(global.network())];
+        double[][] vectors = new double[deltas.size()][];
+        long[] counts = new long[deltas.size()];
+        for (int i = 0; i < vectors.length; i++) {
+            vectors[i] = deltas.get(i).delta();
+            counts[i] = deltas.get(i).examples();
+        }
+        Parameters.read(global.network(), params);
+        DeltaMerge.merge(params, vectors, counts, rule, params);
+        Parameters.write(params, global.network());
+        FeatureScaler scaler = global.network().scaler();
+        if (scaler != null) {
+            // Statistics are counts, not steps: every delta's are added in full, whatever the rule.
+            for (ReplicaDelta each : deltas) {
+                scaler.merge(each.statistics());
+            }
+        }
     }
 
     /**
      * Where a model's merge is, for {@code replicas} replicas: the next round to merge, the newest
-     * round any replica sent, how many late deltas wait, and per replica its watermark (the last of its
-     * rounds merged), the last of its rounds merged or waiting as late (a delta at or below it is a
-     * second delivery), and how many rounds in a row were merged without it (for the log).
+     * round any replica sent, and per replica its watermark (the last of its rounds merged: a delta at
+     * or below it is a second delivery) and how many rounds in a row were merged without it (for the
+     * log).
      */
     private Progress progress(String model, int replicas) {
         byte[] b = store.get(model + "\u0000" + NEXT);
         Progress p;
         if (b == null) {
-            p = new Progress(0, -1, 0, new long[0], new long[0], new long[0]);
+            p = new Progress(0, -1, new long[0], new long[0]);
         } else if (b.length == Long.BYTES) {
             // Written before rounds could go without a replica: every merged round held every replica.
             long next = ByteBuffer.wrap(b).getLong();
             long[] through = new long[replicas];
             Arrays.fill(through, next - 1);
-            p = new Progress(next, next - 1, 0, through, through.clone(), new long[replicas]);
+            p = new Progress(next, next - 1, through, new long[replicas]);
         } else {
             p = Progress.decode(b);
         }
@@ -270,10 +272,8 @@ final class RoundMerger {
             // A replica not seen yet (or the examples topic grew): none of its rounds is merged.
             int had = p.lastMerged.length;
             p.lastMerged = Arrays.copyOf(p.lastMerged, replicas);
-            p.taken = Arrays.copyOf(p.taken, replicas);
             p.excused = Arrays.copyOf(p.excused, replicas);
             Arrays.fill(p.lastMerged, had, replicas, -1);
-            Arrays.fill(p.taken, had, replicas, -1);
         }
         return p;
     }
@@ -282,25 +282,22 @@ final class RoundMerger {
         private static final byte FORMAT = 2;
         long next;
         long maxSeen;
-        long late;
         long[] lastMerged;
-        long[] taken;
         long[] excused;
 
-        Progress(long next, long maxSeen, long late, long[] lastMerged, long[] taken, long[] excused) {
+        Progress(long next, long maxSeen, long[] lastMerged, long[] excused) {
             this.next = next;
             this.maxSeen = maxSeen;
-            this.late = late;
             this.lastMerged = lastMerged;
-            this.taken = taken;
             this.excused = excused;
         }
 
+        /** The format byte, then {@code next} and {@code maxSeen}, the replica count, each replica's two values. */
         byte[] encode() {
-            ByteBuffer b = ByteBuffer.allocate(1 + 3 * Long.BYTES + Integer.BYTES + 3 * Long.BYTES * lastMerged.length);
-            b.put(FORMAT).putLong(next).putLong(maxSeen).putLong(late).putInt(lastMerged.length);
+            ByteBuffer b = ByteBuffer.allocate(1 + 2 * Long.BYTES + Integer.BYTES + 2 * Long.BYTES * lastMerged.length);
+            b.put(FORMAT).putLong(next).putLong(maxSeen).putInt(lastMerged.length);
             for (int r = 0; r < lastMerged.length; r++) {
-                b.putLong(lastMerged[r]).putLong(taken[r]).putLong(excused[r]);
+                b.putLong(lastMerged[r]).putLong(excused[r]);
             }
             return b.array();
         }
@@ -313,26 +310,18 @@ final class RoundMerger {
             }
             long next = b.getLong();
             long maxSeen = b.getLong();
-            long late = b.getLong();
             int replicas = b.getInt();
             long[] lastMerged = new long[replicas];
-            long[] taken = new long[replicas];
             long[] excused = new long[replicas];
             for (int r = 0; r < replicas; r++) {
                 lastMerged[r] = b.getLong();
-                taken[r] = b.getLong();
                 excused[r] = b.getLong();
             }
-            return new Progress(next, maxSeen, late, lastMerged, taken, excused);
+            return new Progress(next, maxSeen, lastMerged, excused);
         }
     }
 
     private static String key(String model, long round, int replica) {
         return model + "\u0000" + round + "\u0000" + replica;
-    }
-
-    /** The {@code index}th late delta waiting, in arrival order (per replica, round order). */
-    private static String lateKey(String model, long index) {
-        return model + "\u0000" + LATE + "\u0000" + index;
     }
 }

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The bounded wait of the merge, on the real topology with both replicas' deltas fed by hand (no
  * examples, so the driver's own replica sends nothing): a round is merged without a replica once
- * another's delta is maxLag rounds ahead, the lagging replica's deltas join the next merge as late
- * contributions, its watermark travels in the version's reason, and a late delta delivered twice is
- * merged once. Deltas are dyadic, so the expected parameters are exact.
+ * another's delta is maxLag rounds ahead, the lagging replica's late deltas are merged as they come
+ * (even when no other replica sends any more), its watermark travels in the version's reason, and a
+ * late delta delivered twice is merged once. Deltas are dyadic, so the expected parameters are exact.
  */
 class RoundMergerTest {
 
@@ -57,7 +57,7 @@ class RoundMergerTest {
     }
 
     @Test
-    void aRoundIsMergedWithoutAReplicaMaxLagRoundsBehindAndItsDeltasJoinTheNextMerge() {
+    void aRoundIsMergedWithoutAReplicaMaxLagRoundsBehindAndItsLateDeltasWhenTheyCome() {
         try (TopologyFixture f = new TopologyFixture(config("sum", 2), new Partitioning(2, 1))) {
             Run run = run(f);
             run.send(0, 0, 4, 0.5, 0, 0);
@@ -70,32 +70,35 @@ class RoundMergerTest {
             assertEquals("merged 1 delta, 4 examples (round 0; replica 1 through round -1)", v.get(0).getReason().toString());
             assertEquals(4, v.get(0).getExamplesSeen());
             assertArrayEquals(new double[] {0.5, 0, 0}, parameters(v.get(0)), 0.0);
-
-            run.send(1, 0, 2, 0, 1, 0);
-            assertTrue(run.versions().isEmpty(), "a late delta waits for the next merge");
             run.send(0, 3, 4, 0.0625, 0, 0);
+            assertEquals("merged 1 delta, 4 examples (round 1; replica 1 through round -1)",
+                    run.versions().get(0).getReason().toString());
+
+            // Replica 0 has stopped; replica 1's rounds 0 and 1 are late, and merged as they come, one version each.
+            run.send(1, 0, 2, 0, 1, 0);
             v = run.versions();
             assertEquals(1, v.size());
-            assertEquals("merged 2 deltas, 6 examples (round 1; replica 1 through round 0)", v.get(0).getReason().toString());
-            assertEquals(10, v.get(0).getExamplesSeen(), "the late delta's examples counted with the round's");
-            assertArrayEquals(new double[] {0.75, 1, 0}, parameters(v.get(0)), 0.0, "round 1's delta and the late one, in full");
-
-            // Replica 1 catches up: its round 1 is late, its round 2 completes round 2, which merges both.
+            assertEquals("merged 1 late delta, 2 examples (round 1; replica 1 through round 0)", v.get(0).getReason().toString());
+            assertEquals(10, v.get(0).getExamplesSeen());
+            assertArrayEquals(new double[] {0.75, 1, 0}, parameters(v.get(0)), 0.0);
             run.send(1, 1, 2, 0, 0.5, 0);
-            assertTrue(run.versions().isEmpty());
+            v = run.versions();
+            assertEquals("merged 1 late delta, 2 examples (round 1)", v.get(0).getReason().toString(), "replica 1 through round 1");
+            assertEquals(12, v.get(0).getExamplesSeen());
+
+            // Its round 2 is on time: round 2 waits for it again, and is complete.
             run.send(1, 2, 2, 0, 0, 0.25);
             v = run.versions();
             assertEquals(1, v.size());
-            assertEquals("merged 3 deltas, 8 examples (round 2)", v.get(0).getReason().toString(),
-                    "every replica through round 2: none named");
+            assertEquals("merged 2 deltas, 6 examples (round 2)", v.get(0).getReason().toString());
             assertEquals(18, v.get(0).getExamplesSeen());
             assertArrayEquals(new double[] {0.875, 1.5, 0.25}, parameters(v.get(0)), 0.0);
         }
     }
 
-    /** Under average a late delta is weighted by its examples like the round's own. */
+    /** A late delta is merged alone, so under average it moves the model by all of it, as a round of one replica does. */
     @Test
-    void aLateDeltaIsWeighedByItsExamplesUnderAverage() {
+    void aLateDeltaIsMergedInFullUnderAverage() {
         try (TopologyFixture f = new TopologyFixture(config("average", 1), new Partitioning(2, 1))) {
             Run run = run(f);
             run.send(0, 0, 4, 1, 0, 0);
@@ -103,11 +106,14 @@ class RoundMergerTest {
             run.send(0, 1, 4, 0.5, 0, 0);
             assertArrayEquals(new double[] {1, 0, 0}, parameters(run.versions().get(0)), 0.0);
             run.send(1, 0, 12, 0, 1, 0);
-            run.send(0, 2, 4, 0.25, 0, 0);
             WeightSnapshot merged = run.versions().get(0);
-            assertEquals("merged 2 deltas, 16 examples (round 1; replica 1 through round 0)", merged.getReason().toString());
-            // 1 + 4/16 · 0.5 and 12/16 · 1.
-            assertArrayEquals(new double[] {1.125, 0.75, 0}, parameters(merged), 0.0);
+            assertEquals("merged 1 late delta, 12 examples (round 0)", merged.getReason().toString());
+            assertArrayEquals(new double[] {1, 1, 0}, parameters(merged), 0.0);
+            run.send(1, 1, 4, 0, 0.5, 0);
+            merged = run.versions().get(0);
+            assertEquals("merged 2 deltas, 8 examples (round 1)", merged.getReason().toString());
+            // 1 + 4/8 · 0.5 and 1 + 4/8 · 0.5: the round's two deltas weighed by their examples.
+            assertArrayEquals(new double[] {1.25, 1.25, 0}, parameters(merged), 0.0);
         }
     }
 
@@ -120,21 +126,16 @@ class RoundMergerTest {
             assertEquals("merged 1 delta, 4 examples (round 0; replica 1 through round -1)",
                     run.versions().get(0).getReason().toString());
             run.send(1, 0, 3, 0, 1, 0);
+            assertEquals("merged 1 late delta, 3 examples (round 0)", run.versions().get(0).getReason().toString());
             run.send(1, 0, 3, 0, 1, 0);
-            assertTrue(run.versions().isEmpty());
+            assertTrue(run.versions().isEmpty(), "a copy of a merged late delta is dropped");
             run.send(0, 2, 4, 0.125, 0, 0);
             WeightSnapshot merged = run.versions().get(0);
-            assertEquals("merged 2 deltas, 7 examples (round 1; replica 1 through round 0)", merged.getReason().toString(),
-                    "the copy that arrived while the first waited is not queued");
+            assertEquals("merged 1 delta, 4 examples (round 1; replica 1 through round 0)", merged.getReason().toString());
             assertEquals(11, merged.getExamplesSeen());
-
             run.send(1, 0, 3, 0, 1, 0);
-            run.send(0, 3, 4, 0.0625, 0, 0);
-            merged = run.versions().get(0);
-            assertEquals("merged 1 delta, 4 examples (round 2; replica 1 through round 0)", merged.getReason().toString(),
-                    "a copy of a merged delta is dropped");
-            assertEquals(15, merged.getExamplesSeen());
-            assertArrayEquals(new double[] {0.875, 1, 0}, parameters(merged), 0.0);
+            assertTrue(run.versions().isEmpty(), "still dropped after later rounds");
+            assertArrayEquals(new double[] {0.75, 1, 0}, parameters(merged), 0.0);
         }
     }
 
@@ -152,6 +153,9 @@ class RoundMergerTest {
         assertEquals(9, RoundMerger.mergedThrough(two, 2));
         assertEquals(-1, RoundMerger.mergedThrough(two, 3));
         assertEquals(7, RoundMerger.mergedThrough("merged 2 deltas, 640 examples (round 7)", 1), "every replica through it");
+        String late = "merged 1 late delta, 4 examples (round 12; replica 1 through round 3)";
+        assertEquals(12, RoundMerger.mergedThrough(late));
+        assertEquals(3, RoundMerger.mergedThrough(late, 1));
         assertEquals(-1, RoundMerger.mergedThrough("retrain", 1));
         assertEquals(-1, RoundMerger.mergedThrough(null, 0));
         assertEquals(-1, RoundMerger.mergedThrough("merged 2 deltas, 640 examples (round 7; replica 1)"), "not a merge's reason");
