@@ -62,8 +62,9 @@ final class RoundMerger {
                             .append(through[r]);
                 }
             }
+            String rounds = firstRound == lastRound ? Long.toString(lastRound) : firstRound + " to " + lastRound;
             return String.format(Locale.ROOT, "merged %d %sdelta%s, %d examples (round %s%s)", deltas, late ? "late " : "",
-                    deltas == 1 ? "" : "s", examples, firstRound == lastRound ? Long.toString(lastRound) : firstRound + " to " + lastRound, behind);
+                    deltas == 1 ? "" : "s", examples, rounds, behind);
         }
     }
 
@@ -105,10 +106,10 @@ final class RoundMerger {
     }
 
     /**
-     * Logs that round {@code n} goes without the replicas in {@code missing}: at the first round
-     * of a replica's stall (it is reset when the replica is in a complete round again), then at 8, 64,
-     * 512… rounds without it, so a partition that never gets the model's examples is named a few
-     * times, not once a round.
+     * Logs that round {@code n} goes without the replicas in {@code missing}: at the first round of a
+     * replica's stall (which ends when a round has its delta again), then at 8, 64, 512… rounds
+     * without it, so a partition that never gets the model's examples is named a few times, not once
+     * a round.
      */
     private static void reportExcused(String model, long n, List<Integer> missing, Progress p, int maxLag) {
         boolean due = false;
@@ -119,10 +120,10 @@ final class RoundMerger {
             without.add(k);
         }
         if (due) {
-            LOG.warn("Model '{}': round {} was merged without replica(s) {} (examples partition(s) {}), which were {} or more"
-                    + " rounds behind the newest delta (round {}, parallel.maxLag {}; rounds merged without each so far: {})."
-                    + " Their deltas are merged when they come, each as a version of its own. A partition that gets none or few of the model's"
-                    + " examples lags like this; key the model's examples at random, or leave the key out",
+            LOG.warn("Model '{}': round {} was merged without replica(s) {} (examples partition(s) {}), {} rounds behind the"
+                    + " newest delta (round {}; parallel.maxLag {}); rounds merged without each so far: {}. Their deltas are"
+                    + " merged late, when they come, each as a version of its own. A partition that gets none or few of the"
+                    + " model's examples lags like this; key the model's examples at random, or leave the key out",
                     model, n, missing, missing, p.maxSeen - n, p.maxSeen, maxLag, without);
         }
     }
