@@ -193,7 +193,7 @@ class ParallelTopologyTest {
             assertEquals(1, appender.list.size(), "named at the first round without it, not at every one: " + appender.list);
             String message = appender.list.get(0).getFormattedMessage();
             assertTrue(message.contains("round 0 was merged without replica(s) [1] (examples partition(s) [1])")
-                    && message.contains("8 rounds behind the newest delta (round 8; parallel.maxLag 8)") && message.contains("merged when they come"), message);
+                    && message.contains("8 rounds behind the newest delta (round 8; parallel.maxLag 8)") && message.contains("merged late, when they come"), message);
 
             // Partition 1's rounds 0 to 2 come (4 examples each): late, each merged as it comes, on top of round 3.
             double[][] late = {{0.5, -0.25, 0.125}, {0.25, 0.5, -0.5}, {-0.125, 0.25, 1}};
