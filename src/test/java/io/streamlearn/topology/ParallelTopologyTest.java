@@ -146,11 +146,6 @@ class ParallelTopologyTest {
         }
     }
 
-    private static double[] parameters(WeightSnapshot s) {
-        List<Double> w = s.getLayers().get(0).getWeights();
-        return new double[] {w.get(0), w.get(1), s.getLayers().get(0).getBiases().get(0)};
-    }
-
     /**
      * A replica whose partition gets none of the model's examples no longer holds the model back:
      * once replica 0 is maxLag (8) rounds ahead, its rounds are merged alone, and the log names
@@ -197,7 +192,7 @@ class ParallelTopologyTest {
 
             // Partition 1's rounds 0 to 2 come (4 examples each): late, each merged as it comes, on top of round 3.
             double[][] late = {{0.5, -0.25, 0.125}, {0.25, 0.5, -0.5}, {-0.125, 0.25, 1}};
-            double[] expected = parameters(after(one, 16));
+            double[] expected = RoundMergerTest.parameters(after(one, 16));
             for (int r = 0; r < 3; r++) {
                 deltas.pipeInput("par", new ReplicaDelta(1, 2, r, 0, 4, 5000, late[r]), 5000);
                 WeightSnapshot merged = byModel(f).get("par").get(0);
@@ -207,7 +202,7 @@ class ParallelTopologyTest {
                 for (int k = 0; k < 3; k++) {
                     expected[k] += late[r][k];
                 }
-                assertArrays(expected, parameters(merged), "alone, a late delta moves the model by all of it");
+                assertArrays(expected, RoundMergerTest.parameters(merged), "alone, a late delta moves the model by all of it");
             }
             // Replica 0's round 12: round 4, alone again, on top of them.
             for (int i = 48; i < 52; i++) {
@@ -220,12 +215,12 @@ class ParallelTopologyTest {
             assertEquals("merged 1 delta, 4 examples (round 4; replica 1 through round 2)", merged.getReason().toString());
             assertEquals(32, merged.getExamplesSeen(), "replica 0's 20 merged examples and replica 1's 12, once");
             // Replica 0's delta of round 4 is what one task learned from examples 16 to 19.
-            double[] before = parameters(after(one, 16));
-            double[] after = parameters(after(one, 20));
+            double[] before = RoundMergerTest.parameters(after(one, 16));
+            double[] after = RoundMergerTest.parameters(after(one, 20));
             for (int k = 0; k < 3; k++) {
                 expected[k] += after[k] - before[k];
             }
-            assertArrays(expected, parameters(merged), "round 4");
+            assertArrays(expected, RoundMergerTest.parameters(merged), "round 4");
 
             // Replica 1 catches up: rounds 3 and 4 late, round 5 on time completes round 5 with replica 0's.
             for (int r = 3; r < 6; r++) {
@@ -260,19 +255,7 @@ class ParallelTopologyTest {
      */
     @Test
     void aLaggingReplicaRebasesOnVersionsMergedWithoutIt() {
-        StreamlearnConfig config = ConfigLoader.fromYaml("""
-                applicationId: ttd
-                defaultModel: par
-                models:
-                  - id: par
-                    inputSize: 2
-                    layers: [{units: 1, activation: linear}]
-                    loss: squared_error
-                    optimizer: {kind: sgd, learningRate: 0.1}
-                    initialWeights: [[0, 0]]
-                    initialBiases: [[0]]
-                    parallel: {syncEvery: 4, merge: average, maxLag: 2}
-                """, Map.of());
+        StreamlearnConfig config = RoundMergerTest.config("average", 2);
         try (TopologyFixture f = new TopologyFixture(config, new Partitioning(2, 1))) {
             TestInputTopic<String, ReplicaDelta> deltas = f.driver.createInputTopic(Names.deltasTopic("ttd"),
                     new StringSerializer(), ReplicaDelta.serializer());
@@ -337,7 +320,7 @@ class ParallelTopologyTest {
 
     /** The replica's weights and base are the version's plus its own deltas the version does not hold. */
     private static void assertRebased(ReplicaState r, WeightSnapshot version) {
-        double[] expected = parameters(version);
+        double[] expected = RoundMergerTest.parameters(version);
         for (double[] mine : r.unmerged) {
             for (int k = 0; k < expected.length; k++) {
                 expected[k] += mine[k];

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class RoundMergerTest {
 
-    private static StreamlearnConfig config(String merge, int maxLag) {
+    /** One linear model, 'par', from zero weights, on two examples partitions' replicas. */
+    static StreamlearnConfig config(String merge, int maxLag) {
         return ConfigLoader.fromYaml("""
                 applicationId: ttd
                 defaultModel: par
@@ -37,7 +38,18 @@ class RoundMergerTest {
                 """.formatted(merge, maxLag), Map.of());
     }
 
-    private record Run(TopologyFixture f, TestInputTopic<String, ReplicaDelta> deltas) {
+    private record Run(TopologyFixture f, TestInputTopic<String, ReplicaDelta> deltas) implements AutoCloseable {
+        static Run open(String merge, int maxLag) {
+            TopologyFixture f = new TopologyFixture(config(merge, maxLag), new Partitioning(2, 1));
+            return new Run(f, f.driver.createInputTopic(Names.deltasTopic("ttd"), new StringSerializer(),
+                    ReplicaDelta.serializer()));
+        }
+
+        @Override
+        public void close() {
+            f.close();
+        }
+
         void send(int replica, long round, long examples, double... d) {
             deltas.pipeInput("par", new ReplicaDelta(replica, 2, round, 0, examples, 1000 + round, d), 1000 + round);
         }
@@ -47,19 +59,15 @@ class RoundMergerTest {
         }
     }
 
-    private static Run run(TopologyFixture f) {
-        return new Run(f, f.driver.createInputTopic(Names.deltasTopic("ttd"), new StringSerializer(), ReplicaDelta.serializer()));
-    }
-
-    private static double[] parameters(WeightSnapshot s) {
+    /** A one-unit layer's two weights and bias, in the order of the parameter vector. */
+    static double[] parameters(WeightSnapshot s) {
         List<Double> w = s.getLayers().get(0).getWeights();
         return new double[] {w.get(0), w.get(1), s.getLayers().get(0).getBiases().get(0)};
     }
 
     @Test
     void aRoundIsMergedWithoutAReplicaMaxLagRoundsBehindAndItsLateDeltasWhenTheyCome() {
-        try (TopologyFixture f = new TopologyFixture(config("sum", 2), new Partitioning(2, 1))) {
-            Run run = run(f);
+        try (Run run = Run.open("sum", 2)) {
             run.send(0, 0, 4, 0.5, 0, 0);
             run.send(0, 1, 4, 0.25, 0, 0);
             assertTrue(run.versions().isEmpty(), "replica 0 one round ahead of round 0: it still waits for replica 1");
@@ -99,8 +107,7 @@ class RoundMergerTest {
     /** A late delta is merged alone, so under average it moves the model by all of it, as a round of one replica does. */
     @Test
     void aLateDeltaIsMergedInFullUnderAverage() {
-        try (TopologyFixture f = new TopologyFixture(config("average", 1), new Partitioning(2, 1))) {
-            Run run = run(f);
+        try (Run run = Run.open("average", 1)) {
             run.send(0, 0, 4, 1, 0, 0);
             assertTrue(run.versions().isEmpty());
             run.send(0, 1, 4, 0.5, 0, 0);
@@ -119,8 +126,7 @@ class RoundMergerTest {
 
     @Test
     void aLateDeltaDeliveredTwiceIsMergedOnce() {
-        try (TopologyFixture f = new TopologyFixture(config("sum", 1), new Partitioning(2, 1))) {
-            Run run = run(f);
+        try (Run run = Run.open("sum", 1)) {
             run.send(0, 0, 4, 0.5, 0, 0);
             run.send(0, 1, 4, 0.25, 0, 0);
             assertEquals("merged 1 delta, 4 examples (round 0; replica 1 through round -1)",
