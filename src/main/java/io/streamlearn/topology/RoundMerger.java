@@ -123,7 +123,8 @@ final class RoundMerger {
             LOG.warn("Model '{}': round {} was merged without replica(s) {} (examples partition(s) {}), {} rounds behind the"
                     + " newest delta (round {}; parallel.maxLag {}); rounds merged without each so far: {}. Their deltas are"
                     + " merged late, when they come, each as a version of its own. A partition that gets none or few of the"
-                    + " model's examples lags like this; key the model's examples at random, or leave the key out",
+                    + " model's examples lags like this (so does one whose backlog is read after the others', for a while);"
+                    + " key the model's examples at random, or leave the key out, or raise parallel.maxLag",
                     model, n, missing, missing, p.maxSeen - n, p.maxSeen, maxLag, without);
         }
     }
