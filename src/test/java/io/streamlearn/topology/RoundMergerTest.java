@@ -145,6 +145,22 @@ class RoundMergerTest {
         }
     }
 
+    /** A rounds store written before the bounded wait held the next round alone: every replica merged up to it. */
+    @Test
+    void theNextRoundAloneIsStillRead() {
+        try (Run run = Run.open("sum", 2)) {
+            run.f().driver.<String, byte[]>getKeyValueStore(Names.ROUNDS_STORE).put("par\u0000next",
+                    java.nio.ByteBuffer.allocate(8).putLong(5).array());
+            run.send(1, 4, 4, 0, 1, 0);
+            assertTrue(run.versions().isEmpty(), "round 4 of replica 1 was merged before: dropped");
+            run.send(0, 5, 4, 0.5, 0, 0);
+            run.send(1, 5, 4, 0, 0.5, 0);
+            WeightSnapshot merged = run.versions().get(0);
+            assertEquals("merged 2 deltas, 8 examples (round 5)", merged.getReason().toString());
+            assertArrayEquals(new double[] {0.5, 0.5, 0}, parameters(merged), 0.0);
+        }
+    }
+
     @Test
     void aVersionSaysWhichRoundsOfEachReplicaItHolds() {
         String one = "merged 3 deltas, 192 examples (round 12; replica 1 through round 5)";
