@@ -54,6 +54,15 @@ class RoundMergerTest {
             deltas.pipeInput("par", new ReplicaDelta(replica, 2, round, 0, examples, 1000 + round, d), 1000 + round);
         }
 
+        /** The one version published since the last look, which must say {@code reason} and count {@code examplesSeen}. */
+        WeightSnapshot published(String reason, long examplesSeen) {
+            List<WeightSnapshot> v = versions();
+            assertEquals(1, v.size(), v.toString());
+            assertEquals(reason, v.get(0).getReason().toString());
+            assertEquals(examplesSeen, v.get(0).getExamplesSeen(), reason);
+            return v.get(0);
+        }
+
         List<WeightSnapshot> versions() {
             return f.readWeights().stream().filter(s -> s.getModel().toString().equals("par")).toList();
         }
@@ -72,35 +81,25 @@ class RoundMergerTest {
             run.send(0, 1, 4, 0.25, 0, 0);
             assertTrue(run.versions().isEmpty(), "replica 0 one round ahead of round 0: it still waits for replica 1");
 
+            // Two rounds ahead (maxLag 2): round 0 goes without replica 1.
             run.send(0, 2, 4, 0.125, 0, 0);
-            List<WeightSnapshot> v = run.versions();
-            assertEquals(1, v.size(), "two rounds ahead (maxLag 2): round 0 goes without replica 1");
-            assertEquals("merged 1 delta, 4 examples (round 0; replica 1 through round -1)", v.get(0).getReason().toString());
-            assertEquals(4, v.get(0).getExamplesSeen());
-            assertArrayEquals(new double[] {0.5, 0, 0}, parameters(v.get(0)), 0.0);
+            WeightSnapshot v = run.published("merged 1 delta, 4 examples (round 0; replica 1 through round -1)", 4);
+            assertArrayEquals(new double[] {0.5, 0, 0}, parameters(v), 0.0);
             run.send(0, 3, 4, 0.0625, 0, 0);
             assertEquals("merged 1 delta, 4 examples (round 1; replica 1 through round -1)",
                     run.versions().get(0).getReason().toString());
 
             // Replica 0 has stopped; replica 1's rounds 0 and 1 are late, and merged as they come, one version each.
             run.send(1, 0, 2, 0, 1, 0);
-            v = run.versions();
-            assertEquals(1, v.size());
-            assertEquals("merged 1 late delta, 2 examples (round 1; replica 1 through round 0)", v.get(0).getReason().toString());
-            assertEquals(10, v.get(0).getExamplesSeen());
-            assertArrayEquals(new double[] {0.75, 1, 0}, parameters(v.get(0)), 0.0);
+            v = run.published("merged 1 late delta, 2 examples (round 1; replica 1 through round 0)", 10);
+            assertArrayEquals(new double[] {0.75, 1, 0}, parameters(v), 0.0);
             run.send(1, 1, 2, 0, 0.5, 0);
-            v = run.versions();
-            assertEquals("merged 1 late delta, 2 examples (round 1)", v.get(0).getReason().toString(), "replica 1 through round 1");
-            assertEquals(12, v.get(0).getExamplesSeen());
+            run.published("merged 1 late delta, 2 examples (round 1)", 12);
 
             // Its round 2 is on time: round 2 waits for it again, and is complete.
             run.send(1, 2, 2, 0, 0, 0.25);
-            v = run.versions();
-            assertEquals(1, v.size());
-            assertEquals("merged 2 deltas, 6 examples (round 2)", v.get(0).getReason().toString());
-            assertEquals(18, v.get(0).getExamplesSeen());
-            assertArrayEquals(new double[] {0.875, 1.5, 0.25}, parameters(v.get(0)), 0.0);
+            v = run.published("merged 2 deltas, 6 examples (round 2)", 18);
+            assertArrayEquals(new double[] {0.875, 1.5, 0.25}, parameters(v), 0.0);
         }
     }
 
