@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
 final class RoundMerger {
     private static final Logger LOG = LoggerFactory.getLogger(RoundMerger.class);
     private static final String NEXT = "next";
+    private static final String PROGRESS = "progress";
     private final KeyValueStore<String, byte[]> store;
 
     /**
@@ -162,7 +163,7 @@ final class RoundMerger {
             // Late: its round went without it. Nothing that comes later is sure to bring a merge, so now.
             merge(List.of(d), rule, global);
             p.lastMerged[d.replica()] = d.round();
-            store.put(model + "\u0000" + NEXT, p.encode());
+            save(model, p);
             global.countMerged(d.examples(), d.eventTime());
             return new Merged(p.next - 1, p.next - 1, 1, d.examples(), d.eventTime(), Arrays.copyOf(p.lastMerged, replicas),
                     true);
@@ -221,7 +222,7 @@ final class RoundMerger {
             }
             deltas += contributions.size();
         }
-        store.put(model + "\u0000" + NEXT, p.encode());
+        save(model, p);
         if (first < 0) {
             return null;
         }
@@ -257,18 +258,21 @@ final class RoundMerger {
      * log).
      */
     private Progress progress(String model, int replicas) {
-        byte[] b = store.get(model + "\u0000" + NEXT);
-        Progress p;
-        if (b == null) {
-            p = new Progress(0, -1, new long[0], new long[0]);
-        } else if (b.length == Long.BYTES) {
-            // Written before rounds could go without a replica: every merged round held every replica.
-            long next = ByteBuffer.wrap(b).getLong();
-            long[] through = new long[replicas];
-            Arrays.fill(through, next - 1);
-            p = new Progress(next, next - 1, through, new long[replicas]);
-        } else {
-            p = Progress.decode(b);
+        byte[] b = store.get(model + "\u0000" + PROGRESS);
+        byte[] n = store.get(model + "\u0000" + NEXT);
+        long next = n == null ? 0 : ByteBuffer.wrap(n).getLong();
+        Progress p = b == null ? new Progress(0, -1, new long[0], new long[0]) : Progress.decode(b);
+        if (next > p.next) {
+            // Merged by a learner from before the bounded wait (alone, or between this one's turns): it merges
+            // complete rounds only, so every replica is in every round below its next.
+            p.next = next;
+            p.maxSeen = Math.max(p.maxSeen, next - 1);
+            p.lastMerged = Arrays.copyOf(p.lastMerged, Math.max(replicas, p.lastMerged.length));
+            p.excused = Arrays.copyOf(p.excused, p.lastMerged.length);
+            for (int r = 0; r < p.lastMerged.length; r++) {
+                p.lastMerged[r] = Math.max(p.lastMerged[r], next - 1);
+                p.excused[r] = 0;
+            }
         }
         if (p.lastMerged.length < replicas) {
             // A replica not seen yet (or the examples topic grew): none of its rounds is merged.
@@ -278,6 +282,16 @@ final class RoundMerger {
             Arrays.fill(p.lastMerged, had, replicas, -1);
         }
         return p;
+    }
+
+    /**
+     * Writes where the merge is, and the next round alone as a learner from before the bounded wait
+     * reads it, so an application's instances can be upgraded one at a time (an older one merges
+     * complete rounds only, and its replicas do not adopt versions that name a lagging replica).
+     */
+    private void save(String model, Progress p) {
+        store.put(model + "\u0000" + PROGRESS, p.encode());
+        store.put(model + "\u0000" + NEXT, ByteBuffer.allocate(Long.BYTES).putLong(p.next).array());
     }
 
     private static final class Progress {

@@ -144,7 +144,10 @@ class RoundMergerTest {
         }
     }
 
-    /** A rounds store written before the bounded wait held the next round alone: every replica merged up to it. */
+    /**
+     * A rounds store written before the bounded wait held the next round alone: every replica merged
+     * up to it. It is still written, so instances can be upgraded one at a time.
+     */
     @Test
     void theNextRoundAloneIsStillRead() {
         try (Run run = Run.open("sum", 2)) {
@@ -157,6 +160,17 @@ class RoundMergerTest {
             WeightSnapshot merged = run.versions().get(0);
             assertEquals("merged 2 deltas, 8 examples (round 5)", merged.getReason().toString());
             assertArrayEquals(new double[] {0.5, 0.5, 0}, parameters(merged), 0.0);
+
+            // Still written for an older instance to read, and taken from it when that one merged further.
+            var store = run.f().driver.<String, byte[]>getKeyValueStore(Names.ROUNDS_STORE);
+            assertEquals(6, java.nio.ByteBuffer.wrap(store.get("par\u0000next")).getLong());
+            store.put("par\u0000next", java.nio.ByteBuffer.allocate(8).putLong(9).array());
+            run.send(0, 8, 4, 0.5, 0, 0);
+            assertTrue(run.versions().isEmpty(), "round 8 was merged by the older instance");
+            run.send(0, 9, 4, 0.25, 0, 0);
+            run.send(1, 9, 4, 0, 0.25, 0);
+            assertEquals("merged 2 deltas, 8 examples (round 9)", run.versions().get(0).getReason().toString(),
+                    "no replica behind");
         }
     }
 
