@@ -443,7 +443,7 @@ public final class ConfigLoader {
     }
 
     /**
-     * {@code parallel: {syncEvery: K, merge: average|sum}}, or null when the model has none. A window
+     * {@code parallel: {syncEvery: K, merge: average|sum, maxLag: L}}, or null when the model has none. A window
      * closes on the model's event time, which no replica has (each sees only its partition's
      * examples), so window mode is refused rather than closing windows at different times per replica.
      * Feature scaling is allowed: replicas send their scaler statistics with their deltas and adopt the
@@ -456,13 +456,14 @@ public final class ConfigLoader {
         ConfigNode p = m.child("parallel");
         int syncEvery = p.intValue("syncEvery", ParallelPolicy.DEFAULT_SYNC_EVERY, 1, 10_000_000);
         MergeRule merge = p.parsed("merge", MergeRule.AVERAGE, ParallelPolicy::parseMerge, "average or sum");
+        int maxLag = p.intValue("maxLag", ParallelPolicy.DEFAULT_MAX_LAG, 1, 1_000_000);
         p.rejectUnknown();
         if (kind == UpdateMode.Kind.WINDOW) {
             m.problems().add(m.path("parallel") + ": data-parallel training does not take"
                     + " update mode window (a window closes on the model's event time, which no replica sees whole);"
                     + " use stochastic or count, or drop 'parallel'");
         }
-        return new ParallelPolicy(syncEvery, merge);
+        return new ParallelPolicy(syncEvery, merge, maxLag);
     }
 
     private static void checkInitialWeights(ConfigNode m, String id, ModelSpec spec, double[][] w, double[][] b) {

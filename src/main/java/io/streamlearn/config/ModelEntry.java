@@ -69,7 +69,8 @@ public final class ModelEntry {
                 .put("everyMs", model.snapshot().everyMs());
         n.putObject("drift").put("action", name(model.drift().action()));
         if (model.parallel() != null) {
-            n.putObject("parallel").put("syncEvery", model.parallel().syncEvery()).put("merge", name(model.parallel().merge()));
+            n.putObject("parallel").put("syncEvery", model.parallel().syncEvery()).put("merge", name(model.parallel().merge()))
+                    .put("maxLag", model.parallel().maxLag());
         }
         if (model.hasInitialWeights()) {
             n.set("initialWeights", matrices(model.initialWeights()));

@@ -29,8 +29,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * ({@link RoundMerger}) and publishes them. The replica id is the examples partition.
  *
  * <p>After sending, the replica rebases on the newest merged version it can see (the weights store
- * every task reads) when that has merged rounds it has not adopted yet, adding back its own deltas
- * that version does not include; otherwise it keeps its own weights. Either way its weights become
+ * every task reads) when that is newer than its base, adding back its own deltas that version does
+ * not include (the version names the last of this replica's rounds it holds); otherwise it keeps its
+ * own weights. Either way its weights become
  * the next base, so what it sent is never sent again. Which merged version it sees at a sync point
  * depends on how fast the merge and the global store were, not only on the input: the published
  * weights of a parallel model with several replicas are not bit-for-bit reproducible, though every
@@ -134,20 +135,28 @@ final class Replica implements Processor<String, Object, Object, Object> {
     }
 
     /**
-     * Takes the newest merged version if it has rounds this replica has not adopted yet: its
+     * Takes the newest merged version if it is newer than the one this replica is based on: its
      * parameters plus this replica's own deltas of the rounds it does not include yet (still on their
-     * way to the merge), so the replica gains the others' progress without losing its own. False if
-     * there is nothing newer, or it does not fit.
+     * way to the merge, or late), so the replica gains the others' progress without losing its own.
+     * The version says which of this replica's rounds it holds ({@link RoundMerger#mergedThrough(CharSequence, int)}):
+     * a round may be merged without a replica that lagged, so the version's last round does not say.
+     * False if there is nothing newer, or it does not fit.
      */
     private boolean rebase(ReplicaState r, DecodedSnapshot global) {
         if (global == null || SnapshotFit.mismatch(r.learner.config().spec(), global.network().spec()) != null) {
             return false;
         }
-        long through = RoundMerger.mergedThrough(global.snapshot().getReason());
-        if (through <= r.adoptedThrough || through >= r.round) {
+        String reason = global.snapshot().getReason();
+        if (RoundMerger.mergedThrough(reason) < 0 || global.version() <= r.baseVersion) {
             return false;
         }
-        while (r.adoptedThrough < through) {
+        long held = RoundMerger.mergedThrough(reason, replicaId);
+        // Rounds this replica has not sent (a version of an earlier application id), or fewer of its rounds
+        // than it has already dropped from its unmerged ones: nothing to rebuild its own progress from.
+        if (held >= r.round || held < r.adoptedThrough) {
+            return false;
+        }
+        while (r.adoptedThrough < held) {
             r.unmerged.poll();
             r.unmergedStatistics.poll();
             r.adoptedThrough++;

@@ -32,7 +32,11 @@ final class ReplicaState {
     long baseVersion;
     long round;
     long examplesInRound;
-    /** The last round of the global version adopted (-1: none), and this replica's deltas of the rounds after it, oldest first. */
+    /**
+     * The last of this replica's rounds the adopted version holds (-1: none; a round may be merged without a
+     * replica that lagged, so not the version's last round), and this replica's deltas of the rounds after it,
+     * oldest first.
+     */
     long adoptedThrough;
     final ArrayDeque<double[]> unmerged;
     /** What the scaler learned from this round's examples alone; null when the model does not scale. */

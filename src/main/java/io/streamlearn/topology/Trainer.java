@@ -184,7 +184,10 @@ final class Trainer implements Processor<String, Object, Object, Object> {
         refusedUpdates.report(learner, refusedBefore);
     }
 
-    /** A data-parallel model's replica sent a delta: a completed round becomes the model's next version. */
+    /**
+     * A data-parallel model's replica sent a delta: a completed round, one merged without a replica that lags
+     * {@code maxLag} rounds, or a late delta becomes the model's next version.
+     */
     private void merge(String model, ReplicaDelta delta) {
         ModelConfig declared = config.model(model);
         if (rounds == null || declared == null || !declared.isParallel()) {

@@ -56,7 +56,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ParallelTrainingIT {
     private static final int N = 4_000;
     private static final int SYNC_EVERY = 50;
-    private static final Pattern MERGED = Pattern.compile("^merged (\\d+) deltas?, (\\d+) examples \\(round .*\\)$");
+    private static final Pattern MERGED = Pattern.compile("^merged (\\d+) (?:late )?deltas?, (\\d+) examples \\(round .*\\)$");
 
     @Test
     void twoReplicasMergeEveryExampleOnceAndScoreAsOneTask(KafkaCluster kafka, @TempDir Path dir) throws Exception {

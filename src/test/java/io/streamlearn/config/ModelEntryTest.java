@@ -39,7 +39,7 @@ class ModelEntryTest {
               - id: parallel
                 inputSize: 2
                 scaling: none
-                parallel: {syncEvery: 32, merge: sum}
+                parallel: {syncEvery: 32, merge: sum, maxLag: 3}
               - id: background
                 inputSize: 2
                 drift: {action: background}

@@ -24,11 +24,31 @@ class ParallelConfigTest {
                   - {id: b, inputSize: 2, scaling: none, parallel: {}}
                   - {id: c, inputSize: 2}
                 """);
-        assertEquals(new ParallelPolicy(16, MergeRule.SUM), c.model("a").parallel());
-        assertEquals(new ParallelPolicy(ParallelPolicy.DEFAULT_SYNC_EVERY, MergeRule.AVERAGE), c.model("b").parallel());
+        assertEquals(new ParallelPolicy(16, MergeRule.SUM, ParallelPolicy.DEFAULT_MAX_LAG), c.model("a").parallel());
+        assertEquals(new ParallelPolicy(ParallelPolicy.DEFAULT_SYNC_EVERY, MergeRule.AVERAGE, 8), c.model("b").parallel());
         assertNull(c.model("c").parallel());
         assertTrue(c.model("a").isParallel());
         assertFalse(c.model("c").isParallel());
+    }
+
+    /** How many rounds a round waits for a replica that sent nothing before it is merged without it. */
+    @Test
+    void readsMaxLag() {
+        StreamlearnConfig c = load("  - {id: a, inputSize: 2, scaling: none, parallel: {syncEvery: 16, maxLag: 3}}\n");
+        assertEquals(new ParallelPolicy(16, MergeRule.AVERAGE, 3), c.model("a").parallel());
+        assertEquals(1, load("  - {id: a, inputSize: 2, scaling: none, parallel: {maxLag: 1}}\n").model("a").parallel().maxLag());
+    }
+
+    @Test
+    void aMaxLagBelowOneIsRefusedWithWhatToGive() {
+        for (String lag : new String[] {"0", "-2", "1.5", "soon"}) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> load("  - {id: a, inputSize: 2, scaling: none, parallel: {maxLag: " + lag + "}}\n"), lag);
+            assertTrue(e.getMessage().contains("models[0].parallel.maxLag"), e.getMessage());
+            assertTrue(e.getMessage().contains(lag.startsWith("-") || lag.equals("0") ? "must be between 1 and" : "whole number"),
+                    e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new ParallelPolicy(8, MergeRule.SUM, 0));
     }
 
     @Test
