@@ -11,7 +11,7 @@ import io.streamlearn.model.MergeRule;
  * @param maxLag rounds a round waits for a replica that has not sent its delta: once another
  *               replica's deltas are {@code maxLag} rounds ahead, the round is merged without it
  *               (a partition that gets few or none of the model's examples must not hold the model
- *               back forever), and its delta joins a later merge when it comes
+ *               back forever); a delta of a round merged without it is merged alone when it comes
  */
 public record ParallelPolicy(int syncEvery, MergeRule merge, int maxLag) {
     public static final int DEFAULT_SYNC_EVERY = 64;

@@ -3,8 +3,8 @@ package io.streamlearn.model;
 /**
  * One merge round of data-parallel training: the global parameters plus the replicas' deltas,
  * combined by a {@link MergeRule}. The deltas are added in the order given (the caller passes a
- * round's in replica order, then any late deltas of earlier rounds in arrival order), so the same
- * deltas always give the same bits whatever order the round's arrived in.
+ * round's in replica order), so the same round always gives the same bits whatever order they
+ * arrived in.
  */
 public final class DeltaMerge {
     private DeltaMerge() {

@@ -12,8 +12,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * ({@link ScalerStatistics#NONE} for a model that does not scale its features), which the merge adds
  * to the model's. {@code round} counts the replica's syncs (0, 1, 2, …): the merge applies
  * round n when every replica's delta n is in (or another's is {@code maxLag} rounds ahead), so the
- * result does not depend on how two replicas' records interleave while none lags. {@code replicas} is how many there are (the examples partitions the sender's
- * topology was built for). Keyed by model on the wire.
+ * result does not depend on how two replicas' records interleave while none lags. {@code replicas}
+ * is how many there are (the examples partitions the sender's topology was built for). Keyed by
+ * model on the wire.
  */
 record ReplicaDelta(int replica, int replicas, long round, long baseVersion, long examples, long eventTime, double[] delta,
                     ScalerStatistics statistics) {
