@@ -173,23 +173,12 @@ public final class ParallelSimulation {
                 for (String merge : List.of("average", "sum")) {
                     for (int k : new int[] {4, 16, 64}) {
                         for (int lag : new int[] {0, 2}) {
-                            double[] prequential = new double[1 + replicaCounts.length];
-                            double[] heldOut = new double[1 + replicaCounts.length];
-                            for (int seed = 1; seed <= seeds; seed++) {
-                                ModelConfig mc = modelConfig(model.formatted(c.inputs(), scaling, seed, c.units(),
-                                        c.activation(), c.rate())).withParallel(new ParallelPolicy(k, ParallelPolicy.parseMerge(merge)));
-                                List<List<Example>> data = data(c.name(), seed);
-                                Outcome one = single(mc, data.get(0), data.get(1));
-                                prequential[0] += one.prequential() / seeds;
-                                heldOut[0] += one.finalAccuracy() / seeds;
-                                for (int j = 0; j < replicaCounts.length; j++) {
-                                    Outcome o = run(mc, data.get(0), data.get(1), replicaCounts[j], k, lag);
-                                    prequential[j + 1] += o.prequential() / seeds;
-                                    heldOut[j + 1] += o.finalAccuracy() / seeds;
-                                }
-                            }
+                            int syncEvery = k;
+                            double[][] figures = averaged(seeds, c.name(), replicaCounts, syncEvery, lag,
+                                    seed -> modelConfig(model.formatted(c.inputs(), scaling, seed, c.units(), c.activation(),
+                                            c.rate())).withParallel(new ParallelPolicy(syncEvery, ParallelPolicy.parseMerge(merge))));
                             System.out.printf(java.util.Locale.ROOT, "| %s | %s | %s | %d | %d | %s | %s |%n", c.name(), scaling,
-                                    merge, k, lag, figures(prequential), figures(heldOut));
+                                    merge, k, lag, figures(figures[0]), figures(figures[1]));
                         }
                     }
                 }
@@ -197,6 +186,29 @@ public final class ParallelSimulation {
         }
         irisUnderAverage(seeds);
         optimizers(seeds);
+    }
+
+    /**
+     * One row's figures, each the mean over {@code seeds} seeds (the model built for each seed): the
+     * prequential accuracy, then the held-out one, of one task and of each replica count.
+     */
+    private static double[][] averaged(int seeds, String stream, int[] replicaCounts, int syncEvery, int lag,
+                                       java.util.function.IntFunction<ModelConfig> model) {
+        double[] prequential = new double[1 + replicaCounts.length];
+        double[] heldOut = new double[1 + replicaCounts.length];
+        for (int seed = 1; seed <= seeds; seed++) {
+            ModelConfig mc = model.apply(seed);
+            List<List<Example>> data = data(stream, seed);
+            Outcome one = single(mc, data.get(0), data.get(1));
+            prequential[0] += one.prequential() / seeds;
+            heldOut[0] += one.finalAccuracy() / seeds;
+            for (int j = 0; j < replicaCounts.length; j++) {
+                Outcome o = run(mc, data.get(0), data.get(1), replicaCounts[j], syncEvery, lag);
+                prequential[j + 1] += o.prequential() / seeds;
+                heldOut[j + 1] += o.finalAccuracy() / seeds;
+            }
+        }
+        return new double[][] {prequential, heldOut};
     }
 
     /**
@@ -224,23 +236,12 @@ public final class ParallelSimulation {
             for (var optimizer : optimizers.entrySet()) {
                 for (String merge : List.of("average", "sum")) {
                     for (int k : new int[] {16, 64}) {
-                        double[] prequential = new double[1 + replicaCounts.length];
-                        double[] heldOut = new double[1 + replicaCounts.length];
-                        for (int seed = 1; seed <= seeds; seed++) {
-                            ModelConfig mc = modelConfig(model.formatted(c.inputs(), seed, c.units(), c.activation(),
-                                    optimizer.getValue())).withParallel(new ParallelPolicy(k, ParallelPolicy.parseMerge(merge)));
-                            List<List<Example>> data = data(c.name(), seed);
-                            Outcome one = single(mc, data.get(0), data.get(1));
-                            prequential[0] += one.prequential() / seeds;
-                            heldOut[0] += one.finalAccuracy() / seeds;
-                            for (int j = 0; j < replicaCounts.length; j++) {
-                                Outcome o = run(mc, data.get(0), data.get(1), replicaCounts[j], k, 2);
-                                prequential[j + 1] += o.prequential() / seeds;
-                                heldOut[j + 1] += o.finalAccuracy() / seeds;
-                            }
-                        }
+                        int syncEvery = k;
+                        double[][] figures = averaged(seeds, c.name(), replicaCounts, syncEvery, 2,
+                                seed -> modelConfig(model.formatted(c.inputs(), seed, c.units(), c.activation(),
+                                        optimizer.getValue())).withParallel(new ParallelPolicy(syncEvery, ParallelPolicy.parseMerge(merge))));
                         System.out.printf(java.util.Locale.ROOT, "| %s | %s | %s | %d | %s | %s |%n", c.name(),
-                                optimizer.getKey(), merge, k, figures(prequential), figures(heldOut));
+                                optimizer.getKey(), merge, k, figures(figures[0]), figures(figures[1]));
                     }
                 }
             }
